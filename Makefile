@@ -1,0 +1,104 @@
+# revmine build. `make` builds build/revmine; see README for the targets.
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+CC       ?= cc
+SANITIZE ?=
+JOBS     ?=
+
+PKGS      = poppler-glib glib-2.0 gsl
+TEST_PKGS = cmocka
+TOOL_PKGS = cairo
+
+# A missing development package is installed (Debian, as root) rather than
+# left to surface as a compiler error.
+DEPS_OK := $(shell pkg-config --exists $(PKGS) $(TEST_PKGS) $(TOOL_PKGS) && \
+	test -f /usr/include/libstemmer.h && test -f /usr/include/csv.h && echo yes)
+ifneq ($(DEPS_OK),yes)
+$(info revmine: installing missing build dependencies (scripts/install-deps))
+DEPS_RC := $(shell sh scripts/install-deps >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error scripts/install-deps failed; install the packages it lists by hand)
+endif
+endif
+
+OPT      ?= -O2 -g
+WARN      = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -DREVMINE_PREFIX='"$(PREFIX)"'
+CFLAGS   += -std=c11 $(OPT) $(WARN) -MMD -MP
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lstemmer -lcsv -lm
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC  := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/pipeline/main.o
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BIN      := $(BUILD)/revmine
+MKCORPUS := $(BUILD)/mkcorpus
+
+.PHONY: all run test unit-test check-asan bench eval install clean corpus FORCE
+all: $(BIN) $(MKCORPUS)
+
+# Objects rebuild when the flags change.
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(PKG_CFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(PKG_CFLAGS)' > $@
+
+$(BUILD)/%.o: %.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/librevmine.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(BUILD)/librevmine.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/librevmine.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS))
+
+$(MKCORPUS): $(BUILD)/tools/mkcorpus.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(TOOL_PKGS)) -lm
+$(BUILD)/tools/mkcorpus.o: CFLAGS += $(shell pkg-config --cflags $(TOOL_PKGS))
+
+run: $(BIN)
+	./$(BIN) run corpus -o out $(if $(JOBS),-j $(JOBS))
+
+unit-test: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; ./$$t; done
+
+test: $(BIN) $(MKCORPUS) unit-test
+	@set -e; for t in tests/*.sh; do echo "== $$t"; \
+		REVMINE=$(BIN) MKCORPUS=$(MKCORPUS) sh $$t; done
+	@echo "all tests passed"
+
+check-asan:
+	$(MAKE) BUILD=build/asan SANITIZE=address,undefined OPT='-O1 -g' test
+
+corpus: $(MKCORPUS)
+	./$(MKCORPUS) --out corpus --truth tests/golden/corpus-truth tools/corpus-src/*.txt
+
+bench: $(BIN) $(MKCORPUS)
+	sh bench/run.sh $(BIN) $(MKCORPUS)
+
+eval: $(BIN)
+	@if [ -f ../shared/gold/dev.csv ]; then ./$(BIN) eval ../shared/gold/dev.csv; \
+	else echo "eval: ../shared/gold/dev.csv not found, skipped"; fi
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/revmine/stopwords \
+		$(DESTDIR)$(PREFIX)/share/revmine/codebook
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/revmine
+	install -m 644 stopwords/*.txt $(DESTDIR)$(PREFIX)/share/revmine/stopwords/
+	install -m 644 codebook/*.cb $(DESTDIR)$(PREFIX)/share/revmine/codebook/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

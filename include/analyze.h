@@ -1,0 +1,49 @@
+#ifndef ANALYZE_H
+#define ANALYZE_H
+
+/*
+ * Text analysis of passages: tokenize, drop stopwords, stem, and classify
+ * each passage by type and themes with the codebook. An analyzer is built
+ * once per worker from a codebook and a stopword list and is then read-only
+ * except for its stem cache; it is not shared between threads. The caller
+ * owns the analyzer (analyzer_free) and the passages it fills.
+ */
+
+#include <stddef.h>
+#include "doc.h"
+#include "util.h"
+
+struct analyzer;
+
+/* NULL codebook_path or stopwords_path means the defaults (data_path()).
+ * On error returns NULL and fills err (msg "file:line: what is wrong"). */
+struct analyzer *analyzer_new(const char *codebook_path,
+			      const char *stopwords_path, struct doc_error *err);
+void analyzer_free(struct analyzer *a);
+
+size_t analyzer_nr_themes(const struct analyzer *a);
+const char *analyzer_theme_id(const struct analyzer *a, size_t i);
+/* Theme index for an id, or -1. */
+int analyzer_theme_index(const struct analyzer *a, const char *id);
+
+/*
+ * The document-level rule: a document features a theme when at least
+ * `min_lr` learning or recommendation passages, or at least `min_any`
+ * passages of any type, are coded to it (defaults 1 and 2; the codebook can
+ * change them).
+ */
+void analyzer_doc_rule(const struct analyzer *a, unsigned *min_lr,
+		       unsigned *min_any);
+
+/* A hex digest of everything that shapes the analysis (codebook bytes,
+ * stopword bytes, stemmer, format version); static storage. */
+const char *analyzer_config_hash(const struct analyzer *a);
+const char *analyzer_codebook_hash(const struct analyzer *a);
+const char *analyzer_stopwords_hash(const struct analyzer *a);
+
+/* Classifies and counts terms of every passage of one document, in order
+ * (earlier passages, e.g. a heading or a lead-in ending in ':', inform the
+ * type of later ones). Replaces any earlier analysis of these passages. */
+void analyze_document(struct analyzer *a, struct passage *ps, size_t nr);
+
+#endif

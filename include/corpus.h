@@ -1,0 +1,56 @@
+#ifndef CORPUS_H
+#define CORPUS_H
+
+/*
+ * The reduced corpus: what `reduce` keeps in memory after streaming every
+ * document record (texts are written out while streaming and not kept).
+ * Documents are in path order, passages in document then reading order,
+ * terms sorted by stem (byte order). report.c computes every matrix and
+ * summary from this struct alone. Owned by the reducer (corpus_release).
+ */
+
+#include <stddef.h>
+#include "doc.h"
+
+struct corpus_doc {
+	char *doc_id, *path, *format, *sha256, *status, *message;
+	int pages;
+	size_t first_passage, nr_passages; /* slice of corpus.passages */
+	unsigned long tokens;
+};
+
+struct corpus_passage {
+	size_t doc; /* index into corpus.docs */
+	enum passage_type type;
+	unsigned long tokens;     /* word tokens before stopword removal */
+	int *themes;              /* theme indices, ascending */
+	size_t nr_themes;
+	unsigned *term_ids;       /* indices into corpus.terms, ascending */
+	unsigned *term_counts;
+	size_t nr_terms;
+};
+
+struct corpus_term {
+	char *term;    /* the stem */
+	char *surface; /* its most frequent original word (ties: byte order) */
+	unsigned long df, cf; /* documents containing it, occurrences */
+};
+
+struct corpus {
+	size_t nr_themes;
+	char **theme_ids; /* codebook order */
+	unsigned min_lr, min_any; /* the document-level rule (analyze.h) */
+	struct corpus_doc *docs;
+	size_t nr_docs, alloc_docs;
+	struct corpus_passage *passages;
+	size_t nr_passages, alloc_passages;
+	struct corpus_term *terms;
+	size_t nr_terms;
+};
+
+void corpus_release(struct corpus *c);
+
+/* 1 when document d features theme t by the document-level rule. */
+int corpus_doc_features(const struct corpus *c, size_t d, size_t t);
+
+#endif

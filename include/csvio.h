@@ -1,0 +1,61 @@
+#ifndef CSVIO_H
+#define CSVIO_H
+
+/*
+ * CSV in and out through libcsv (the only file that sees it). Writers put
+ * RFC 4180 rows with '\n' line ends into PATH.tmp.PID and rename it onto
+ * PATH on csv_out_commit(), so a reader never sees half a file. Text cells
+ * that a spreadsheet would run as a formula (first character '=', '+', '-',
+ * '@', tab or CR) get a leading apostrophe; numeric cells are written as
+ * given. Readers return one row at a time. Handles are caller-owned.
+ */
+
+#include <stdio.h>
+#include <stddef.h>
+#include "util.h"
+
+struct csv_out;
+
+/* Opens PATH.tmp.PID for writing; "-" writes to stdout (no rename). With
+ * `bom` a UTF-8 byte-order mark is written first (for Excel). */
+struct csv_out *csv_out_open(const char *path, int bom, struct doc_error *err);
+void csv_out_text(struct csv_out *c, const char *s);   /* guarded text cell */
+void csv_out_textn(struct csv_out *c, const char *s, size_t len);
+void csv_out_raw(struct csv_out *c, const char *s);    /* unguarded (numbers, ids) */
+void csv_out_int(struct csv_out *c, long long v);
+/* Shortest "%.*g" that reads back as v (C locale); NAN or inf: empty cell. */
+void csv_out_double(struct csv_out *c, double v);
+/* p-values and other small numbers: "%.6g"; NAN: empty cell. */
+void csv_out_p(struct csv_out *c, double v);
+void csv_out_fixed(struct csv_out *c, double v, int decimals); /* "%.*f" */
+void csv_out_empty(struct csv_out *c);
+void csv_out_end_row(struct csv_out *c);
+/* Flushes, checks for write errors and renames into place; frees c.
+ * Returns 0 or -1 with err filled (the temporary file is removed). */
+int csv_out_commit(struct csv_out *c, struct doc_error *err);
+/* Removes the temporary file and frees c (NULL is a no-op). */
+void csv_out_abort(struct csv_out *c);
+
+/* Formats v like csv_out_double into buf (>= 32 bytes); returns buf. */
+char *csv_format_double(char *buf, size_t size, double v);
+
+struct csv_in;
+
+/* Opens PATH ("-" for stdin) for reading; a leading UTF-8 BOM is skipped. */
+struct csv_in *csv_in_open(const char *path, struct doc_error *err);
+/*
+ * Reads the next row: 1 and (*fields, *nr) valid until the next call,
+ * 0 at end of input, -1 on malformed input or read error (err filled, with
+ * the line number). Rows longer than max_field bytes per field are an error.
+ */
+int csv_in_next(struct csv_in *c, char ***fields, size_t *nr,
+		struct doc_error *err);
+/* Line number of the start of the last row read (1-based). */
+size_t csv_in_line(const struct csv_in *c);
+void csv_in_close(struct csv_in *c);
+
+/* Write a string as one CSV field to a stdio stream (for small ad-hoc
+ * outputs such as `extract --passages` and `classify`), guarded. */
+void csv_fput_text(FILE *f, const char *s);
+
+#endif

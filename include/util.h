@@ -1,0 +1,65 @@
+#ifndef UTIL_H
+#define UTIL_H
+
+/*
+ * Small helpers shared by every stage: allocation that dies on exhaustion,
+ * BUG() for programmer errors, the per-document error record, and the
+ * ALLOC_GROW idiom for (items, nr, alloc) arrays. Nothing here prints except
+ * die_oom() and BUG(), which end the process.
+ */
+
+#include <stddef.h>
+#include <stdarg.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Ends the process: out of memory is not a per-document error. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t len);
+char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void bug_fl(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4), noreturn));
+#define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)
+
+/* Grow (x, nr, alloc) so that x[nr] .. x[nr + extra - 1] may be written. */
+#define ALLOC_GROW(x, nr, alloc) \
+	do { \
+		if ((nr) >= (alloc)) { \
+			(alloc) = (alloc) < 16 ? 16 : (alloc) * 2; \
+			if ((alloc) <= (nr)) \
+				(alloc) = (nr) + 1; \
+			(x) = xrealloc((x), (alloc) * sizeof(*(x))); \
+		} \
+	} while (0)
+
+/*
+ * What went wrong with one document: the stage that failed ("extract",
+ * "segment", ...), a machine-readable code and a lowercase message without
+ * the file name (the caller adds it). Stages fill it and return nonzero.
+ */
+struct doc_error {
+	const char *stage;
+	int code;
+	char msg[512];
+};
+
+enum doc_error_code {
+	DOC_OK = 0,
+	DOC_ERR_IO,        /* cannot open or read */
+	DOC_ERR_FORMAT,    /* not a valid file of its kind */
+	DOC_ERR_ENCRYPTED, /* needs a password */
+	DOC_ERR_LIMIT,     /* size, time or memory limit */
+	DOC_ERR_EMPTY,     /* no text at all */
+	DOC_ERR_CRASH,     /* the worker died */
+	DOC_ERR_CONFIG,    /* codebook, stopwords or options */
+};
+
+/* Fill err and return -1, so stages can write `return doc_error_set(...)`. */
+int doc_error_set(struct doc_error *err, const char *stage, int code,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

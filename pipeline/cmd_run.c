@@ -1,0 +1,9 @@
+/* Placeholder until the run command lands: reports that it is missing. */
+#include "cmds.h"
+
+int cmd_run(int argc, char **argv)
+{
+	(void)argc;
+	say("%s: not built yet", argv[0]);
+	return EXIT_FATAL;
+}
