@@ -40,9 +40,11 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/revmine
 MKCORPUS := $(BUILD)/mkcorpus
+SCORE    := $(BUILD)/extract-score
+TEXTBENCH := $(BUILD)/textbench
 
 .PHONY: all run test unit-test check-asan bench eval install clean corpus FORCE
-all: $(BIN) $(MKCORPUS)
+all: $(BIN) $(MKCORPUS) $(SCORE)
 
 # Objects rebuild when the flags change.
 $(BUILD)/.flags: FORCE
@@ -61,11 +63,18 @@ $(BIN): $(MAIN_OBJ) $(BUILD)/librevmine.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/librevmine.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS))
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS) $(TOOL_PKGS))
+$(BUILD)/tests/%.o: CFLAGS += $(shell pkg-config --cflags $(TEST_PKGS) $(TOOL_PKGS))
 
+# Tools: the corpus generator (cairo), the extraction scorer (GLib) and the
+# text-stage benchmark (the library).
 $(MKCORPUS): $(BUILD)/tools/mkcorpus.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(TOOL_PKGS)) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(TOOL_PKGS) glib-2.0) -lm
 $(BUILD)/tools/mkcorpus.o: CFLAGS += $(shell pkg-config --cflags $(TOOL_PKGS))
+$(SCORE): $(BUILD)/tools/extract_score.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs glib-2.0) -lm
+$(TEXTBENCH): $(BUILD)/bench/textbench.o $(BUILD)/librevmine.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 run: $(BIN)
 	./$(BIN) run corpus -o out $(if $(JOBS),-j $(JOBS))
@@ -73,9 +82,9 @@ run: $(BIN)
 unit-test: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; ./$$t; done
 
-test: $(BIN) $(MKCORPUS) unit-test
+test: $(BIN) $(MKCORPUS) $(SCORE) unit-test
 	@set -e; for t in tests/*.sh; do echo "== $$t"; \
-		REVMINE=$(BIN) MKCORPUS=$(MKCORPUS) sh $$t; done
+		REVMINE=$(BIN) MKCORPUS=$(MKCORPUS) SCORE=$(SCORE) sh $$t; done
 	@echo "all tests passed"
 
 check-asan:
@@ -84,8 +93,8 @@ check-asan:
 corpus: $(MKCORPUS)
 	./$(MKCORPUS) --out corpus --truth tests/golden/corpus-truth tools/corpus-src/*.txt
 
-bench: $(BIN) $(MKCORPUS)
-	sh bench/run.sh $(BIN) $(MKCORPUS)
+bench: $(BIN) $(MKCORPUS) $(TEXTBENCH)
+	sh bench/run.sh $(BIN) $(MKCORPUS) $(TEXTBENCH)
 
 eval: $(BIN)
 	@if [ -f ../shared/gold/dev.csv ]; then ./$(BIN) eval ../shared/gold/dev.csv; \

@@ -1,0 +1,41 @@
+#ifndef SANDBOX_H
+#define SANDBOX_H
+
+/*
+ * Running one document's work in a forked child with CPU-time and
+ * address-space limits and a wall-clock timeout, so that a hostile file
+ * (poppler aborts on allocation failure) costs that document alone. The
+ * child runs fn(arg) and exits with its return value; nothing is shared
+ * back except what fn writes to files or inherited descriptors.
+ */
+
+#include <stddef.h>
+#include "util.h"
+
+struct sandbox_limits {
+	unsigned cpu_seconds;  /* RLIMIT_CPU; 0: none */
+	size_t address_space;  /* RLIMIT_AS in bytes; 0: none */
+	unsigned wall_seconds; /* killed after this long; 0: none */
+};
+
+/* Defaults: 120 s CPU, 2 GiB address space, 300 s wall clock. */
+void sandbox_default_limits(struct sandbox_limits *lim);
+
+/*
+ * Returns the child's exit status (0..255) when it exited normally, or -1
+ * with err filled ("worker crashed (signal 11)", "worker timed out after
+ * 300 s", "worker exceeded its cpu-time limit", "cannot fork: ...").
+ */
+int sandbox_run(int (*fn)(void *arg), void *arg,
+		const struct sandbox_limits *lim, struct doc_error *err);
+
+/* Non-blocking variant for worker pools: starts the child and returns its
+ * pid (or -1, err filled). sandbox_reap() turns a waitpid status into the
+ * same result as sandbox_run(); the caller enforces wall_seconds with
+ * sandbox_kill(). */
+int sandbox_start(int (*fn)(void *arg), void *arg,
+		  const struct sandbox_limits *lim, struct doc_error *err);
+int sandbox_status(int wait_status, struct doc_error *err);
+void sandbox_kill(int pid);
+
+#endif
