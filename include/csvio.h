@@ -50,7 +50,7 @@ struct csv_in *csv_in_open(const char *path, struct doc_error *err);
  */
 int csv_in_next(struct csv_in *c, char ***fields, size_t *nr,
 		struct doc_error *err);
-/* Line number of the start of the last row read (1-based). */
+/* Record number of the last row read (1-based; the header is row 1). */
 size_t csv_in_line(const struct csv_in *c);
 void csv_in_close(struct csv_in *c);
 

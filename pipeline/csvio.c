@@ -1,0 +1,346 @@
+/*
+ * CSV through libcsv. Writing: a field is quoted (csv_fwrite) only when it
+ * holds a comma, quote, CR or LF, so files stay readable; text cells that a
+ * spreadsheet would evaluate get a leading apostrophe (OWASP's CSV injection
+ * advice). Files are written to PATH.tmp.PID and renamed on commit, so an
+ * interrupted run leaves the previous complete file or none. Reading: the
+ * input is fed to libcsv in 64 KiB chunks; completed rows queue up and are
+ * handed out one at a time; a field longer than CSV_MAX_FIELD is refused so
+ * a hostile file cannot take unbounded memory.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <math.h>
+#include <unistd.h>
+#include <csv.h>
+#include <glib.h>
+#include "util.h"
+#include "csvio.h"
+#include "banned.h"
+
+#define CSV_MAX_FIELD (64u << 20)
+#define CSV_CHUNK 65536
+
+struct csv_out {
+	FILE *f;
+	char *path, *tmp;
+	int at_row_start;
+};
+
+struct csv_out *csv_out_open(const char *path, int bom, struct doc_error *err)
+{
+	struct csv_out *c = xcalloc(1, sizeof(*c));
+
+	c->at_row_start = 1;
+	if (!strcmp(path, "-")) {
+		c->f = stdout;
+	} else {
+		c->path = xstrdup(path);
+		c->tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
+		c->f = fopen(c->tmp, "w");
+		if (!c->f) {
+			doc_error_set(err, "write", DOC_ERR_IO, "cannot write '%s': %s",
+				      c->tmp, strerror(errno));
+			free(c->path);
+			free(c->tmp);
+			free(c);
+			return NULL;
+		}
+	}
+	if (bom)
+		fputs("\xEF\xBB\xBF", c->f);
+	return c;
+}
+
+static void sep(struct csv_out *c)
+{
+	if (!c->at_row_start)
+		fputc(',', c->f);
+	c->at_row_start = 0;
+}
+
+static void put_field(struct csv_out *c, const char *s, size_t len, int guard)
+{
+	int needs_quote = memchr(s, ',', len) || memchr(s, '"', len) ||
+			  memchr(s, '\n', len) || memchr(s, '\r', len);
+	int needs_guard = guard && len && strchr("=+-@\t\r", s[0]);
+
+	sep(c);
+	if (needs_guard) {
+		/* The apostrophe goes inside the quotes, as part of the value. */
+		char *g = xmalloc(len + 1);
+
+		g[0] = '\'';
+		memcpy(g + 1, s, len);
+		csv_fwrite(c->f, g, len + 1);
+		free(g);
+		return;
+	}
+	if (needs_quote)
+		csv_fwrite(c->f, s, len);
+	else
+		fwrite(s, 1, len, c->f);
+}
+
+void csv_out_textn(struct csv_out *c, const char *s, size_t len)
+{
+	put_field(c, s, len, 1);
+}
+
+void csv_out_text(struct csv_out *c, const char *s)
+{
+	put_field(c, s ? s : "", s ? strlen(s) : 0, 1);
+}
+
+void csv_out_raw(struct csv_out *c, const char *s)
+{
+	put_field(c, s ? s : "", s ? strlen(s) : 0, 0);
+}
+
+void csv_out_int(struct csv_out *c, long long v)
+{
+	sep(c);
+	fprintf(c->f, "%lld", v);
+}
+
+char *csv_format_double(char *buf, size_t size, double v)
+{
+	int prec;
+
+	if (isnan(v) || isinf(v)) {
+		buf[0] = '\0';
+		return buf;
+	}
+	if (v == 0)
+		v = 0; /* no "-0" */
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
+void csv_out_double(struct csv_out *c, double v)
+{
+	char buf[64];
+
+	sep(c);
+	fputs(csv_format_double(buf, sizeof(buf), v), c->f);
+}
+
+void csv_out_p(struct csv_out *c, double v)
+{
+	sep(c);
+	if (!isnan(v) && !isinf(v))
+		fprintf(c->f, "%.6g", v == 0 ? 0.0 : v);
+}
+
+void csv_out_fixed(struct csv_out *c, double v, int decimals)
+{
+	sep(c);
+	if (!isnan(v) && !isinf(v))
+		fprintf(c->f, "%.*f", decimals, v == 0 ? 0.0 : v);
+}
+
+void csv_out_empty(struct csv_out *c)
+{
+	sep(c);
+}
+
+void csv_out_end_row(struct csv_out *c)
+{
+	fputc('\n', c->f);
+	c->at_row_start = 1;
+}
+
+int csv_out_commit(struct csv_out *c, struct doc_error *err)
+{
+	int rc = 0;
+
+	if (!c->path) {
+		if (fflush(c->f) || ferror(c->f))
+			rc = doc_error_set(err, "write", DOC_ERR_IO,
+					   "cannot write to standard output");
+		free(c);
+		return rc;
+	}
+	if (fflush(c->f) || ferror(c->f) || fsync(fileno(c->f)))
+		rc = doc_error_set(err, "write", DOC_ERR_IO, "cannot write '%s': %s",
+				   c->tmp, strerror(errno));
+	if (fclose(c->f) && !rc)
+		rc = doc_error_set(err, "write", DOC_ERR_IO, "cannot write '%s': %s",
+				   c->tmp, strerror(errno));
+	if (!rc && rename(c->tmp, c->path))
+		rc = doc_error_set(err, "write", DOC_ERR_IO, "cannot rename '%s' to '%s': %s",
+				   c->tmp, c->path, strerror(errno));
+	if (rc)
+		unlink(c->tmp);
+	free(c->tmp);
+	free(c->path);
+	free(c);
+	return rc;
+}
+
+void csv_out_abort(struct csv_out *c)
+{
+	if (!c)
+		return;
+	if (c->path) {
+		fclose(c->f);
+		unlink(c->tmp);
+	}
+	free(c->tmp);
+	free(c->path);
+	free(c);
+}
+
+void csv_fput_text(FILE *f, const char *s)
+{
+	struct csv_out c = { .f = f, .at_row_start = 1 };
+
+	put_field(&c, s, strlen(s), 1);
+}
+
+struct csv_in {
+	FILE *f;
+	int close_f;
+	struct csv_parser p;
+	GPtrArray *cur;   /* fields of the row being parsed */
+	GQueue rows;      /* complete rows (GPtrArray of char *) */
+	GPtrArray *given; /* the row last handed out */
+	size_t row_no;
+	int eof, failed, bom_checked;
+	char *buf;
+};
+
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+struct csv_in *csv_in_open(const char *path, struct doc_error *err)
+{
+	struct csv_in *c = xcalloc(1, sizeof(*c));
+
+	if (!strcmp(path, "-")) {
+		c->f = stdin;
+	} else {
+		c->f = fopen(path, "rb");
+		c->close_f = 1;
+		if (!c->f) {
+			doc_error_set(err, "read", DOC_ERR_IO, "cannot open '%s': %s",
+				      path, strerror(errno));
+			free(c);
+			return NULL;
+		}
+	}
+	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
+		BUG("csv_init failed");
+	csv_set_space_func(&c->p, no_space);
+	c->cur = g_ptr_array_new_with_free_func(g_free);
+	g_queue_init(&c->rows);
+	c->buf = xmalloc(CSV_CHUNK);
+	return c;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct csv_in *c = data;
+
+	g_ptr_array_add(c->cur, g_strndup(s ? s : "", len));
+}
+
+static void on_row(int term, void *data)
+{
+	struct csv_in *c = data;
+
+	(void)term;
+	g_queue_push_tail(&c->rows, c->cur);
+	c->cur = g_ptr_array_new_with_free_func(g_free);
+}
+
+static int fill(struct csv_in *c, struct doc_error *err)
+{
+	size_t n = fread(c->buf, 1, CSV_CHUNK, c->f);
+	const char *b = c->buf;
+
+	if (n == 0) {
+		if (ferror(c->f))
+			return doc_error_set(err, "read", DOC_ERR_IO, "read error: %s",
+					     strerror(errno));
+		c->eof = 1;
+		if (csv_fini(&c->p, on_field, on_row, c))
+			return doc_error_set(err, "read", DOC_ERR_FORMAT,
+					     "row %zu: malformed csv (unterminated quote)",
+					     c->row_no + g_queue_get_length(&c->rows) + 1);
+		return 0;
+	}
+	if (!c->bom_checked) {
+		c->bom_checked = 1;
+		if (n >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3)) {
+			b += 3;
+			n -= 3;
+		}
+	}
+	if (csv_parse(&c->p, b, n, on_field, on_row, c) != n)
+		return doc_error_set(err, "read", DOC_ERR_FORMAT, "row %zu: malformed csv: %s",
+				     c->row_no + g_queue_get_length(&c->rows) + 1,
+				     csv_strerror(csv_error(&c->p)));
+	if (c->p.entry_pos > CSV_MAX_FIELD)
+		return doc_error_set(err, "read", DOC_ERR_LIMIT,
+				     "row %zu: a field is longer than %u bytes",
+				     c->row_no + g_queue_get_length(&c->rows) + 1,
+				     CSV_MAX_FIELD);
+	return 0;
+}
+
+int csv_in_next(struct csv_in *c, char ***fields, size_t *nr,
+		struct doc_error *err)
+{
+	if (c->given) {
+		g_ptr_array_free(c->given, TRUE);
+		c->given = NULL;
+	}
+	while (g_queue_is_empty(&c->rows)) {
+		if (c->eof || c->failed)
+			return c->failed ? -1 : 0;
+		if (fill(c, err)) {
+			c->failed = 1;
+			return -1;
+		}
+	}
+	c->given = g_queue_pop_head(&c->rows);
+	c->row_no++;
+	*fields = (char **)c->given->pdata;
+	*nr = c->given->len;
+	return 1;
+}
+
+size_t csv_in_line(const struct csv_in *c)
+{
+	return c->row_no;
+}
+
+static void free_row(gpointer row)
+{
+	g_ptr_array_free(row, TRUE);
+}
+
+void csv_in_close(struct csv_in *c)
+{
+	if (!c)
+		return;
+	if (c->given)
+		g_ptr_array_free(c->given, TRUE);
+	g_queue_clear_full(&c->rows, free_row);
+	g_ptr_array_free(c->cur, TRUE);
+	csv_free(&c->p);
+	if (c->close_f)
+		fclose(c->f);
+	free(c->buf);
+	free(c);
+}
