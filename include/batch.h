@@ -1,0 +1,49 @@
+#ifndef BATCH_H
+#define BATCH_H
+
+/*
+ * The map side of a run: every pending document of a source list is hashed,
+ * looked up in the records folder, and otherwise extracted, segmented and
+ * analysed in a sandboxed worker process (up to `jobs` at once) that writes
+ * its record. Each source ends with status ok, warning or error and, unless
+ * error, the name of its record. Also the index files that carry a shard's
+ * source list from `map` to `reduce`. Sources and analyzer stay the
+ * caller's.
+ */
+
+#include <stddef.h>
+#include "sources.h"
+#include "sandbox.h"
+
+struct analyzer;
+
+struct batch_options {
+	const char *records_dir;
+	int jobs;
+	int use_cache;   /* reuse existing records */
+	int strict;      /* stop at the first failed document */
+	int progress;    /* draw a progress line on stderr */
+	struct sandbox_limits limits;
+};
+
+/* The hash that names records: analysis configuration plus this binary. */
+char *batch_config_hash(const struct analyzer *a);
+
+/* Processes sources whose index i satisfies i % shards == shard. Returns 0,
+ * or -1 when strict mode stopped at a failure. Prints one stderr line per
+ * failed document (this is the user-facing batch loop). */
+int batch_run(struct source_list *l, struct analyzer *a, const char *config,
+	      const struct batch_options *o, size_t shard, size_t shards);
+
+/* Index files: DIR/index-K-of-N.tsv lists a shard's sources and results. */
+int batch_write_index(const struct source_list *l, const char *dir,
+		      const char *config, const struct analyzer *a,
+		      size_t shard, size_t shards, struct doc_error *err);
+/* Reads every index file in dir into l (sorted by path, one entry per
+ * path); fills the theme ids, rule and config they were made with.
+ * theme_ids is a NULL-terminated array the caller frees with g_strfreev. */
+int batch_read_index(const char *dir, struct source_list *l, char **config,
+		     char ***theme_ids, unsigned *min_lr, unsigned *min_any,
+		     struct doc_error *err);
+
+#endif

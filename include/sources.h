@@ -1,0 +1,51 @@
+#ifndef SOURCES_H
+#define SOURCES_H
+
+/*
+ * The input documents of a run: the files under the given paths, sorted by
+ * path, each with a stable doc_id, its format and its content hash. Only
+ * regular files are taken; a symlink is followed only when its target stays
+ * inside the folder that was given; files with unsupported extensions are
+ * counted, not listed. Files that cannot be taken (FIFO, device, too large,
+ * unreadable, symlink loop) are listed with status SOURCE_ERROR and a
+ * message, so the run can report them by name. The caller owns the list.
+ */
+
+#include <stddef.h>
+
+enum source_status { SOURCE_PENDING, SOURCE_OK, SOURCE_WARNING, SOURCE_ERROR };
+
+struct source {
+	char *doc_id;  /* path relative to the folder given (the file name for a file) */
+	char *path;    /* as the user would type it: root + "/" + doc_id */
+	const char *format; /* "pdf", "txt" (static) or NULL */
+	long long size;
+	char sha256[65];
+	enum source_status status;
+	char *stage;   /* failing stage ("input", "extract", ...) or NULL */
+	char *message; /* error reason or warning notes, or NULL */
+	char *record;  /* record file name (in the records folder), or NULL */
+	int pages;
+	unsigned long passages, tokens;
+};
+
+struct source_list {
+	struct source *items;
+	size_t nr, alloc;
+	size_t unsupported; /* files skipped for their extension */
+	size_t missing;     /* paths given that do not exist */
+};
+
+#define SOURCE_MAX_SIZE_DEFAULT ((long long)512 << 20)
+
+/* Collects the documents under paths[0..n); max_size in bytes (0: none).
+ * Missing paths become error entries named by the path. */
+void sources_collect(char **paths, size_t n, long long max_size,
+		     struct source_list *out);
+/* Fills s->sha256 from the file's content; 0, or -1 with s set to error. */
+int source_hash(struct source *s);
+void source_set_error(struct source *s, const char *stage, const char *msg);
+const char *source_status_name(enum source_status st);
+void source_list_release(struct source_list *l);
+
+#endif

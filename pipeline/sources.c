@@ -1,0 +1,267 @@
+/*
+ * Listing the input documents. Directories are walked recursively with
+ * entries sorted byte-wise, so the order (and every output that follows it)
+ * does not depend on the file system. Symlinks are resolved with realpath()
+ * and kept only when the target lies inside the real path of the folder the
+ * user gave; a loop shows up as ELOOP and becomes an error entry. Hidden
+ * entries (".name") are not walked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <glib.h>
+#include "util.h"
+#include "sources.h"
+#include "extract.h"
+#include "banned.h"
+
+#define WALK_MAX_DEPTH 32
+
+static struct source *add(struct source_list *l, const char *doc_id,
+			  const char *path)
+{
+	struct source *s;
+
+	ALLOC_GROW(l->items, l->nr, l->alloc);
+	s = &l->items[l->nr++];
+	memset(s, 0, sizeof(*s));
+	s->doc_id = xstrdup(doc_id);
+	s->path = xstrdup(path);
+	s->format = extract_format(path);
+	s->status = SOURCE_PENDING;
+	return s;
+}
+
+void source_set_error(struct source *s, const char *stage, const char *msg)
+{
+	free(s->stage);
+	free(s->message);
+	s->status = SOURCE_ERROR;
+	s->stage = xstrdup(stage);
+	s->message = xstrdup(msg);
+}
+
+static int inside(const char *real, const char *root_real)
+{
+	size_t n = strlen(root_real);
+
+	if (!strcmp(root_real, "/"))
+		return 1;
+	return !strncmp(real, root_real, n) && (real[n] == '/' || real[n] == '\0');
+}
+
+static void take_file(struct source_list *l, const char *doc_id,
+		      const char *path, const struct stat *st, long long max_size)
+{
+	struct source *s;
+
+	if (!extract_format(path)) {
+		l->unsupported++;
+		return;
+	}
+	s = add(l, doc_id, path);
+	if (!S_ISREG(st->st_mode)) {
+		source_set_error(s, "input", S_ISDIR(st->st_mode) ? "is a directory"
+					     : "not a regular file");
+		return;
+	}
+	s->size = (long long)st->st_size;
+	if (max_size && s->size > max_size) {
+		char *m = xstrfmt("file too large (%lld bytes, limit %lld)",
+				  s->size, max_size);
+		source_set_error(s, "input", m);
+		free(m);
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(struct source_list *l, const char *root_real, const char *dir,
+		 const char *rel, long long max_size, int depth)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	GPtrArray *names;
+	const char *name;
+	guint i;
+
+	if (!d || depth > WALK_MAX_DEPTH) {
+		if (d)
+			g_dir_close(d);
+		return;
+	}
+	names = g_ptr_array_new_with_free_func(g_free);
+	while ((name = g_dir_read_name(d)))
+		if (name[0] != '.')
+			g_ptr_array_add(names, g_strdup(name));
+	g_dir_close(d);
+	g_ptr_array_sort(names, cmp_str);
+	for (i = 0; i < names->len; i++) {
+		const char *nm = names->pdata[i];
+		char *path = g_build_filename(dir, nm, NULL);
+		char *r = *rel ? g_build_filename(rel, nm, NULL) : g_strdup(nm);
+		struct stat lst, st;
+		char real[PATH_MAX];
+
+		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+			if (!realpath(path, real) || stat(real, &st)) {
+				if (extract_format(path)) {
+					char *m = xstrfmt("cannot follow symlink: %s", strerror(errno));
+					source_set_error(add(l, r, path), "input", m);
+					free(m);
+				}
+			} else if (!inside(real, root_real)) {
+				if (extract_format(path))
+					source_set_error(add(l, r, path), "input",
+							 "symlink points outside the input folder");
+			} else if (S_ISDIR(st.st_mode)) {
+				/* followed folders could repeat files; not walked */
+			} else {
+				take_file(l, r, path, &st, max_size);
+			}
+		} else if (lstat(path, &lst) == 0 && S_ISDIR(lst.st_mode)) {
+			walk(l, root_real, path, r, max_size, depth + 1);
+		} else if (lstat(path, &lst) == 0) {
+			take_file(l, r, path, &lst, max_size);
+		}
+		g_free(path);
+		g_free(r);
+	}
+	g_ptr_array_free(names, TRUE);
+}
+
+static int cmp_source(const void *a, const void *b)
+{
+	const struct source *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+void sources_collect(char **paths, size_t n, long long max_size,
+		     struct source_list *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		struct stat st;
+		char *p = g_strdup(paths[i]);
+		size_t len = strlen(p);
+
+		while (len > 1 && p[len - 1] == '/')
+			p[--len] = '\0';
+		if (stat(p, &st)) {
+			char *m = xstrfmt("cannot open: %s", strerror(errno));
+			source_set_error(add(out, p, p), "input", m);
+			free(m);
+			out->missing++;
+		} else if (S_ISDIR(st.st_mode)) {
+			char real[PATH_MAX];
+
+			if (realpath(p, real))
+				walk(out, real, p, "", max_size, 0);
+		} else {
+			char *base = g_path_get_basename(p);
+			size_t before = out->nr;
+
+			take_file(out, base, p, &st, max_size);
+			if (out->nr == before) { /* named explicitly: say why it is skipped */
+				out->unsupported--;
+				source_set_error(add(out, base, p), "input",
+						 "unsupported file type (not .pdf or .txt)");
+			}
+			g_free(base);
+		}
+		g_free(p);
+	}
+	qsort(out->items, out->nr, sizeof(*out->items), cmp_source);
+	/* The same file given twice is listed once. */
+	for (i = j = 0; i < out->nr; i++) {
+		if (j && !strcmp(out->items[j - 1].path, out->items[i].path)) {
+			struct source *s = &out->items[i];
+
+			free(s->doc_id); free(s->path); free(s->stage); free(s->message);
+			continue;
+		}
+		out->items[j++] = out->items[i];
+	}
+	out->nr = j;
+	/* doc_ids must be unique across roots: suffix repeats with ~2, ~3... */
+	for (i = 0; i < out->nr; i++) {
+		int k = 2;
+
+		for (j = 0; j < i; j++) {
+			if (strcmp(out->items[i].doc_id, out->items[j].doc_id))
+				continue;
+			{
+				char *nid = xstrfmt("%s~%d", out->items[i].doc_id, k++);
+
+				free(out->items[i].doc_id);
+				out->items[i].doc_id = nid;
+				j = (size_t)-1; /* restart the scan */
+			}
+		}
+	}
+}
+
+int source_hash(struct source *s)
+{
+	GChecksum *ck;
+	FILE *f;
+	unsigned char buf[65536];
+	size_t n;
+
+	f = fopen(s->path, "rb");
+	if (!f) {
+		char *m = xstrfmt("cannot open: %s", strerror(errno));
+		source_set_error(s, "input", m);
+		free(m);
+		return -1;
+	}
+	ck = g_checksum_new(G_CHECKSUM_SHA256);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		g_checksum_update(ck, buf, (gssize)n);
+	if (ferror(f)) {
+		char *m = xstrfmt("read error: %s", strerror(errno));
+		source_set_error(s, "input", m);
+		free(m);
+		fclose(f);
+		g_checksum_free(ck);
+		return -1;
+	}
+	fclose(f);
+	memcpy(s->sha256, g_checksum_get_string(ck), 64);
+	s->sha256[64] = '\0';
+	g_checksum_free(ck);
+	return 0;
+}
+
+const char *source_status_name(enum source_status st)
+{
+	switch (st) {
+	case SOURCE_OK: return "ok";
+	case SOURCE_WARNING: return "warning";
+	case SOURCE_ERROR: return "error";
+	case SOURCE_PENDING: return "pending";
+	}
+	BUG("bad source status %d", (int)st);
+}
+
+void source_list_release(struct source_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++) {
+		free(l->items[i].doc_id);
+		free(l->items[i].path);
+		free(l->items[i].stage);
+		free(l->items[i].message);
+		free(l->items[i].record);
+	}
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
