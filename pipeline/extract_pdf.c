@@ -1,0 +1,856 @@
+/*
+ * PDF text extraction through poppler-glib, with our own reading order.
+ *
+ * Method. For each page poppler gives the page text (its own line order,
+ * lines ended by '\n'), one glyph box per character of that text, and font
+ * runs (name, size). One pass over the characters cuts the text into
+ * segments: a segment ends at a newline, at a horizontal jump wider than a
+ * few ems (two columns that poppler ran together) or at a baseline change.
+ * Each segment keeps its bounding box, dominant font size and whether most
+ * of its glyphs are bold (font name). No per-glyph work beyond that pass.
+ *
+ * Reading order is rebuilt from the boxes, not taken from poppler:
+ *  - columns: the page body's segments are projected on the x axis; a run
+ *    of empty (or nearly empty) positions in the middle 30-70% of the page
+ *    width, with enough text on both sides, is a gutter. Segments left of
+ *    it form the left column, right of it the right column, and segments
+ *    crossing it are full-width (titles). Between two full-width lines the
+ *    left column is read before the right one.
+ *  - segments on the same baseline in the same column are merged.
+ * Page furniture is removed for the whole document at once: lines in the
+ * top and bottom bands whose text, with digits masked, repeats on at least
+ * half of the pages; page-number lines ("12", "Page 3 of 9", "- 4 -",
+ * "3 | Title") in a band; and on one-page documents, small-type lines alone
+ * at the very top or bottom.
+ * Line flags come from geometry: a break before a line whose gap to the
+ * previous one exceeds the document's usual line gap or whose indentation
+ * changes; a heading when the type is larger than the body's or bold and
+ * the line is short; an item when the line starts with a bullet or a list
+ * marker. A paragraph split across columns continues when the column's last
+ * line did not end a sentence (segment.c does the same across pages).
+ *
+ * Nothing from the file is trusted for sizes: pages and characters per page
+ * are capped, and page dimensions are clamped.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <glib.h>
+#include <poppler.h>
+#include "util.h"
+#include "doc.h"
+#include "normalize.h"
+#include "extract.h"
+#include "banned.h"
+
+#define MAX_PAGES 5000
+#define MAX_PAGE_CHARS 400000
+#define MAX_PAGE_DIM 14400.0 /* 200 inches, the PDF spec's own limit */
+#define BAND 0.11            /* top and bottom bands, share of page height */
+
+enum col { COL_FULL, COL_LEFT, COL_RIGHT };
+
+struct seg {
+	char *text; /* normalised */
+	size_t len;
+	double x0, y0, x1, y1;
+	float size;
+	int bold;
+	int page;
+	enum col col;
+	int drop;
+	unsigned flags;
+};
+
+struct pdf {
+	struct seg *s;
+	size_t nr, alloc;
+	int pages;
+	double page_h; /* of the page being read */
+	/* font size histogram in half points, weighted by characters */
+	unsigned long size_hist[200];
+};
+
+/* Accumulates one segment while walking a page's characters. */
+struct acc {
+	GString *text;
+	double x0, y0, x1, y1;
+	int have_box;
+	float sizes[4];
+	unsigned size_n[4];
+	unsigned glyphs, bold;
+};
+
+static void acc_reset(struct acc *a)
+{
+	g_string_truncate(a->text, 0);
+	a->have_box = 0;
+	memset(a->sizes, 0, sizeof(a->sizes));
+	memset(a->size_n, 0, sizeof(a->size_n));
+	a->glyphs = a->bold = 0;
+}
+
+static void acc_size(struct acc *a, float size)
+{
+	size_t i, least = 0;
+
+	for (i = 0; i < ARRAY_SIZE(a->sizes); i++) {
+		if (a->size_n[i] && a->sizes[i] == size) {
+			a->size_n[i]++;
+			return;
+		}
+		if (a->size_n[i] < a->size_n[least])
+			least = i;
+	}
+	a->sizes[least] = size;
+	a->size_n[least] = 1;
+}
+
+static float acc_dominant_size(const struct acc *a)
+{
+	size_t i, best = 0;
+
+	for (i = 1; i < ARRAY_SIZE(a->sizes); i++)
+		if (a->size_n[i] > a->size_n[best])
+			best = i;
+	return a->sizes[best];
+}
+
+static void flush_seg(struct pdf *d, struct acc *a, int page)
+{
+	struct seg *s;
+	size_t len;
+	char *text;
+	unsigned bin;
+
+	if (!a->have_box) {
+		acc_reset(a);
+		return;
+	}
+	/* a trailing soft hyphen is a real break hyphen: keep it visible */
+	if (a->text->len >= 2 && !memcmp(a->text->str + a->text->len - 2, "\xc2\xad", 2)) {
+		g_string_truncate(a->text, a->text->len - 2);
+		g_string_append_c(a->text, '-');
+	}
+	text = normalize_text(a->text->str, a->text->len, &len);
+	if (!len) {
+		free(text);
+		acc_reset(a);
+		return;
+	}
+	ALLOC_GROW(d->s, d->nr, d->alloc);
+	s = &d->s[d->nr++];
+	memset(s, 0, sizeof(*s));
+	s->text = text;
+	s->len = len;
+	s->x0 = a->x0;
+	s->y0 = a->y0;
+	s->x1 = a->x1;
+	s->y1 = a->y1;
+	s->size = acc_dominant_size(a);
+	s->bold = a->glyphs && a->bold * 2 > a->glyphs;
+	s->page = page;
+	bin = (unsigned)(s->size * 2 + 0.5);
+	if (bin < ARRAY_SIZE(d->size_hist))
+		d->size_hist[bin] += a->glyphs;
+	acc_reset(a);
+}
+
+static int is_bold_font(const char *name)
+{
+	return name && (strstr(name, "Bold") || strstr(name, "bold") ||
+			strstr(name, "Black") || strstr(name, "Heavy") ||
+			strstr(name, "Semibold") || strstr(name, "Demi"));
+}
+
+static int bad_rect(const PopplerRectangle *r)
+{
+	return !isfinite(r->x1) || !isfinite(r->y1) || !isfinite(r->x2) ||
+	       !isfinite(r->y2) || fabs(r->x1) > MAX_PAGE_DIM ||
+	       fabs(r->y1) > MAX_PAGE_DIM || fabs(r->x2) > MAX_PAGE_DIM ||
+	       fabs(r->y2) > MAX_PAGE_DIM;
+}
+
+/* Cuts one page's text into segments (see the file header). */
+static void read_page_segments(struct pdf *d, PopplerPage *page, int pageno)
+{
+	char *text = poppler_page_get_text(page);
+	PopplerRectangle *rects = NULL;
+	guint nrects = 0, i;
+	GList *attrs, *at;
+	struct acc a;
+	const char *p;
+	double last_x1 = 0;
+
+	if (!text)
+		return;
+	if (!poppler_page_get_text_layout(page, &rects, &nrects))
+		nrects = 0;
+	attrs = poppler_page_get_text_attributes(page);
+	at = attrs;
+	memset(&a, 0, sizeof(a));
+	a.text = g_string_new(NULL);
+	p = text;
+	for (i = 0; i < nrects && i < MAX_PAGE_CHARS && *p; i++) {
+		const char *next = g_utf8_next_char(p);
+		gunichar c = g_utf8_get_char(p);
+		const PopplerRectangle *r = &rects[i];
+		PopplerTextAttributes *ta = NULL;
+		float size;
+		double cy, h;
+
+		while (at && ((PopplerTextAttributes *)at->data)->end_index < (gint)i)
+			at = at->next;
+		if (at && ((PopplerTextAttributes *)at->data)->start_index <= (gint)i)
+			ta = at->data;
+		if (c == '\n' || c == '\r') {
+			flush_seg(d, &a, pageno);
+			p = next;
+			continue;
+		}
+		if (bad_rect(r)) {
+			p = next;
+			continue;
+		}
+		size = ta && ta->font_size > 0 && ta->font_size < 1000 ?
+			(float)ta->font_size : (float)(r->y2 - r->y1);
+		if (c != ' ' && a.have_box) {
+			h = a.y1 - a.y0;
+			cy = (r->y1 + r->y2) / 2;
+			if (r->x1 > last_x1 + fmax(3.0 * size, 12.0) ||
+			    r->x1 < last_x1 - 3.0 * size ||
+			    cy < a.y0 - 0.2 * h || cy > a.y1 + 0.2 * h)
+				flush_seg(d, &a, pageno);
+		}
+		g_string_append_len(a.text, p, next - p);
+		if (c != ' ' && c != 0xA0) {
+			if (!a.have_box) {
+				a.x0 = r->x1;
+				a.y0 = r->y1;
+				a.x1 = r->x2;
+				a.y1 = r->y2;
+				a.have_box = 1;
+			} else {
+				a.x0 = fmin(a.x0, r->x1);
+				a.y0 = fmin(a.y0, r->y1);
+				a.x1 = fmax(a.x1, r->x2);
+				a.y1 = fmax(a.y1, r->y2);
+			}
+			last_x1 = r->x2;
+			acc_size(&a, size);
+			a.glyphs++;
+			if (ta && is_bold_font(ta->font_name))
+				a.bold++;
+		}
+		p = next;
+	}
+	flush_seg(d, &a, pageno);
+	g_string_free(a.text, TRUE);
+	poppler_page_free_text_attributes(attrs);
+	g_free(rects);
+	g_free(text);
+}
+
+static int cmp_y(const void *va, const void *vb)
+{
+	const struct seg *a = va, *b = vb;
+
+	if (a->y1 != b->y1)
+		return a->y1 < b->y1 ? -1 : 1;
+	return a->x0 < b->x0 ? -1 : a->x0 > b->x0;
+}
+
+/*
+ * Finds a vertical gutter in the page body; returns 1 with [*g0, *g1] set.
+ * A full-width title may cross it, so "empty" allows a few lines.
+ */
+static int find_gutter(const struct seg *s, size_t n, double w, double h,
+		       double *g0, double *g1)
+{
+	enum { BINS = 200 };
+	unsigned cover[BINS];
+	size_t i, body = 0, left = 0, right = 0;
+	int b, best_start = -1, best_len = 0, run_start = -1;
+	unsigned limit;
+
+	memset(cover, 0, sizeof(cover));
+	for (i = 0; i < n; i++) {
+		int b0, b1;
+
+		if (s[i].y1 < h * BAND || s[i].y0 > h * (1 - BAND))
+			continue;
+		body++;
+		b0 = (int)(s[i].x0 / w * BINS);
+		b1 = (int)(s[i].x1 / w * BINS);
+		if (b0 < 0)
+			b0 = 0;
+		if (b1 >= BINS)
+			b1 = BINS - 1;
+		for (b = b0; b <= b1; b++)
+			cover[b]++;
+	}
+	if (body < 8)
+		return 0;
+	limit = (unsigned)(body / 12);
+	for (b = (int)(BINS * 0.3); b <= (int)(BINS * 0.7) + 1; b++) {
+		int empty = b <= (int)(BINS * 0.7) && cover[b] <= limit;
+
+		if (empty && run_start < 0)
+			run_start = b;
+		if (!empty && run_start >= 0) {
+			if (b - run_start > best_len) {
+				best_len = b - run_start;
+				best_start = run_start;
+			}
+			run_start = -1;
+		}
+	}
+	/* at least about 1% of the page width (6 pt on A4) */
+	if (best_start < 0 || best_len < 2)
+		return 0;
+	*g0 = (double)best_start / BINS * w;
+	*g1 = (double)(best_start + best_len) / BINS * w;
+	for (i = 0; i < n; i++) {
+		if (s[i].y1 < h * BAND || s[i].y0 > h * (1 - BAND))
+			continue;
+		if (s[i].x1 <= *g0 + 1)
+			left++;
+		else if (s[i].x0 >= *g1 - 1)
+			right++;
+	}
+	return left >= 3 && right >= 3 && left * 5 >= body && right * 5 >= body;
+}
+
+static void merge_into(struct seg *a, struct seg *b)
+{
+	char *t = xstrfmt("%s %s", a->text, b->text);
+
+	free(a->text);
+	a->text = t;
+	a->len = strlen(t);
+	a->x0 = fmin(a->x0, b->x0);
+	a->y0 = fmin(a->y0, b->y0);
+	a->x1 = fmax(a->x1, b->x1);
+	a->y1 = fmax(a->y1, b->y1);
+	if (b->len > a->len / 2 && b->size > a->size)
+		a->size = b->size;
+	free(b->text);
+	b->text = NULL;
+	b->drop = 1;
+}
+
+/*
+ * Puts the page's segments (s[0..n)) in reading order: by y, with the
+ * columns of each band between full-width lines read one after the other,
+ * and merges segments sharing a baseline in one column.
+ */
+static void order_page(struct seg *s, size_t n, double w, double h)
+{
+	double g0 = 0, g1 = 0;
+	struct seg *tmp;
+	size_t i, j, k, out = 0;
+
+	qsort(s, n, sizeof(*s), cmp_y);
+	if (find_gutter(s, n, w, h, &g0, &g1)) {
+		for (i = 0; i < n; i++) {
+			if (s[i].y1 < h * BAND || s[i].y0 > h * (1 - BAND))
+				s[i].col = COL_FULL;
+			else if (s[i].x1 <= g0 + 1)
+				s[i].col = COL_LEFT;
+			else if (s[i].x0 >= g1 - 1)
+				s[i].col = COL_RIGHT;
+			else
+				s[i].col = COL_FULL;
+		}
+		tmp = xmalloc(n * sizeof(*tmp));
+		for (i = 0; i < n; i = j) {
+			/* band [i, j): up to and excluding the next full line */
+			if (s[i].col == COL_FULL) {
+				tmp[out++] = s[i];
+				j = i + 1;
+				continue;
+			}
+			for (j = i; j < n && s[j].col != COL_FULL; j++)
+				;
+			for (k = i; k < j; k++)
+				if (s[k].col == COL_LEFT)
+					tmp[out++] = s[k];
+			for (k = i; k < j; k++)
+				if (s[k].col == COL_RIGHT)
+					tmp[out++] = s[k];
+		}
+		memcpy(s, tmp, n * sizeof(*s));
+		free(tmp);
+	}
+	/* same baseline, same column: one line (poppler may cut at wide gaps) */
+	for (i = 0; i + 1 < n; i++) {
+		struct seg *a = &s[i], *b = &s[i + 1];
+		double tol = 0.3 * fmin(a->y1 - a->y0, b->y1 - b->y0);
+
+		if (a->drop)
+			continue;
+		if (a->col == b->col && fabs(a->y1 - b->y1) <= tol &&
+		    b->x0 >= a->x1 - 1) {
+			merge_into(a, b);
+			/* keep merging into a: move b's slot past */
+			for (k = i + 2; k < n && !s[k].drop && s[k].col == a->col &&
+			     fabs(a->y1 - s[k].y1) <= tol && s[k].x0 >= a->x1 - 1; k++)
+				merge_into(a, &s[k]);
+			i = k - 1;
+		}
+	}
+}
+
+/* Digits masked, case folded, spaces and punctuation dropped. */
+static char *furniture_key(const char *t)
+{
+	GString *k = g_string_new(NULL);
+	char *ret;
+	int in_digits = 0;
+
+	for (; *t; t++) {
+		unsigned char c = (unsigned char)*t;
+
+		if (c >= '0' && c <= '9') {
+			if (!in_digits)
+				g_string_append_c(k, '#');
+			in_digits = 1;
+			continue;
+		}
+		in_digits = 0;
+		if (c >= 0x80 || g_ascii_isalpha(c))
+			g_string_append_c(k, (char)g_ascii_tolower(c));
+	}
+	ret = xstrndup(k->str, k->len);
+	g_string_free(k, TRUE);
+	return ret;
+}
+
+static int skip_dashes(const char **p)
+{
+	int n = 0;
+
+	for (;;) {
+		if (**p == ' ' || **p == '-') {
+			(*p)++;
+		} else if (!strncmp(*p, "\xe2\x80\x93", 3) || !strncmp(*p, "\xe2\x80\x94", 3)) {
+			*p += 3;
+		} else {
+			return n;
+		}
+		n++;
+	}
+}
+
+static int skip_number(const char **p)
+{
+	int n = 0;
+
+	while (**p >= '0' && **p <= '9') {
+		(*p)++;
+		n++;
+	}
+	return n;
+}
+
+/* "12", "- 4 -", "Page 3", "Page 3 of 9", "3/9", "3 | Title", "Title | 3" */
+static int is_page_number(const char *t)
+{
+	const char *p = t;
+	size_t len = strlen(t);
+
+	skip_dashes(&p);
+	if (!g_ascii_strncasecmp(p, "page ", 5)) {
+		p += 5;
+		if (!skip_number(&p))
+			return 0;
+		if (!g_ascii_strncasecmp(p, " of ", 4)) {
+			p += 4;
+			if (!skip_number(&p))
+				return 0;
+		}
+		skip_dashes(&p);
+		return !*p;
+	}
+	if (skip_number(&p) > 0) {
+		const char *q = p;
+		int n = (int)(p - t);
+
+		if (n > 4)
+			return 0;
+		if (*q == '/' || !strncmp(q, " / ", 3) || !strncmp(q, " of ", 4)) {
+			q += *q == '/' ? 1 : (q[1] == '/' ? 3 : 4);
+			if (skip_number(&q) && !*q)
+				return 1;
+		}
+		if (!strncmp(p, " | ", 3) || !strncmp(p, " |", 2))
+			return 1;
+		skip_dashes(&p);
+		return !*p;
+	}
+	/* "Title | 3" */
+	if (len > 4) {
+		const char *bar = strrchr(t, '|');
+
+		if (bar) {
+			p = bar + 1;
+			while (*p == ' ')
+				p++;
+			if (skip_number(&p) && !*p)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static float body_size(const struct pdf *d)
+{
+	size_t i, best = 0;
+
+	for (i = 1; i < ARRAY_SIZE(d->size_hist); i++)
+		if (d->size_hist[i] > d->size_hist[best])
+			best = i;
+	return best ? best / 2.0f : 10.0f;
+}
+
+struct band_line {
+	size_t idx;
+	int top;
+};
+
+/* Marks running headers, footers and page numbers as dropped. */
+static void remove_furniture(struct pdf *d, const double *page_h, float body)
+{
+	GHashTable *pages_of = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	GHashTable *last_page = g_hash_table_new(g_str_hash, g_str_equal);
+	char **keys = xcalloc(d->nr, sizeof(*keys));
+	size_t i, start;
+	int need;
+
+	for (i = 0; i < d->nr; i++) {
+		struct seg *s = &d->s[i];
+		double h = page_h[s->page - 1];
+		gpointer last;
+
+		if (s->drop || (s->y1 >= h * BAND && s->y0 <= h * (1 - BAND)))
+			continue;
+		keys[i] = furniture_key(s->text);
+		if (!*keys[i] || is_page_number(s->text)) {
+			s->drop = 1;
+			continue;
+		}
+		last = g_hash_table_lookup(last_page, keys[i]);
+		if (last && GPOINTER_TO_INT(last) == s->page)
+			continue;
+		if (!last) {
+			char *k = xstrdup(keys[i]);
+
+			g_hash_table_insert(pages_of, k, GINT_TO_POINTER(1));
+			g_hash_table_insert(last_page, k, GINT_TO_POINTER(s->page));
+		} else {
+			gpointer orig_key = NULL, val = NULL;
+
+			g_hash_table_lookup_extended(pages_of, keys[i], &orig_key, &val);
+			g_hash_table_insert(last_page, orig_key, GINT_TO_POINTER(s->page));
+			g_hash_table_steal(pages_of, orig_key);
+			g_hash_table_insert(pages_of, orig_key,
+					    GINT_TO_POINTER(GPOINTER_TO_INT(val) + 1));
+		}
+	}
+	need = d->pages < 4 ? 2 : (d->pages + 1) / 2;
+	for (i = 0; i < d->nr; i++) {
+		if (!keys[i] || d->s[i].drop || d->pages < 2)
+			continue;
+		if (GPOINTER_TO_INT(g_hash_table_lookup(pages_of, keys[i])) >= need)
+			d->s[i].drop = 1;
+	}
+	/*
+	 * One-page documents have nothing to compare: a line set smaller than
+	 * the body, alone above or below everything else, is a running head.
+	 */
+	for (start = 0; d->pages == 1 && start < d->nr; start++) {
+		struct seg *s = &d->s[start];
+		double h = page_h[0];
+
+		if (!keys[start] || s->drop || s->bold || s->size >= body - 0.4f)
+			continue;
+		if (s->y1 < h * BAND || s->y0 > h * (1 - BAND))
+			s->drop = 1;
+	}
+	for (i = 0; i < d->nr; i++)
+		free(keys[i]);
+	free(keys);
+	g_hash_table_destroy(last_page);
+	g_hash_table_destroy(pages_of);
+}
+
+static int utf8_starts(const char *t, const char *prefix)
+{
+	return !strncmp(t, prefix, strlen(prefix));
+}
+
+/* Bullets, "1.", "2)", "a.", "(iv)" followed by a space. */
+static int is_item_start(const char *t)
+{
+	static const char *const bullets[] = {
+		"\xe2\x80\xa2", "\xe2\x97\xa6", "\xe2\x96\xaa", "\xe2\x96\xa0",
+		"\xe2\x97\x8f", "\xe2\x97\x8b", "\xe2\x80\xa3", "\xe2\x81\x83",
+		"\xc2\xb7", "\xef\x82\xb7", "\xe2\x9e\xa2", "\xe2\x9c\x93",
+		"\xe2\x80\x93 ", "- ", "* ", "o ",
+	};
+	const char *p = t;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bullets); i++)
+		if (utf8_starts(t, bullets[i]))
+			return 1;
+	if (*p == '(') {
+		p++;
+		for (i = 0; i < 4 && g_ascii_isalnum(*p); i++)
+			p++;
+		return i > 0 && *p == ')' && p[1] == ' ';
+	}
+	if (skip_number(&p) > 0) {
+		if (p - t > 3)
+			return 0;
+		return (*p == '.' || *p == ')') && p[1] == ' ';
+	}
+	if (g_ascii_islower(*p) && (p[1] == '.' || p[1] == ')') && p[2] == ' ')
+		return 1;
+	return 0;
+}
+
+static int ends_sentence(const struct seg *s)
+{
+	char c = s->len ? s->text[s->len - 1] : '.';
+
+	if (c == '"' || c == '\'' || c == ')')
+		c = s->len > 1 ? s->text[s->len - 2] : '.';
+	return c == '.' || c == '?' || c == '!' || c == ':';
+}
+
+/* The usual gap between consecutive lines of one column (median). */
+static double usual_gap(const struct seg *s, size_t n)
+{
+	double *gaps = xmalloc((n + 1) * sizeof(*gaps));
+	size_t i, ng = 0, prev = (size_t)-1;
+	double med = 2.0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i].drop)
+			continue;
+		if (prev != (size_t)-1 && s[prev].page == s[i].page &&
+		    s[prev].col == s[i].col) {
+			double g = s[i].y0 - s[prev].y1;
+
+			if (g > -2 && g < 2 * s[i].size)
+				gaps[ng++] = g;
+		}
+		prev = i;
+	}
+	if (ng) {
+		/* nth element by sorting: ng is one document's lines */
+		for (i = 1; i < ng; i++) {
+			double v = gaps[i];
+			size_t j = i;
+
+			while (j > 0 && gaps[j - 1] > v) {
+				gaps[j] = gaps[j - 1];
+				j--;
+			}
+			gaps[j] = v;
+		}
+		med = gaps[ng / 2];
+	}
+	free(gaps);
+	return med;
+}
+
+/* Left edge of each page column, for indentation. */
+struct edges {
+	double left[3];
+};
+
+static void set_flags(struct pdf *d, float body, const double *page_h)
+{
+	double gap_norm = usual_gap(d->s, d->nr);
+	struct edges *e = xcalloc((size_t)d->pages + 1, sizeof(*e));
+	size_t i, prev = (size_t)-1;
+	int prev_first_indent = 0, in_item = 0;
+
+	(void)page_h;
+	for (i = 0; i < (size_t)d->pages + 1; i++)
+		e[i].left[0] = e[i].left[1] = e[i].left[2] = 1e9;
+	for (i = 0; i < d->nr; i++) {
+		struct seg *s = &d->s[i];
+
+		if (!s->drop && s->x0 < e[s->page].left[s->col])
+			e[s->page].left[s->col] = s->x0;
+	}
+	for (i = 0; i < d->nr; i++) {
+		struct seg *s = &d->s[i], *p;
+		double em = s->size > 0 ? s->size : body;
+		int indent, prev_indent, new_block = 0;
+
+		if (s->drop)
+			continue;
+		indent = s->x0 > e[s->page].left[s->col] + 0.8 * em;
+		if (indent)
+			s->flags |= LINE_INDENT;
+		if (is_item_start(s->text))
+			s->flags |= LINE_ITEM;
+		if ((s->size >= body * 1.12f || s->bold) && s->len <= 150 &&
+		    !(s->flags & LINE_ITEM && !s->bold && s->size < body * 1.12f))
+			s->flags |= LINE_HEADING;
+		if (prev == (size_t)-1 || d->s[prev].page != s->page)
+			s->flags |= LINE_PAGE_START;
+		p = prev == (size_t)-1 ? NULL : &d->s[prev];
+		if (!p) {
+			new_block = 1;
+		} else if (p->page != s->page) {
+			/* segment.c decides from the sentence; an indent is a start */
+			new_block = indent && !in_item;
+		} else if (p->col != s->col) {
+			new_block = ends_sentence(p) || indent;
+		} else {
+			double gap = s->y0 - p->y1;
+
+			prev_indent = (p->flags & LINE_INDENT) != 0;
+			if (gap > gap_norm + fmax(2.0, 0.3 * em))
+				new_block = 1;
+			else if (gap < -0.5 * em)
+				new_block = 1; /* went back up: a new region */
+			else if (indent && !prev_indent && !in_item)
+				new_block = 1; /* first-line indent */
+			else if (!indent && prev_indent && !prev_first_indent)
+				new_block = 1; /* end of an indented block or item */
+			else if ((s->flags ^ p->flags) & LINE_HEADING)
+				new_block = 1;
+			else if (fabs(s->size - p->size) > 0.6f)
+				new_block = 1;
+		}
+		if (new_block)
+			s->flags |= LINE_BREAK_BEFORE;
+		if (s->flags & LINE_ITEM)
+			in_item = 1;
+		else if (new_block && !indent)
+			in_item = 0;
+		prev_first_indent = new_block && indent;
+		prev = i;
+	}
+	free(e);
+}
+
+static int check_file(const char *path, struct doc_error *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return doc_error_set(err, "extract", DOC_ERR_IO, "%s", strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return doc_error_set(err, "extract", DOC_ERR_IO, "not a regular file");
+	}
+	close(fd);
+	return 0;
+}
+
+static PopplerDocument *open_document(const char *path, struct doc_error *err)
+{
+	GError *gerr = NULL;
+	char *abs = g_canonicalize_filename(path, NULL);
+	char *uri = g_filename_to_uri(abs, NULL, &gerr);
+	PopplerDocument *doc = NULL;
+
+	if (!uri) {
+		doc_error_set(err, "extract", DOC_ERR_IO, "%s", gerr->message);
+		goto out;
+	}
+	doc = poppler_document_new_from_file(uri, NULL, &gerr);
+	if (!doc) {
+		if (gerr && gerr->domain == POPPLER_ERROR &&
+		    gerr->code == POPPLER_ERROR_ENCRYPTED)
+			doc_error_set(err, "extract", DOC_ERR_ENCRYPTED,
+				      "encrypted: needs a password");
+		else
+			doc_error_set(err, "extract", DOC_ERR_FORMAT, "%s",
+				      gerr && gerr->message ? gerr->message :
+				      "not a pdf");
+	}
+out:
+	if (gerr)
+		g_error_free(gerr);
+	g_free(uri);
+	g_free(abs);
+	return doc;
+}
+
+int extract_pdf(const char *path, struct doc_text *out, struct doc_error *err)
+{
+	PopplerDocument *doc;
+	struct pdf d;
+	double *page_h = NULL;
+	int n, i, ret = 0;
+	float body;
+	size_t k;
+
+	if (check_file(path, err))
+		return -1;
+	doc = open_document(path, err);
+	if (!doc)
+		return -1;
+	memset(&d, 0, sizeof(d));
+	n = poppler_document_get_n_pages(doc);
+	if (n > MAX_PAGES)
+		n = MAX_PAGES;
+	if (n < 0)
+		n = 0;
+	d.pages = n;
+	out->pages = n;
+	page_h = xcalloc((size_t)n + 1, sizeof(*page_h));
+	for (i = 0; i < n; i++) {
+		PopplerPage *page = poppler_document_get_page(doc, i);
+		size_t first = d.nr;
+		double w = 0, h = 0;
+
+		if (!page) {
+			doc_text_warn(out, "page %d cannot be read", i + 1);
+			continue;
+		}
+		poppler_page_get_size(page, &w, &h);
+		if (!isfinite(w) || w < 1 || w > MAX_PAGE_DIM)
+			w = 612;
+		if (!isfinite(h) || h < 1 || h > MAX_PAGE_DIM)
+			h = 792;
+		page_h[i] = h;
+		read_page_segments(&d, page, i + 1);
+		if (d.nr == first)
+			doc_text_warn(out, "page %d has no text layer", i + 1);
+		else
+			order_page(d.s + first, d.nr - first, w, h);
+		g_object_unref(page);
+	}
+	g_object_unref(doc);
+	body = body_size(&d);
+	remove_furniture(&d, page_h, body);
+	set_flags(&d, body, page_h);
+	for (k = 0; k < d.nr; k++) {
+		struct seg *s = &d.s[k];
+
+		if (!s->drop)
+			doc_text_add(out, s->text, s->len, s->page, s->size, s->flags);
+		free(s->text);
+	}
+	if (!out->nr && n > 0)
+		ret = doc_error_set(err, "extract", DOC_ERR_EMPTY, "no text in %d page%s",
+				    n, n == 1 ? "" : "s");
+	free(d.s);
+	free(page_h);
+	return ret;
+}

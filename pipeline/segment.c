@@ -1,0 +1,288 @@
+/*
+ * Segmentation: lines into passages.
+ *
+ * Method. One pass over the lines keeps an open passage. A line opens a new
+ * passage when it is a heading (consecutive heading lines without a break
+ * form one heading), a list item, or flagged LINE_BREAK_BEFORE; otherwise it
+ * is joined to the open one. At a page break the open paragraph or item
+ * continues when it did not end a sentence and the new page's first line
+ * does not itself start a block.
+ *
+ * Dehyphenation uses the document as its own dictionary: every word is
+ * counted first (lowercased, internal hyphens kept, so "multi-agency" and
+ * "agency" are both words). For a line ending "left-" followed by "right",
+ * the hyphen goes when "leftright" occurs elsewhere and "left-right" does
+ * not (or occurs less), and stays when "left-right" occurs and the joined
+ * word does not. With no evidence either way, the hyphen stays for a digit
+ * ("2-year-old"), a capital after it ("non-English"), or a common compound
+ * prefix ("multi", "non", "self", "step"...) when "right" is a word of its
+ * own; otherwise the break is taken as typesetting and the word is joined.
+ */
+#include <string.h>
+#include <glib.h>
+#include "util.h"
+#include "doc.h"
+#include "segment.h"
+#include "banned.h"
+
+#define MAX_WORD 64
+
+struct vocab {
+	GHashTable *count; /* lowercased word -> occurrences */
+};
+
+static int word_char(gunichar c)
+{
+	return g_unichar_isalnum(c);
+}
+
+static void vocab_add(struct vocab *v, const char *w, size_t len)
+{
+	char *key = g_utf8_strdown(w, (gssize)len);
+	gpointer old = g_hash_table_lookup(v->count, key);
+
+	g_hash_table_replace(v->count, key, GINT_TO_POINTER(GPOINTER_TO_INT(old) + 1));
+}
+
+static int vocab_get(const struct vocab *v, const char *w, size_t len)
+{
+	char *key = g_utf8_strdown(w, (gssize)len);
+	int n = GPOINTER_TO_INT(g_hash_table_lookup(v->count, key));
+
+	g_free(key);
+	return n;
+}
+
+/*
+ * Counts the words of one line: runs of letters and digits joined by
+ * internal hyphens or apostrophes. A hyphenated word also counts its parts,
+ * so "multi-agency" vouches for "agency".
+ */
+static void vocab_line(struct vocab *v, const char *t)
+{
+	const char *p = t, *start = NULL, *part = NULL;
+
+	for (;;) {
+		gunichar c = *p ? g_utf8_get_char(p) : 0;
+		const char *next = *p ? g_utf8_next_char(p) : p;
+
+		if (c && word_char(c)) {
+			if (!start)
+				start = p;
+			if (!part)
+				part = p;
+		} else if (start && (c == '-' || c == '\'') && *next &&
+			   word_char(g_utf8_get_char(next))) {
+			if (c == '-' && part)
+				vocab_add(v, part, (size_t)(p - part));
+			part = NULL;
+		} else {
+			if (start) {
+				/* a line-final "word-" is a fragment, not a word */
+				if (!(c == '-' && !*next)) {
+					vocab_add(v, start, (size_t)(p - start));
+					if (part && part != start)
+						vocab_add(v, part, (size_t)(p - part));
+				}
+			}
+			start = part = NULL;
+		}
+		if (!c)
+			break;
+		p = next;
+	}
+}
+
+static const char *const compound_prefixes[] = {
+	"multi", "non", "inter", "co", "pre", "post", "self", "well", "step",
+	"cross", "long", "short", "under", "over", "anti", "semi", "sub",
+	"half", "ex", "full", "part", "high", "low", "ill", "all", "re",
+	"early", "child", "face", "joined", "follow", "large", "small", "one",
+	"two", "three", "four", "five", "six", "top", "age", "mid", "out",
+};
+
+static int is_compound_prefix(const char *w, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(compound_prefixes); i++)
+		if (strlen(compound_prefixes[i]) == len &&
+		    !g_ascii_strncasecmp(w, compound_prefixes[i], len))
+			return 1;
+	return 0;
+}
+
+/*
+ * buf ends with "left-"; next starts with "right". Returns 1 to drop the
+ * hyphen (join), 0 to keep it.
+ */
+static int should_join(const struct vocab *v, const char *buf, size_t blen,
+		       const char *next)
+{
+	const char *lstart = buf + blen - 1, *lpart, *r = next;
+	char joined[4 * MAX_WORD], hyph[4 * MAX_WORD];
+	size_t llen, rlen, lplen;
+	int nj, nh, nr;
+
+	/* left word: letters, digits and hyphens before the final '-' */
+	while (lstart > buf) {
+		const char *prev = g_utf8_find_prev_char(buf, lstart);
+		gunichar c = g_utf8_get_char(prev);
+
+		if (!word_char(c) && c != '-')
+			break;
+		lstart = prev;
+	}
+	while (*lstart == '-')
+		lstart++;
+	llen = (size_t)(buf + blen - 1 - lstart);
+	while (*r && word_char(g_utf8_get_char(r)))
+		r = g_utf8_next_char(r);
+	rlen = (size_t)(r - next);
+	if (!llen || !rlen || llen >= MAX_WORD * 2 || rlen >= MAX_WORD * 2)
+		return 0;
+	memcpy(joined, lstart, llen);
+	memcpy(joined + llen, next, rlen);
+	memcpy(hyph, lstart, llen);
+	hyph[llen] = '-';
+	memcpy(hyph + llen + 1, next, rlen);
+	nj = vocab_get(v, joined, llen + rlen);
+	nh = vocab_get(v, hyph, llen + 1 + rlen);
+	if (nj && nj >= nh)
+		return 1;
+	if (nh)
+		return 0;
+	/* no evidence: the last part before the hyphen decides */
+	lpart = buf + blen - 1;
+	while (lpart > lstart) {
+		const char *prev = g_utf8_find_prev_char(lstart, lpart);
+
+		if (!prev || *prev == '-')
+			break;
+		lpart = prev;
+	}
+	lplen = (size_t)(buf + blen - 1 - lpart);
+	if (g_ascii_isdigit(lpart[lplen - 1]) || g_ascii_isdigit(*next))
+		return 0;
+	if (g_unichar_isupper(g_utf8_get_char(next)))
+		return 0;
+	nr = vocab_get(v, next, rlen);
+	if (is_compound_prefix(lpart, lplen) && nr)
+		return 0;
+	/* a hyphenated left part ("multi-agen") is mid-word: join */
+	return 1;
+}
+
+static int ends_with_break_hyphen(const GString *b)
+{
+	const char *prev;
+
+	if (b->len < 2 || b->str[b->len - 1] != '-')
+		return 0;
+	prev = g_utf8_find_prev_char(b->str, b->str + b->len - 1);
+	return prev && g_unichar_isalpha(g_utf8_get_char(prev));
+}
+
+static void join_line(const struct vocab *v, GString *b, const char *text)
+{
+	if (!b->len) {
+		g_string_append(b, text);
+		return;
+	}
+	if (ends_with_break_hyphen(b) && word_char(g_utf8_get_char(text))) {
+		if (should_join(v, b->str, b->len, text))
+			g_string_truncate(b, b->len - 1);
+		g_string_append(b, text);
+		return;
+	}
+	g_string_append_c(b, ' ');
+	g_string_append(b, text);
+}
+
+static int text_ends_sentence(const GString *b)
+{
+	size_t i = b->len;
+	char c;
+
+	while (i > 0 && (b->str[i - 1] == '"' || b->str[i - 1] == '\'' ||
+			 b->str[i - 1] == ')'))
+		i--;
+	if (!i)
+		return 1;
+	c = b->str[i - 1];
+	return c == '.' || c == '?' || c == '!' || c == ':' || c == ';';
+}
+
+struct open_passage {
+	GString *text;
+	enum passage_kind kind;
+	int page;
+	float size;
+	int open;
+};
+
+static void close_passage(struct open_passage *o, struct passage_list *out,
+			  GString *section)
+{
+	if (!o->open)
+		return;
+	if (o->text->len) {
+		if (o->kind == PASSAGE_HEADING) {
+			g_string_assign(section, o->text->str);
+		}
+		passage_list_add(out, o->page, o->kind, section->str, o->text->str);
+	}
+	g_string_truncate(o->text, 0);
+	o->open = 0;
+}
+
+/* Does line l continue the open passage o? */
+static int continues(const struct open_passage *o, const struct line *l)
+{
+	if (!o->open)
+		return 0;
+	if (l->flags & LINE_HEADING)
+		return o->kind == PASSAGE_HEADING && !(l->flags & LINE_BREAK_BEFORE) &&
+		       !(l->flags & LINE_PAGE_START) && !(l->flags & LINE_ITEM) &&
+		       l->size == o->size;
+	if (o->kind == PASSAGE_HEADING)
+		return 0;
+	if (l->flags & (LINE_ITEM | LINE_BREAK_BEFORE))
+		return 0;
+	if (l->flags & LINE_PAGE_START && l->page != o->page)
+		return !text_ends_sentence(o->text);
+	return 1;
+}
+
+void segment_lines(const struct doc_text *in, struct passage_list *out)
+{
+	struct vocab v;
+	struct open_passage o;
+	GString *section = g_string_new("");
+	size_t i;
+
+	v.count = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (i = 0; i < in->nr; i++)
+		vocab_line(&v, in->lines[i].text);
+	memset(&o, 0, sizeof(o));
+	o.text = g_string_new(NULL);
+	for (i = 0; i < in->nr; i++) {
+		const struct line *l = &in->lines[i];
+
+		if (!*l->text)
+			continue;
+		if (!continues(&o, l)) {
+			close_passage(&o, out, section);
+			o.open = 1;
+			o.page = l->page;
+			o.size = l->size;
+			o.kind = l->flags & LINE_HEADING ? PASSAGE_HEADING :
+				 l->flags & LINE_ITEM ? PASSAGE_ITEM : PASSAGE_PARAGRAPH;
+		}
+		join_line(&v, o.text, l->text);
+	}
+	close_passage(&o, out, section);
+	g_string_free(o.text, TRUE);
+	g_string_free(section, TRUE);
+	g_hash_table_destroy(v.count);
+}
