@@ -19,6 +19,11 @@ struct csv_out;
 /* Opens PATH.tmp.PID for writing; "-" writes to stdout (no rename). With
  * `bom` a UTF-8 byte-order mark is written first (for Excel). */
 struct csv_out *csv_out_open(const char *path, int bom, struct doc_error *err);
+/* csv_out_open() of DIR/NAME. */
+struct csv_out *csv_out_open_in(const char *dir, const char *name, int bom,
+				struct doc_error *err);
+/* A whole literal line (a header such as "doc_id,term,count") and its end. */
+void csv_out_line(struct csv_out *c, const char *line);
 void csv_out_text(struct csv_out *c, const char *s);   /* guarded text cell */
 void csv_out_textn(struct csv_out *c, const char *s, size_t len);
 void csv_out_raw(struct csv_out *c, const char *s);    /* unguarded (numbers, ids) */

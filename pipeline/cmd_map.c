@@ -1,9 +1,91 @@
-/* Placeholder until the map command lands: reports that it is missing. */
+/*
+ * revmine map: the worker half of a run for one shard of the inputs
+ * (documents i with i mod N == K-1 in path order), writing records and the
+ * shard's index file into a records folder that `reduce` reads later. Many
+ * machines can map shards of the same inputs into shared storage.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib.h>
+#include "util.h"
 #include "cmds.h"
+#include "runopts.h"
+#include "analyze.h"
+#include "batch.h"
+#include "paths.h"
+#include "banned.h"
 
 int cmd_map(int argc, char **argv)
 {
-	(void)argc;
-	say("%s: not built yet", argv[0]);
-	return EXIT_FATAL;
+	static char *default_paths[] = { "corpus" };
+	struct run_opts o;
+	struct batch_options bo;
+	struct source_list l = { 0 };
+	struct doc_error err = { 0 };
+	struct analyzer *a = NULL;
+	char *config = NULL, *cb = NULL, *sw = NULL;
+	size_t i, mine = 0, failed = 0;
+	int rc;
+
+	rc = runopts_parse(&o, RUNOPT_MAP, argc, argv);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!o.nr_paths) {
+		o.paths = default_paths;
+		o.nr_paths = 1;
+	}
+	cb = o.codebook ? xstrdup(o.codebook) : data_path("codebook/default.cb");
+	sw = o.stopwords ? xstrdup(o.stopwords) : data_path("stopwords/english.txt");
+	a = analyzer_new(cb, sw, &err);
+	if (!a) {
+		say("%s", err.msg);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (g_mkdir_with_parents(o.records, 0777) || access(o.records, W_OK)) {
+		say("cannot write to records folder '%s'", o.records);
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	config = batch_config_hash(a);
+	sources_collect(o.paths, o.nr_paths, o.max_size, &l);
+	for (i = 0; i < l.nr; i++)
+		if (i % o.shards == o.shard && l.items[i].status == SOURCE_ERROR)
+			say("skipping '%s': %s: %s", l.items[i].path, l.items[i].stage,
+			    l.items[i].message);
+	bo.records_dir = o.records;
+	bo.jobs = o.jobs;
+	bo.use_cache = o.use_cache;
+	bo.strict = o.strict;
+	bo.progress = !o.quiet && isatty(2);
+	bo.limits = o.limits;
+	if (batch_run(&l, a, config, &bo, o.shard, o.shards)) {
+		say("stopping: --strict and a document failed");
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	if (batch_write_index(&l, o.records, config, a, o.shard, o.shards, &err)) {
+		say("%s", err.msg);
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	for (i = 0; i < l.nr; i++) {
+		if (i % o.shards != o.shard)
+			continue;
+		mine++;
+		failed += l.items[i].status == SOURCE_ERROR;
+	}
+	if (!o.quiet)
+		fprintf(stderr, "revmine: shard %zu/%zu: %zu documents (%zu error) -> %s/\n",
+			o.shard + 1, o.shards, mine, failed, o.records);
+	rc = mine && failed == mine ? EXIT_FATAL : failed ? EXIT_PARTIAL : EXIT_OK;
+out:
+	free(config);
+	free(cb);
+	free(sw);
+	source_list_release(&l);
+	analyzer_free(a);
+	return rc;
 }

@@ -1,9 +1,150 @@
-/* Placeholder until the run command lands: reports that it is missing. */
+/*
+ * revmine run: list the documents, analyse each in a sandboxed worker (or
+ * take its record from the cache), reduce the records to every CSV, write
+ * the manifest last, and say in one line what happened.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <glib.h>
+#include "util.h"
 #include "cmds.h"
+#include "runopts.h"
+#include "analyze.h"
+#include "batch.h"
+#include "reduce.h"
+#include "manifest.h"
+#include "paths.h"
+#include "banned.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 int cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	say("%s: not built yet", argv[0]);
-	return EXIT_FATAL;
+	static char *default_paths[] = { "corpus" };
+	struct run_opts o;
+	struct batch_options bo;
+	struct reduce_options ro;
+	struct reduce_counts counts;
+	struct manifest m;
+	struct source_list l = { 0 };
+	struct doc_error err = { 0 };
+	struct analyzer *a = NULL;
+	char *config = NULL, *records = NULL, *cb = NULL, *sw = NULL;
+	char **ids = NULL;
+	const char **before = NULL;
+	double t0 = now_s(), t1, t2;
+	size_t i, nth;
+	int rc;
+
+	rc = runopts_parse(&o, RUNOPT_RUN, argc, argv);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!o.nr_paths) {
+		o.paths = default_paths;
+		o.nr_paths = 1;
+	}
+	cb = o.codebook ? xstrdup(o.codebook) : data_path("codebook/default.cb");
+	sw = o.stopwords ? xstrdup(o.stopwords) : data_path("stopwords/english.txt");
+	a = analyzer_new(cb, sw, &err);
+	if (!a) {
+		say("%s", err.msg);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (g_mkdir_with_parents(o.outdir, 0777) || access(o.outdir, W_OK)) {
+		say("cannot write to output folder '%s'", o.outdir);
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	records = g_build_filename(o.outdir, ".cache", NULL);
+	config = batch_config_hash(a);
+	sources_collect(o.paths, o.nr_paths, o.max_size, &l);
+	for (i = 0; i < l.nr; i++)
+		if (l.items[i].status == SOURCE_ERROR)
+			say("skipping '%s': %s: %s", l.items[i].path, l.items[i].stage,
+			    l.items[i].message);
+
+	bo.records_dir = records;
+	bo.jobs = o.jobs;
+	bo.use_cache = o.use_cache;
+	bo.strict = o.strict;
+	bo.progress = !o.quiet && isatty(2);
+	bo.limits = o.limits;
+	for (i = 0; o.strict && i < l.nr; i++)
+		if (l.items[i].status == SOURCE_ERROR) {
+			rc = EXIT_FATAL;
+			goto out;
+		}
+	if (batch_run(&l, a, config, &bo, 0, 1)) {
+		say("stopping: --strict and a document failed");
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	t1 = now_s();
+
+	nth = analyzer_nr_themes(a);
+	ids = xcalloc(nth + 1, sizeof(*ids));
+	for (i = 0; i < nth; i++)
+		ids[i] = (char *)analyzer_theme_id(a, i);
+	before = xcalloc(l.nr + 1, sizeof(*before));
+	for (i = 0; i < l.nr; i++)
+		before[i] = l.items[i].status == SOURCE_ERROR ? "" : NULL;
+	ro.outdir = o.outdir;
+	ro.records_dir = records;
+	ro.config = config;
+	ro.theme_ids = ids;
+	ro.nr_themes = nth;
+	analyzer_doc_rule(a, &ro.min_lr, &ro.min_any);
+	ro.top_terms = o.top_terms;
+	ro.excel = o.excel;
+	if (reduce_write(&l, &ro, &counts, &err)) {
+		say("%s", err.msg);
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	runopts_report_late_errors(&l, before);
+	t2 = now_s();
+
+	memset(&m, 0, sizeof(m));
+	m.command = "run";
+	m.argc = argc;
+	m.argv = argv;
+	m.codebook = cb;
+	m.codebook_hash = analyzer_codebook_hash(a);
+	m.stopwords = sw;
+	m.stopwords_hash = analyzer_stopwords_hash(a);
+	m.config = config;
+	m.jobs = o.jobs;
+	m.unsupported = l.unsupported;
+	m.seconds_map = t1 - t0;
+	m.seconds_reduce = t2 - t1;
+	m.seconds_total = now_s() - t0;
+	m.counts = &counts;
+	m.sources = &l;
+	if (manifest_write(o.outdir, &m, &err)) {
+		say("%s", err.msg);
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	runopts_summary(&o, &l, &counts, now_s() - t0);
+	rc = runopts_exit_status(&l, &counts);
+out:
+	free(before);
+	free(ids);
+	free(config);
+	g_free(records);
+	free(cb);
+	free(sw);
+	source_list_release(&l);
+	analyzer_free(a);
+	return rc;
 }

@@ -54,6 +54,24 @@ struct csv_out *csv_out_open(const char *path, int bom, struct doc_error *err)
 	return c;
 }
 
+struct csv_out *csv_out_open_in(const char *dir, const char *name, int bom,
+				struct doc_error *err)
+{
+	char *path = g_build_filename(dir, name, NULL);
+	struct csv_out *c = csv_out_open(path, bom, err);
+
+	g_free(path);
+	return c;
+}
+
+void csv_out_line(struct csv_out *c, const char *line)
+{
+	if (!c->at_row_start)
+		BUG("csv_out_line in the middle of a row");
+	fputs(line, c->f);
+	fputc('\n', c->f);
+}
+
 static void sep(struct csv_out *c)
 {
 	if (!c->at_row_start)

@@ -1,0 +1,32 @@
+#ifndef MANIFEST_H
+#define MANIFEST_H
+
+/*
+ * manifest.json, written last into the output folder (temporary name, then
+ * rename): what made the outputs (version, options, codebook and stopword
+ * hashes), how much there was (counts), how long it took (timings) and
+ * which documents failed and why. The caller owns everything passed in.
+ */
+
+#include "sources.h"
+#include "reduce.h"
+#include "util.h"
+
+struct manifest {
+	const char *command;       /* "run" or "reduce" */
+	char **argv;               /* the subcommand's arguments */
+	int argc;
+	const char *codebook, *codebook_hash;
+	const char *stopwords, *stopwords_hash;
+	const char *config;
+	int jobs;
+	size_t unsupported;
+	double seconds_map, seconds_reduce, seconds_total;
+	const struct reduce_counts *counts;
+	const struct source_list *sources;
+};
+
+int manifest_write(const char *outdir, const struct manifest *m,
+		   struct doc_error *err);
+
+#endif

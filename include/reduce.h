@@ -1,0 +1,37 @@
+#ifndef REDUCE_H
+#define REDUCE_H
+
+/*
+ * The reduce side of a run: reads the record of every processed document
+ * (never the documents themselves), in path order, and writes every CSV of
+ * the output folder: documents, passages, passage themes, term counts,
+ * vocabulary and term matrix here, the theme matrices and statistical
+ * summaries through report.c. Each file is written to a temporary name and
+ * renamed once all are complete. Sources whose record cannot be read are
+ * turned into errors. The caller owns the source list.
+ */
+
+#include <stddef.h>
+#include "sources.h"
+#include "util.h"
+
+struct reduce_options {
+	const char *outdir;
+	const char *records_dir;
+	const char *config;
+	char *const *theme_ids;
+	size_t nr_themes;
+	unsigned min_lr, min_any;
+	size_t top_terms;
+	int excel;
+};
+
+struct reduce_counts {
+	size_t ok, warning, error;
+	unsigned long passages, tokens, terms, pages;
+};
+
+int reduce_write(struct source_list *l, const struct reduce_options *o,
+		 struct reduce_counts *counts, struct doc_error *err);
+
+#endif

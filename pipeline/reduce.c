@@ -1,0 +1,487 @@
+/*
+ * Reduce: records in, corpus CSVs out. Texts stream straight from each
+ * record to passages.csv and passage_themes.csv; what stays in memory is
+ * the counting skeleton of struct corpus (types, theme indices and term ids
+ * per passage) that report.c needs. Terms get provisional ids as they are
+ * met and are renumbered in byte order of the stem at the end, so every
+ * output is ordered independently of the order documents finished in.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include "util.h"
+#include "reduce.h"
+#include "record.h"
+#include "corpus.h"
+#include "csvio.h"
+#include "report.h"
+#include "banned.h"
+
+struct tinfo {
+	char *term;
+	unsigned id;       /* provisional id */
+	unsigned long df, cf;
+	size_t last_doc;   /* for df: the last document counted, + 1 */
+	GHashTable *surf;  /* surface -> count */
+};
+
+struct reducer {
+	const struct reduce_options *o;
+	struct corpus c;
+	GHashTable *terms;   /* term -> struct tinfo */
+	GPtrArray *by_id;    /* provisional id -> struct tinfo */
+	struct csv_out *passages, *themes, *counts;
+};
+
+static struct tinfo *term_get(struct reducer *r, const char *term)
+{
+	struct tinfo *t = g_hash_table_lookup(r->terms, term);
+
+	if (t)
+		return t;
+	t = g_new0(struct tinfo, 1);
+	t->term = g_strdup(term);
+	t->id = r->by_id->len;
+	t->surf = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_hash_table_insert(r->terms, t->term, t);
+	g_ptr_array_add(r->by_id, t);
+	return t;
+}
+
+static void free_tinfo(gpointer p)
+{
+	struct tinfo *t = p;
+
+	g_hash_table_destroy(t->surf);
+	g_free(t->term);
+	g_free(t);
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void write_passage_rows(struct reducer *r, const struct source *s,
+			       const struct passage *p, size_t no)
+{
+	GString *themes = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; i < p->nr_labels; i++) {
+		if (i)
+			g_string_append_c(themes, ';');
+		g_string_append(themes, r->o->theme_ids[p->labels[i].theme]);
+	}
+	csv_out_raw(r->passages, s->doc_id);
+	csv_out_int(r->passages, (long long)no);
+	csv_out_int(r->passages, p->page);
+	csv_out_text(r->passages, p->section);
+	csv_out_raw(r->passages, passage_type_name(p->type));
+	csv_out_raw(r->passages, themes->str);
+	csv_out_text(r->passages, p->text);
+	csv_out_end_row(r->passages);
+	g_string_free(themes, TRUE);
+	for (i = 0; i < p->nr_labels; i++) {
+		csv_out_raw(r->themes, s->doc_id);
+		csv_out_int(r->themes, (long long)no);
+		csv_out_raw(r->themes, r->o->theme_ids[p->labels[i].theme]);
+		csv_out_double(r->themes, p->labels[i].score);
+		csv_out_text(r->themes, p->labels[i].evidence);
+		csv_out_end_row(r->themes);
+	}
+}
+
+static int cmp_tinfo_term(const void *a, const void *b)
+{
+	const struct tinfo *x = *(struct tinfo *const *)a, *y = *(struct tinfo *const *)b;
+
+	return strcmp(x->term, y->term);
+}
+
+/* Adds one document's passages to the corpus and writes its text rows. */
+static void add_document(struct reducer *r, size_t d, const struct source *s,
+			 const struct passage_list *ps)
+{
+	GHashTable *doc_counts = g_hash_table_new(g_direct_hash, g_direct_equal);
+	GPtrArray *order;
+	GHashTableIter it;
+	gpointer k, v;
+	size_t i, j;
+
+	for (i = 0; i < ps->nr; i++) {
+		const struct passage *p = &ps->items[i];
+		struct corpus_passage *cp;
+
+		write_passage_rows(r, s, p, i + 1);
+		ALLOC_GROW(r->c.passages, r->c.nr_passages, r->c.alloc_passages);
+		cp = &r->c.passages[r->c.nr_passages++];
+		memset(cp, 0, sizeof(*cp));
+		cp->doc = d;
+		cp->type = p->type;
+		cp->tokens = p->tokens;
+		cp->nr_themes = p->nr_labels;
+		cp->themes = xcalloc(p->nr_labels + 1, sizeof(int));
+		for (j = 0; j < p->nr_labels; j++)
+			cp->themes[j] = p->labels[j].theme;
+		cp->term_ids = xcalloc(p->nr_terms + 1, sizeof(unsigned));
+		cp->term_counts = xcalloc(p->nr_terms + 1, sizeof(unsigned));
+		for (j = 0; j < p->nr_terms; j++) {
+			const struct term_count *tc = &p->terms[j];
+			struct tinfo *t = term_get(r, tc->term);
+			gpointer old = g_hash_table_lookup(t->surf, tc->surface);
+			size_t m;
+
+			/* A record lists a term once per surface: merge them. */
+			for (m = 0; m < cp->nr_terms && cp->term_ids[m] != t->id; m++)
+				;
+			if (m == cp->nr_terms) {
+				cp->term_ids[m] = t->id;
+				cp->term_counts[m] = 0;
+				cp->nr_terms++;
+			}
+			cp->term_counts[m] += tc->count;
+			t->cf += tc->count;
+			if (t->last_doc != d + 1) {
+				t->last_doc = d + 1;
+				t->df++;
+			}
+			g_hash_table_insert(t->surf, g_strdup(tc->surface),
+					    GUINT_TO_POINTER(GPOINTER_TO_UINT(old) + tc->count));
+			old = g_hash_table_lookup(doc_counts, GUINT_TO_POINTER(t->id + 1));
+			g_hash_table_insert(doc_counts, GUINT_TO_POINTER(t->id + 1),
+					    GUINT_TO_POINTER(GPOINTER_TO_UINT(old) + tc->count));
+		}
+	}
+	order = g_ptr_array_new();
+	g_hash_table_iter_init(&it, doc_counts);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_ptr_array_add(order, r->by_id->pdata[GPOINTER_TO_UINT(k) - 1]);
+	g_ptr_array_sort(order, cmp_tinfo_term);
+	for (i = 0; i < order->len; i++) {
+		struct tinfo *t = order->pdata[i];
+
+		csv_out_raw(r->counts, s->doc_id);
+		csv_out_text(r->counts, t->term);
+		csv_out_int(r->counts, GPOINTER_TO_UINT(g_hash_table_lookup(
+					       doc_counts, GUINT_TO_POINTER(t->id + 1))));
+		csv_out_end_row(r->counts);
+	}
+	g_ptr_array_free(order, TRUE);
+	g_hash_table_destroy(doc_counts);
+}
+
+static void add_source(struct reducer *r, struct source *s)
+{
+	struct corpus_doc *cd;
+
+	ALLOC_GROW(r->c.docs, r->c.nr_docs, r->c.alloc_docs);
+	cd = &r->c.docs[r->c.nr_docs++];
+	memset(cd, 0, sizeof(*cd));
+	cd->doc_id = xstrdup(s->doc_id);
+	cd->path = xstrdup(s->path);
+	cd->format = xstrdup(s->format ? s->format : "");
+	cd->sha256 = xstrdup(s->sha256);
+	cd->first_passage = r->c.nr_passages;
+}
+
+static void finish_source(struct reducer *r, struct source *s)
+{
+	struct corpus_doc *cd = &r->c.docs[r->c.nr_docs - 1];
+	char *msg = NULL;
+
+	if (s->status == SOURCE_ERROR)
+		msg = xstrfmt("%s: %s", s->stage ? s->stage : "error",
+			      s->message ? s->message : "");
+	cd->status = xstrdup(source_status_name(s->status));
+	cd->message = msg ? msg : xstrdup(s->message ? s->message : "");
+	cd->pages = s->pages;
+	cd->nr_passages = r->c.nr_passages - cd->first_passage;
+	cd->tokens = s->tokens;
+}
+
+static void read_source(struct reducer *r, struct source *s, size_t d)
+{
+	struct passage_list ps;
+	struct record_meta m;
+	struct doc_error err = { 0 };
+	char *path;
+	size_t i;
+
+	if (s->status == SOURCE_ERROR || s->status == SOURCE_PENDING || !s->record) {
+		if (s->status != SOURCE_ERROR)
+			source_set_error(s, "worker", "not processed");
+		return;
+	}
+	passage_list_init(&ps);
+	path = g_build_filename(r->o->records_dir, s->record, NULL);
+	if (record_read(path, r->o->config, &m, &ps, r->o->theme_ids,
+			r->o->nr_themes, &err)) {
+		source_set_error(s, err.stage, err.msg);
+	} else {
+		s->pages = m.pages;
+		s->passages = ps.nr;
+		s->tokens = 0;
+		for (i = 0; i < ps.nr; i++)
+			s->tokens += ps.items[i].tokens;
+		free(s->message);
+		s->message = m.warnings ? xstrdup(m.warnings) : NULL;
+		s->status = m.warnings ? SOURCE_WARNING : SOURCE_OK;
+		add_document(r, d, s, &ps);
+	}
+	free(m.warnings);
+	g_free(path);
+	passage_list_release(&ps);
+}
+
+/* Sorts terms by stem and rewrites every passage's term ids to match. */
+static void renumber_terms(struct reducer *r)
+{
+	size_t n = r->by_id->len, i, j;
+	struct tinfo **sorted = xmalloc((n + 1) * sizeof(*sorted));
+	unsigned *new_id = xmalloc((n + 1) * sizeof(*new_id));
+
+	memcpy(sorted, r->by_id->pdata, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_tinfo_term);
+	r->c.terms = xcalloc(n + 1, sizeof(*r->c.terms));
+	r->c.nr_terms = n;
+	for (i = 0; i < n; i++) {
+		struct tinfo *t = sorted[i];
+		GHashTableIter it;
+		gpointer k, v;
+		const char *best = NULL;
+		unsigned best_n = 0;
+
+		new_id[t->id] = (unsigned)i;
+		g_hash_table_iter_init(&it, t->surf);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			unsigned c = GPOINTER_TO_UINT(v);
+
+			if (c > best_n || (c == best_n && strcmp(k, best) < 0)) {
+				best = k;
+				best_n = c;
+			}
+		}
+		r->c.terms[i].term = xstrdup(t->term);
+		r->c.terms[i].surface = xstrdup(best ? best : t->term);
+		r->c.terms[i].df = t->df;
+		r->c.terms[i].cf = t->cf;
+	}
+	for (i = 0; i < r->c.nr_passages; i++) {
+		struct corpus_passage *p = &r->c.passages[i];
+		unsigned *pairs = xmalloc((2 * p->nr_terms + 1) * sizeof(*pairs));
+
+		for (j = 0; j < p->nr_terms; j++) {
+			pairs[2 * j] = new_id[p->term_ids[j]];
+			pairs[2 * j + 1] = p->term_counts[j];
+		}
+		qsort(pairs, p->nr_terms, 2 * sizeof(*pairs), cmp_uint);
+		for (j = 0; j < p->nr_terms; j++) {
+			p->term_ids[j] = pairs[2 * j];
+			p->term_counts[j] = pairs[2 * j + 1];
+		}
+		free(pairs);
+	}
+	free(sorted);
+	free(new_id);
+}
+
+static int write_documents(struct reducer *r, struct source_list *l,
+			   struct doc_error *err)
+{
+	struct csv_out *c = csv_out_open_in(r->o->outdir, "documents.csv", r->o->excel, err);
+	size_t i;
+
+	if (!c)
+		return -1;
+	csv_out_line(c, "doc_id,path,format,sha256,pages,passages,tokens,status,message");
+	for (i = 0; i < l->nr; i++) {
+		const struct source *s = &l->items[i];
+		const struct corpus_doc *cd = &r->c.docs[i];
+
+		csv_out_raw(c, s->doc_id);
+		csv_out_text(c, s->path);
+		csv_out_raw(c, s->format ? s->format : "");
+		csv_out_raw(c, s->sha256);
+		csv_out_int(c, s->pages);
+		csv_out_int(c, (long long)s->passages);
+		csv_out_int(c, (long long)s->tokens);
+		csv_out_raw(c, source_status_name(s->status));
+		csv_out_text(c, cd->message);
+		csv_out_end_row(c);
+	}
+	return csv_out_commit(c, err);
+}
+
+static int write_vocabulary(struct reducer *r, struct doc_error *err)
+{
+	struct csv_out *c = csv_out_open_in(r->o->outdir, "vocabulary.csv", r->o->excel, err);
+	size_t i;
+
+	if (!c)
+		return -1;
+	csv_out_line(c, "term,df,cf,surface");
+	for (i = 0; i < r->c.nr_terms; i++) {
+		csv_out_text(c, r->c.terms[i].term);
+		csv_out_int(c, (long long)r->c.terms[i].df);
+		csv_out_int(c, (long long)r->c.terms[i].cf);
+		csv_out_text(c, r->c.terms[i].surface);
+		csv_out_end_row(c);
+	}
+	return csv_out_commit(c, err);
+}
+
+static const struct corpus *cmp_corpus;
+
+static int cmp_by_df(const void *a, const void *b)
+{
+	const struct corpus_term *x = &cmp_corpus->terms[*(const unsigned *)a];
+	const struct corpus_term *y = &cmp_corpus->terms[*(const unsigned *)b];
+
+	if (x->df != y->df)
+		return x->df > y->df ? -1 : 1;
+	return strcmp(x->term, y->term);
+}
+
+/* doc_term_matrix.csv: the top-K terms by document frequency (ties by
+ * stem) as columns, one row per analysed document. */
+static int write_term_matrix(struct reducer *r, struct doc_error *err)
+{
+	struct csv_out *c = csv_out_open_in(r->o->outdir, "doc_term_matrix.csv", r->o->excel, err);
+	size_t n = r->c.nr_terms, k = r->o->top_terms < n ? r->o->top_terms : n;
+	unsigned *ids = xmalloc((n + 1) * sizeof(*ids));
+	int *col = xmalloc((n + 1) * sizeof(*col));
+	unsigned long *row = xcalloc(k + 1, sizeof(*row));
+	size_t i, j, d;
+
+	if (!c)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		ids[i] = (unsigned)i;
+		col[i] = -1;
+	}
+	cmp_corpus = &r->c;
+	qsort(ids, n, sizeof(*ids), cmp_by_df);
+	for (i = 0; i < k; i++)
+		col[ids[i]] = (int)i;
+	csv_out_raw(c, "doc_id");
+	for (i = 0; i < k; i++)
+		csv_out_text(c, r->c.terms[ids[i]].term);
+	csv_out_end_row(c);
+	for (d = 0; d < r->c.nr_docs; d++) {
+		const struct corpus_doc *cd = &r->c.docs[d];
+
+		if (!strcmp(cd->status, "error"))
+			continue;
+		memset(row, 0, (k + 1) * sizeof(*row));
+		for (i = cd->first_passage; i < cd->first_passage + cd->nr_passages; i++) {
+			const struct corpus_passage *p = &r->c.passages[i];
+
+			for (j = 0; j < p->nr_terms; j++)
+				if (col[p->term_ids[j]] >= 0)
+					row[col[p->term_ids[j]]] += p->term_counts[j];
+		}
+		csv_out_raw(c, cd->doc_id);
+		for (i = 0; i < k; i++)
+			csv_out_int(c, (long long)row[i]);
+		csv_out_end_row(c);
+	}
+	free(ids);
+	free(col);
+	free(row);
+	return csv_out_commit(c, err);
+fail:
+	free(ids);
+	free(col);
+	free(row);
+	return -1;
+}
+
+static struct csv_out *open_stream(struct reducer *r, const char *name,
+				   const char *header, struct doc_error *err)
+{
+	struct csv_out *c = csv_out_open_in(r->o->outdir, name, r->o->excel, err);
+
+	if (c)
+		csv_out_line(c, header);
+	return c;
+}
+
+int reduce_write(struct source_list *l, const struct reduce_options *o,
+		 struct reduce_counts *counts, struct doc_error *err)
+{
+	struct reducer r;
+	size_t i;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	memset(counts, 0, sizeof(*counts));
+	r.o = o;
+	r.terms = g_hash_table_new(g_str_hash, g_str_equal);
+	r.by_id = g_ptr_array_new_with_free_func(free_tinfo);
+	r.c.nr_themes = o->nr_themes;
+	r.c.theme_ids = xcalloc(o->nr_themes + 1, sizeof(char *));
+	for (i = 0; i < o->nr_themes; i++)
+		r.c.theme_ids[i] = xstrdup(o->theme_ids[i]);
+	r.c.min_lr = o->min_lr;
+	r.c.min_any = o->min_any;
+	if (g_mkdir_with_parents(o->outdir, 0777)) {
+		doc_error_set(err, "write", DOC_ERR_IO, "cannot create '%s'", o->outdir);
+		goto out;
+	}
+	r.passages = open_stream(&r, "passages.csv",
+				 "doc_id,passage,page,section,type,themes,text", err);
+	r.themes = r.passages ? open_stream(&r, "passage_themes.csv",
+					    "doc_id,passage,theme,score,evidence", err) : NULL;
+	r.counts = r.themes ? open_stream(&r, "doc_term_counts.csv",
+					  "doc_id,term,count", err) : NULL;
+	if (!r.counts)
+		goto out;
+	for (i = 0; i < l->nr; i++) {
+		add_source(&r, &l->items[i]);
+		read_source(&r, &l->items[i], i);
+		finish_source(&r, &l->items[i]);
+	}
+	renumber_terms(&r);
+	if (csv_out_commit(r.passages, err)) {
+		r.passages = NULL;
+		goto out;
+	}
+	r.passages = NULL;
+	if (csv_out_commit(r.themes, err)) {
+		r.themes = NULL;
+		goto out;
+	}
+	r.themes = NULL;
+	if (csv_out_commit(r.counts, err)) {
+		r.counts = NULL;
+		goto out;
+	}
+	r.counts = NULL;
+	if (write_documents(&r, l, err) || write_vocabulary(&r, err) ||
+	    write_term_matrix(&r, err) || report_write(&r.c, o->outdir, o->excel, err))
+		goto out;
+	for (i = 0; i < l->nr; i++) {
+		const struct source *s = &l->items[i];
+
+		counts->ok += s->status == SOURCE_OK;
+		counts->warning += s->status == SOURCE_WARNING;
+		counts->error += s->status == SOURCE_ERROR;
+		counts->pages += (unsigned long)(s->pages > 0 ? s->pages : 0);
+		counts->tokens += s->tokens;
+	}
+	counts->passages = r.c.nr_passages;
+	counts->terms = r.c.nr_terms;
+	rc = 0;
+out:
+	csv_out_abort(r.passages);
+	csv_out_abort(r.themes);
+	csv_out_abort(r.counts);
+	g_hash_table_destroy(r.terms);
+	g_ptr_array_free(r.by_id, TRUE);
+	corpus_release(&r.c);
+	return rc;
+}

@@ -1,0 +1,217 @@
+/*
+ * Option parsing for the batch commands. Numbers are checked strictly
+ * (strtol with end and range checks), so "-j 4x" is a usage error rather
+ * than four jobs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <getopt.h>
+#include <unistd.h>
+#include "util.h"
+#include "runopts.h"
+#include "cmds.h"
+#include "reduce.h"
+#include "banned.h"
+
+enum {
+	OPT_STOPWORDS = 256, OPT_NO_CACHE, OPT_STRICT, OPT_TOP_TERMS, OPT_EXCEL,
+	OPT_MAX_SIZE, OPT_TIMEOUT, OPT_MEMORY, OPT_SHARD, OPT_RECORDS,
+};
+
+static const char *usage_run =
+	"usage: revmine run [PATH...] [-o DIR] [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
+	"                   [--no-cache] [--strict] [--top-terms K] [--excel] [--quiet]\n"
+	"                   [--max-size MB] [--timeout SECONDS] [--memory MB]\n";
+static const char *usage_map =
+	"usage: revmine map --shard K/N --records DIR [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
+	"                   [--no-cache] [--strict] [--quiet] [--max-size MB] [--timeout SECONDS]\n"
+	"                   [--memory MB] [PATH...]\n";
+static const char *usage_reduce =
+	"usage: revmine reduce --records DIR [-o DIR] [--top-terms K] [--excel] [--quiet]\n";
+
+static int num(const char *opt, const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		say("%s: '%s' is not a number from %ld to %ld", opt, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_shard(const char *s, size_t *k, size_t *n)
+{
+	unsigned long a, b;
+	char extra;
+
+	if (sscanf(s, "%lu/%lu%c", &a, &b, &extra) != 2 || !b || !a || a > b) {
+		say("--shard: '%s' is not K/N with 1 <= K <= N", s);
+		return -1;
+	}
+	*k = a - 1;
+	*n = b;
+	return 0;
+}
+
+static void defaults(struct run_opts *o)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(o, 0, sizeof(*o));
+	o->outdir = "out";
+	o->jobs = cores > 0 ? (int)cores : 1;
+	o->use_cache = 1;
+	o->top_terms = 1000;
+	o->max_size = SOURCE_MAX_SIZE_DEFAULT;
+	o->shards = 1;
+	sandbox_default_limits(&o->limits);
+}
+
+int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
+		  char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "codebook", required_argument, NULL, 'c' },
+		{ "stopwords", required_argument, NULL, OPT_STOPWORDS },
+		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "top-terms", required_argument, NULL, OPT_TOP_TERMS },
+		{ "excel", no_argument, NULL, OPT_EXCEL },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "shard", required_argument, NULL, OPT_SHARD },
+		{ "records", required_argument, NULL, OPT_RECORDS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = which == RUNOPT_RUN ? usage_run :
+			    which == RUNOPT_MAP ? usage_map : usage_reduce;
+	int c;
+	long v;
+
+	defaults(o);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:j:c:qh", longopts, NULL)) != -1) {
+		int ok_here = 1;
+
+		switch (c) {
+		case 'o': o->outdir = optarg; ok_here = which != RUNOPT_MAP; break;
+		case 'j':
+			if (num("-j", optarg, 1, 256, &v))
+				return EXIT_USAGE;
+			o->jobs = (int)v;
+			ok_here = which != RUNOPT_REDUCE;
+			break;
+		case 'c': o->codebook = optarg; ok_here = which != RUNOPT_REDUCE; break;
+		case OPT_STOPWORDS: o->stopwords = optarg; ok_here = which != RUNOPT_REDUCE; break;
+		case OPT_NO_CACHE: o->use_cache = 0; ok_here = which != RUNOPT_REDUCE; break;
+		case OPT_STRICT: o->strict = 1; ok_here = which != RUNOPT_REDUCE; break;
+		case OPT_TOP_TERMS:
+			if (num("--top-terms", optarg, 0, 1000000, &v))
+				return EXIT_USAGE;
+			o->top_terms = (size_t)v;
+			ok_here = which != RUNOPT_MAP;
+			break;
+		case OPT_EXCEL: o->excel = 1; ok_here = which != RUNOPT_MAP; break;
+		case 'q': o->quiet = 1; break;
+		case OPT_MAX_SIZE:
+			if (num("--max-size", optarg, 1, 1L << 20, &v))
+				return EXIT_USAGE;
+			o->max_size = (long long)v << 20;
+			ok_here = which != RUNOPT_REDUCE;
+			break;
+		case OPT_TIMEOUT:
+			if (num("--timeout", optarg, 1, 86400, &v))
+				return EXIT_USAGE;
+			o->limits.wall_seconds = (unsigned)v;
+			o->limits.cpu_seconds = (unsigned)v;
+			ok_here = which != RUNOPT_REDUCE;
+			break;
+		case OPT_MEMORY:
+			if (num("--memory", optarg, 64, 1L << 20, &v))
+				return EXIT_USAGE;
+			o->limits.address_space = (size_t)v << 20;
+			ok_here = which != RUNOPT_REDUCE;
+			break;
+		case OPT_SHARD:
+			if (parse_shard(optarg, &o->shard, &o->shards))
+				return EXIT_USAGE;
+			ok_here = which == RUNOPT_MAP;
+			break;
+		case OPT_RECORDS: o->records = optarg; ok_here = which != RUNOPT_RUN; break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default:
+			if (optopt && optopt < 256)
+				say("unknown option '-%c'", optopt);
+			else
+				say("unknown option '%s'", argv[optind - 1]);
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+		if (!ok_here) {
+			say("option '%s' does not apply to '%s'", argv[optind - 1], argv[0]);
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	o->paths = argv + optind;
+	o->nr_paths = (size_t)(argc - optind);
+	if (which == RUNOPT_REDUCE && o->nr_paths) {
+		say("reduce takes no paths: it reads the records folder");
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (which != RUNOPT_RUN && !o->records) {
+		say("--records DIR is required");
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+void runopts_summary(const struct run_opts *o, const struct source_list *l,
+		    const struct reduce_counts *c, double secs)
+{
+	if (o->quiet)
+		return;
+	fprintf(stderr, "revmine: %zu documents (%zu ok, %zu warning, %zu error)",
+		l->nr, c->ok, c->warning, c->error);
+	if (l->unsupported)
+		fprintf(stderr, ", %zu files skipped as unsupported", l->unsupported);
+	fprintf(stderr, ", %lu passages, %lu terms -> %s/ in %.1f s\n",
+		c->passages, c->terms, o->outdir, secs);
+}
+
+int runopts_exit_status(const struct source_list *l, const struct reduce_counts *c)
+{
+	if (l->nr && c->error == l->nr)
+		return EXIT_FATAL;
+	return c->error ? EXIT_PARTIAL : EXIT_OK;
+}
+
+
+/* Reports the sources that reduce found broken (records that failed). */
+void runopts_report_late_errors(const struct source_list *l, const char **before)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (l->items[i].status == SOURCE_ERROR && before[i] == NULL)
+			say("skipping '%s': %s: %s", l->items[i].path,
+			    l->items[i].stage ? l->items[i].stage : "error",
+			    l->items[i].message ? l->items[i].message : "");
+}
