@@ -451,13 +451,40 @@ static bool is_vowel(char c)
 }
 
 /*
+ * How good a place W[k] is to break a word, 0 = not at all: before a common
+ * suffix (assess-ment), then between two consonants that are not a digraph
+ * (chil-dren), as a typesetter would rather than by the dictionary.
+ */
+static int break_quality(const char *w, size_t k)
+{
+	static const char *const suffix[] = { "tion", "sion", "ment", "ness", "ing", "ity",
+		"able", "ible", "ally", "ance", "ence", "ities", "ative", "ised", "ful", "less",
+		"ments", "tions", "ings" };
+	static const char *const digraph[] = { "th", "ch", "sh", "ph", "gh", "ck", "wh", "qu",
+		"ng" };
+	char a = (char)g_ascii_tolower(w[k - 1]), b = (char)g_ascii_tolower(w[k]);
+
+	for (size_t i = 0; i < G_N_ELEMENTS(suffix); i++) {
+		size_t n = strlen(suffix[i]);
+		if (!strncmp(w + k, suffix[i], n) && !g_ascii_isalpha(w[k + n]))
+			return 2;
+	}
+	if (is_vowel(a) || is_vowel(b) || ((b == 'r' || b == 'l') && a != 'r' && a != 'l'))
+		return 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(digraph); i++)
+		if (a == digraph[i][0] && b == digraph[i][1])
+			return 0;
+	return 1;
+}
+
+/*
  * Where to break WORD so that its head fits in AVAIL: after a hard hyphen
  * (multi-|agency) in every document, or with an added hyphen inside a long
  * lowercase word when the document hyphenates. Returns the head length
  * (without an added hyphen) or 0; *added says whether a hyphen is added.
  */
 static size_t split_point(const struct doc *d, int face, double size, const char *w,
-			  double avail, bool *added)
+			  double avail, bool hyph, bool *added)
 {
 	size_t n = strlen(w), s = 0, e = n, best = 0;
 
@@ -472,7 +499,7 @@ static size_t split_point(const struct doc *d, int face, double size, const char
 			}
 		}
 	}
-	if (!d->hyphenate)
+	if (!hyph)
 		return 0;
 	while (s < n && !g_ascii_isalpha(w[s]))
 		s++;
@@ -483,15 +510,21 @@ static size_t split_point(const struct doc *d, int face, double size, const char
 	for (size_t i = s; i < e; i++)
 		if (!g_ascii_isalpha(w[i]) || (i > s && g_ascii_isupper(w[i])))
 			return 0;
+	int q = 0;
+
 	for (size_t k = s + 3; k + 3 <= e; k++) {
-		char *head = g_strdup_printf("%.*s-", (int)k, w);
-		double hw = word_width(d, face, size, head);
+		char *head;
+		double hw;
+		int bq = break_quality(w, k);
+		if (!bq || bq < q)
+			continue;
+		head = g_strdup_printf("%.*s-", (int)k, w);
+		hw = word_width(d, face, size, head);
 		g_free(head);
 		if (hw > avail)
 			break;
-		if (!best || (is_vowel(w[k - 1]) && !is_vowel(w[k])) ||
-		    !(is_vowel(w[best - 1]) && !is_vowel(w[best])))
-			best = k;
+		best = k;
+		q = bq;
 	}
 	*added = best != 0;
 	return best;
@@ -515,7 +548,7 @@ static struct line *line_new(void)
 
 /* Greedy line breaking of TEXT into lines no wider than WIDTH. */
 static GPtrArray *break_lines(const struct doc *d, int face, double size, const char *text,
-			      double width)
+			      double width, bool hyph)
 {
 	GPtrArray *lines = g_ptr_array_new_with_free_func(line_free);
 	char **words = g_strsplit(text, " ", -1);
@@ -538,12 +571,12 @@ static GPtrArray *break_lines(const struct doc *d, int face, double size, const 
 		ww = word_width(d, face, size, w);
 		gap = cur->words->len ? space : 0;
 		if (used + gap + ww <= width || (!cur->words->len && ww > width &&
-		    !split_point(d, face, size, w, width, &added))) {
+		    !split_point(d, face, size, w, width, hyph, &added))) {
 			g_ptr_array_add(cur->words, w);
 			used += gap + ww;
 			continue;
 		}
-		k = split_point(d, face, size, w, width - used - gap, &added);
+		k = split_point(d, face, size, w, width - used - gap, hyph, &added);
 		if (k) {
 			g_ptr_array_add(cur->words, added ? g_strdup_printf("%.*s-", (int)k, w) :
 					g_strndup(w, k));
@@ -697,7 +730,8 @@ static void layout_text_block(struct layout *L, const struct block *b)
 	if (L->y > L->region_top)
 		L->y += st.before;
 	width = L->colw - st.indent - st.right;
-	lines = break_lines(L->doc, st.face, st.size, b->text, width);
+	lines = break_lines(L->doc, st.face, st.size, b->text, width,
+			    L->doc->hyphenate && b->kind >= B_PARA && b->kind <= B_QUOTE);
 	/* headings keep with two lines of what follows; titles stay whole */
 	keep = st.lead * lines->len;
 	if (b->kind == B_H1 || b->kind == B_H2)
