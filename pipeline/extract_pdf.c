@@ -71,9 +71,13 @@ struct pdf {
 	struct seg *s;
 	size_t nr, alloc;
 	int pages;
-	double page_h; /* of the page being read */
 	/* font size histogram in half points, weighted by characters */
 	unsigned long size_hist[200];
+};
+
+struct page_info {
+	size_t first, n; /* segments of the page in struct pdf */
+	double w, h;
 };
 
 /* Accumulates one segment while walking a page's characters. */
@@ -355,12 +359,9 @@ static void order_page(struct seg *s, size_t n, double w, double h)
 	struct seg *tmp;
 	size_t i, j, k, out = 0;
 
-	qsort(s, n, sizeof(*s), cmp_y);
 	if (find_gutter(s, n, w, h, &g0, &g1)) {
 		for (i = 0; i < n; i++) {
-			if (s[i].y1 < h * BAND || s[i].y0 > h * (1 - BAND))
-				s[i].col = COL_FULL;
-			else if (s[i].x1 <= g0 + 1)
+			if (s[i].x1 <= g0 + 1)
 				s[i].col = COL_LEFT;
 			else if (s[i].x0 >= g1 - 1)
 				s[i].col = COL_RIGHT;
@@ -518,75 +519,132 @@ static float body_size(const struct pdf *d)
 	return best ? best / 2.0f : 10.0f;
 }
 
-struct band_line {
-	size_t idx;
-	int top;
+/*
+ * A row: the segments of one page sharing a baseline, whatever the column
+ * (a running head often has a title on the left and a number on the right).
+ * Segments are sorted by y, so a row is a run of neighbours.
+ */
+static size_t row_end(const struct seg *s, size_t i, size_t end)
+{
+	size_t j = i + 1;
+
+	while (j < end) {
+		double tol = 0.3 * fmin(s[i].y1 - s[i].y0, s[j].y1 - s[j].y0);
+
+		if (fabs(s[j].y1 - s[i].y1) > fmax(tol, 0.5))
+			break;
+		j++;
+	}
+	return j;
+}
+
+/* Key of a row: its segments' keys in x order. */
+static char *row_key(const struct seg *s, size_t i, size_t j, int *has_number,
+		     int *all_small, float body)
+{
+	GString *k = g_string_new(NULL);
+	size_t a, done = 0;
+	double last_x = -1e9;
+	char *ret;
+
+	*has_number = 0;
+	*all_small = 1;
+	while (done < j - i) {
+		size_t pick = j;
+
+		for (a = i; a < j; a++)
+			if (s[a].x0 > last_x && (pick == j || s[a].x0 < s[pick].x0))
+				pick = a;
+		if (pick == j)
+			break;
+		last_x = s[pick].x0;
+		done++;
+		ret = furniture_key(s[pick].text);
+		g_string_append(k, ret);
+		free(ret);
+		if (is_page_number(s[pick].text))
+			*has_number = 1;
+		if (s[pick].size >= body - 0.4f)
+			*all_small = 0;
+	}
+	ret = xstrndup(k->str, k->len);
+	g_string_free(k, TRUE);
+	return ret;
+}
+
+struct row {
+	size_t i, j; /* segments [i, j) */
+	char *key;
 };
 
-/* Marks running headers, footers and page numbers as dropped. */
-static void remove_furniture(struct pdf *d, const double *page_h, float body)
+/* Candidate furniture rows of one page: the first and last few, in a band. */
+static void page_band_rows(const struct pdf *d, const struct page_info *pg,
+			   struct row **rows, size_t *nr, size_t *alloc,
+			   float body)
 {
-	GHashTable *pages_of = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-	GHashTable *last_page = g_hash_table_new(g_str_hash, g_str_equal);
-	char **keys = xcalloc(d->nr, sizeof(*keys));
-	size_t i, start;
-	int need;
+	size_t end = pg->first + pg->n;
+	size_t i, n = 0, r, *starts = xmalloc((pg->n + 1) * sizeof(*starts));
 
-	for (i = 0; i < d->nr; i++) {
-		struct seg *s = &d->s[i];
-		double h = page_h[s->page - 1];
-		gpointer last;
+	for (i = pg->first; i < end; i = row_end(d->s, i, end))
+		starts[n++] = i;
+	for (r = 0; r < n; r++) {
+		size_t a = starts[r], b = row_end(d->s, a, end);
+		int top = r < 3, bottom = r + 3 >= n, num, small;
+		const struct seg *s = &d->s[a];
+		struct row *row;
 
-		if (s->drop || (s->y1 >= h * BAND && s->y0 <= h * (1 - BAND)))
+		if (!(top && s->y1 < pg->h * BAND) && !(bottom && s->y0 > pg->h * (1 - BAND)))
 			continue;
-		keys[i] = furniture_key(s->text);
-		if (!*keys[i] || is_page_number(s->text)) {
-			s->drop = 1;
-			continue;
-		}
-		last = g_hash_table_lookup(last_page, keys[i]);
-		if (last && GPOINTER_TO_INT(last) == s->page)
-			continue;
-		if (!last) {
-			char *k = xstrdup(keys[i]);
+		ALLOC_GROW(*rows, *nr, *alloc);
+		row = &(*rows)[(*nr)++];
+		row->i = a;
+		row->j = b;
+		row->key = row_key(d->s, a, b, &num, &small, body);
+		/* page numbers go at once; so do small-type heads of one-page files */
+		if (num || !*row->key || (d->pages == 1 && small && (r == 0 || r + 1 == n))) {
+			size_t k;
 
-			g_hash_table_insert(pages_of, k, GINT_TO_POINTER(1));
-			g_hash_table_insert(last_page, k, GINT_TO_POINTER(s->page));
-		} else {
-			gpointer orig_key = NULL, val = NULL;
-
-			g_hash_table_lookup_extended(pages_of, keys[i], &orig_key, &val);
-			g_hash_table_insert(last_page, orig_key, GINT_TO_POINTER(s->page));
-			g_hash_table_steal(pages_of, orig_key);
-			g_hash_table_insert(pages_of, orig_key,
-					    GINT_TO_POINTER(GPOINTER_TO_INT(val) + 1));
+			for (k = a; k < b; k++)
+				d->s[k].drop = 1;
 		}
 	}
-	need = d->pages < 4 ? 2 : (d->pages + 1) / 2;
-	for (i = 0; i < d->nr; i++) {
-		if (!keys[i] || d->s[i].drop || d->pages < 2)
-			continue;
-		if (GPOINTER_TO_INT(g_hash_table_lookup(pages_of, keys[i])) >= need)
-			d->s[i].drop = 1;
-	}
-	/*
-	 * One-page documents have nothing to compare: a line set smaller than
-	 * the body, alone above or below everything else, is a running head.
-	 */
-	for (start = 0; d->pages == 1 && start < d->nr; start++) {
-		struct seg *s = &d->s[start];
-		double h = page_h[0];
+	free(starts);
+}
 
-		if (!keys[start] || s->drop || s->bold || s->size >= body - 0.4f)
-			continue;
-		if (s->y1 < h * BAND || s->y0 > h * (1 - BAND))
-			s->drop = 1;
+/* Marks running headers, footers and page numbers as dropped. */
+static void remove_furniture(struct pdf *d, const struct page_info *pages, float body)
+{
+	GHashTable *count = g_hash_table_new(g_str_hash, g_str_equal);
+	struct row *rows = NULL;
+	size_t nr = 0, alloc = 0, r, k;
+	int p, need = d->pages < 4 ? 2 : (d->pages + 1) / 2;
+
+	for (p = 0; p < d->pages; p++) {
+		size_t before = nr;
+
+		page_band_rows(d, &pages[p], &rows, &nr, &alloc, body);
+		/* count each key once per page */
+		for (r = before; r < nr; r++) {
+			size_t q;
+			int dup = 0;
+
+			for (q = before; q < r; q++)
+				dup |= !strcmp(rows[q].key, rows[r].key);
+			if (!dup)
+				g_hash_table_insert(count, rows[r].key,
+					GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(count, rows[r].key)) + 1));
+		}
 	}
-	for (i = 0; i < d->nr; i++)
-		free(keys[i]);
-	free(keys);
-	g_hash_table_destroy(last_page);
-	g_hash_table_destroy(pages_of);
+	for (r = 0; r < nr; r++) {
+		if (d->pages >= 2 &&
+		    GPOINTER_TO_INT(g_hash_table_lookup(count, rows[r].key)) >= need)
+			for (k = rows[r].i; k < rows[r].j; k++)
+				d->s[k].drop = 1;
+	}
+	g_hash_table_destroy(count);
+	for (r = 0; r < nr; r++)
+		free(rows[r].key);
+	free(rows);
 }
 
 static int utf8_starts(const char *t, const char *prefix)
@@ -791,14 +849,68 @@ out:
 	return doc;
 }
 
+/* Drops the removed segments and puts each page in reading order. */
+static void compact_and_order(struct pdf *d, struct page_info *pages)
+{
+	size_t k, out = 0;
+	int p;
+
+	for (p = 0; p < d->pages; p++) {
+		size_t first = out;
+
+		for (k = pages[p].first; k < pages[p].first + pages[p].n; k++) {
+			if (d->s[k].drop) {
+				free(d->s[k].text);
+				continue;
+			}
+			d->s[out++] = d->s[k];
+		}
+		pages[p].first = first;
+		pages[p].n = out - first;
+		if (pages[p].n)
+			order_page(d->s + first, pages[p].n, pages[p].w, pages[p].h);
+	}
+	d->nr = out;
+}
+
+static void read_pages(PopplerDocument *doc, struct pdf *d,
+		       struct page_info *pages, struct doc_text *out)
+{
+	int i;
+
+	for (i = 0; i < d->pages; i++) {
+		PopplerPage *page = poppler_document_get_page(doc, i);
+		struct page_info *pg = &pages[i];
+
+		pg->first = d->nr;
+		pg->w = 612;
+		pg->h = 792;
+		if (!page) {
+			doc_text_warn(out, "page %d cannot be read", i + 1);
+			continue;
+		}
+		poppler_page_get_size(page, &pg->w, &pg->h);
+		if (!isfinite(pg->w) || pg->w < 1 || pg->w > MAX_PAGE_DIM)
+			pg->w = 612;
+		if (!isfinite(pg->h) || pg->h < 1 || pg->h > MAX_PAGE_DIM)
+			pg->h = 792;
+		read_page_segments(d, page, i + 1);
+		pg->n = d->nr - pg->first;
+		if (!pg->n)
+			doc_text_warn(out, "page %d has no text layer", i + 1);
+		qsort(d->s + pg->first, pg->n, sizeof(*d->s), cmp_y);
+		g_object_unref(page);
+	}
+}
+
 int extract_pdf(const char *path, struct doc_text *out, struct doc_error *err)
 {
 	PopplerDocument *doc;
 	struct pdf d;
-	double *page_h = NULL;
-	int n, i, ret = 0;
+	struct page_info *pages;
 	float body;
 	size_t k;
+	int n;
 
 	if (check_file(path, err))
 		return -1;
@@ -807,39 +919,15 @@ int extract_pdf(const char *path, struct doc_text *out, struct doc_error *err)
 		return -1;
 	memset(&d, 0, sizeof(d));
 	n = poppler_document_get_n_pages(doc);
-	if (n > MAX_PAGES)
-		n = MAX_PAGES;
-	if (n < 0)
-		n = 0;
-	d.pages = n;
-	out->pages = n;
-	page_h = xcalloc((size_t)n + 1, sizeof(*page_h));
-	for (i = 0; i < n; i++) {
-		PopplerPage *page = poppler_document_get_page(doc, i);
-		size_t first = d.nr;
-		double w = 0, h = 0;
-
-		if (!page) {
-			doc_text_warn(out, "page %d cannot be read", i + 1);
-			continue;
-		}
-		poppler_page_get_size(page, &w, &h);
-		if (!isfinite(w) || w < 1 || w > MAX_PAGE_DIM)
-			w = 612;
-		if (!isfinite(h) || h < 1 || h > MAX_PAGE_DIM)
-			h = 792;
-		page_h[i] = h;
-		read_page_segments(&d, page, i + 1);
-		if (d.nr == first)
-			doc_text_warn(out, "page %d has no text layer", i + 1);
-		else
-			order_page(d.s + first, d.nr - first, w, h);
-		g_object_unref(page);
-	}
+	d.pages = n < 0 ? 0 : n > MAX_PAGES ? MAX_PAGES : n;
+	out->pages = d.pages;
+	pages = xcalloc((size_t)d.pages + 1, sizeof(*pages));
+	read_pages(doc, &d, pages, out);
 	g_object_unref(doc);
 	body = body_size(&d);
-	remove_furniture(&d, page_h, body);
-	set_flags(&d, body, page_h);
+	remove_furniture(&d, pages, body);
+	compact_and_order(&d, pages);
+	set_flags(&d, body, NULL);
 	for (k = 0; k < d.nr; k++) {
 		struct seg *s = &d.s[k];
 
@@ -847,10 +935,7 @@ int extract_pdf(const char *path, struct doc_text *out, struct doc_error *err)
 			doc_text_add(out, s->text, s->len, s->page, s->size, s->flags);
 		free(s->text);
 	}
-	if (!out->nr && n > 0)
-		ret = doc_error_set(err, "extract", DOC_ERR_EMPTY, "no text in %d page%s",
-				    n, n == 1 ? "" : "s");
 	free(d.s);
-	free(page_h);
-	return ret;
+	free(pages);
+	return 0;
 }
