@@ -29,6 +29,7 @@
 
 struct vocab {
 	GHashTable *count; /* lowercased word -> occurrences */
+	int auto_hyphens;  /* the typesetter splits words at line ends */
 };
 
 static int word_char(gunichar c)
@@ -58,9 +59,10 @@ static int vocab_get(const struct vocab *v, const char *w, size_t len)
  * internal hyphens or apostrophes. A hyphenated word also counts its parts,
  * so "multi-agency" vouches for "agency".
  */
-static void vocab_line(struct vocab *v, const char *t)
+static void vocab_line(struct vocab *v, const char *t, int after_break)
 {
 	const char *p = t, *start = NULL, *part = NULL;
+	int skip = after_break;
 
 	for (;;) {
 		gunichar c = *p ? g_utf8_get_char(p) : 0;
@@ -78,13 +80,16 @@ static void vocab_line(struct vocab *v, const char *t)
 			part = NULL;
 		} else {
 			if (start) {
-				/* a line-final "word-" is a fragment, not a word */
-				if (!(c == '-' && !*next)) {
+				/* a line-final "word-" and the piece after it
+				 * are fragments, not words */
+				if (!(c == '-' && !*next) && !skip) {
 					vocab_add(v, start, (size_t)(p - start));
 					if (part && part != start)
 						vocab_add(v, part, (size_t)(p - part));
 				}
 			}
+			if (start)
+				skip = 0;
 			start = part = NULL;
 		}
 		if (!c)
@@ -93,12 +98,15 @@ static void vocab_line(struct vocab *v, const char *t)
 	}
 }
 
+/*
+ * Prefixes that in this genre form hyphenated compounds far more often than
+ * they end a syllable at a line break ("multi-agency", "non-accidental",
+ * "self-harm", "step-down"). Prefixes that are also common syllables ("re",
+ * "inter", "under", "pre", "sub") are left out: "re-sponse" is a broken word.
+ */
 static const char *const compound_prefixes[] = {
-	"multi", "non", "inter", "co", "pre", "post", "self", "well", "step",
-	"cross", "long", "short", "under", "over", "anti", "semi", "sub",
-	"half", "ex", "full", "part", "high", "low", "ill", "all", "re",
-	"early", "child", "face", "joined", "follow", "large", "small", "one",
-	"two", "three", "four", "five", "six", "top", "age", "mid", "out",
+	"multi", "non", "self", "well", "step", "cross", "long", "short",
+	"semi", "half", "anti", "ill", "full", "part", "face", "joined",
 };
 
 static int is_compound_prefix(const char *w, size_t len)
@@ -116,8 +124,8 @@ static int is_compound_prefix(const char *w, size_t len)
  * buf ends with "left-"; next starts with "right". Returns 1 to drop the
  * hyphen (join), 0 to keep it.
  */
-static int should_join(const struct vocab *v, const char *buf, size_t blen,
-		       const char *next)
+static int should_join_mode(const struct vocab *v, const char *buf, size_t blen,
+			    const char *next, int attested_only)
 {
 	const char *lstart = buf + blen - 1, *lpart, *r = next;
 	char joined[4 * MAX_WORD], hyph[4 * MAX_WORD];
@@ -150,7 +158,7 @@ static int should_join(const struct vocab *v, const char *buf, size_t blen,
 	nh = vocab_get(v, hyph, llen + 1 + rlen);
 	if (nj && nj >= nh)
 		return 1;
-	if (nh)
+	if (nh || !v->auto_hyphens || attested_only)
 		return 0;
 	/* no evidence: the last part before the hyphen decides */
 	lpart = buf + blen - 1;
@@ -167,10 +175,54 @@ static int should_join(const struct vocab *v, const char *buf, size_t blen,
 	if (g_unichar_isupper(g_utf8_get_char(next)))
 		return 0;
 	nr = vocab_get(v, next, rlen);
-	if (is_compound_prefix(lpart, lplen) && nr)
+	if (is_compound_prefix(lpart, lplen) && (nr || rlen >= 5))
 		return 0;
 	/* a hyphenated left part ("multi-agen") is mid-word: join */
 	return 1;
+}
+
+static int should_join(const struct vocab *v, const char *buf, size_t blen,
+		       const char *next)
+{
+	return should_join_mode(v, buf, blen, next, 0);
+}
+
+/* Joined form attested and hyphenated form not. */
+static int should_join_attested(const struct vocab *v, const char *buf,
+				size_t blen, const char *next)
+{
+	return should_join_mode(v, buf, blen, next, 1);
+}
+
+/*
+ * Does this document's typesetter hyphenate words at line ends? Evidence: a
+ * break "left-" + "right" whose joined form is a word of the document, whose
+ * hyphenated form is not, and whose right piece is no word on its own
+ * ("chal-" + "lenging"). Browsers and word processors by default only break
+ * at real hyphens; without such evidence every break hyphen is kept unless
+ * the joined word is attested.
+ */
+static int detect_auto_hyphens(struct vocab *v, const struct doc_text *in)
+{
+	size_t i;
+	int evidence = 0;
+
+	v->auto_hyphens = 1;
+	for (i = 0; i + 1 < in->nr && !evidence; i++) {
+		const char *t = in->lines[i].text, *next = in->lines[i + 1].text, *r;
+		size_t len = strlen(t);
+
+		if (len < 2 || t[len - 1] != '-' || !g_ascii_isalpha(t[len - 2]) ||
+		    !g_ascii_islower(*next))
+			continue;
+		for (r = next; g_ascii_isalpha(*r); r++)
+			;
+		if (vocab_get(v, next, (size_t)(r - next)))
+			continue;
+		evidence = should_join_attested(v, t, len, next);
+	}
+	v->auto_hyphens = evidence;
+	return evidence;
 }
 
 static int ends_with_break_hyphen(const GString *b)
@@ -260,10 +312,18 @@ void segment_lines(const struct doc_text *in, struct passage_list *out)
 	struct open_passage o;
 	GString *section = g_string_new("");
 	size_t i;
+	int after_break = 0;
 
 	v.count = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	for (i = 0; i < in->nr; i++)
-		vocab_line(&v, in->lines[i].text);
+	for (i = 0; i < in->nr; i++) {
+		const char *t = in->lines[i].text;
+		size_t len = strlen(t);
+
+		vocab_line(&v, t, after_break);
+		after_break = len >= 2 && t[len - 1] == '-' &&
+			      g_ascii_isalpha(t[len - 2]);
+	}
+	detect_auto_hyphens(&v, in);
 	memset(&o, 0, sizeof(o));
 	o.text = g_string_new(NULL);
 	for (i = 0; i < in->nr; i++) {
