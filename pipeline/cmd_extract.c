@@ -1,9 +1,226 @@
-/* Placeholder until the extract command lands: reports that it is missing. */
+/*
+ * revmine extract [--passages] FILE: one document's clean text, or its
+ * passages as CSV, on stdout.
+ *
+ * Extraction and segmentation run in a sandboxed child (poppler may abort
+ * on a hostile file). The child writes the result to stdout itself, and
+ * its error or warnings to a pipe as tagged lines ("E<code> msg",
+ * "W msg"); this parent turns those into the user's stderr lines, so a
+ * crash costs one message, not the process. poppler's own chatter on
+ * stderr is silenced in the child.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <getopt.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include "cmds.h"
+#include "util.h"
+#include "doc.h"
+#include "extract.h"
+#include "segment.h"
+#include "sandbox.h"
+#include "csvio.h"
+#include "banned.h"
+
+struct job {
+	const char *path;
+	int passages;
+	int report_fd; /* write end of the pipe to the parent */
+};
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static void print_text(const struct passage_list *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->nr; i++)
+		printf("%s%s\n", i ? "\n" : "", pl->items[i].text);
+}
+
+static void print_passages(const char *doc_id, const struct passage_list *pl)
+{
+	size_t i;
+
+	fputs("doc_id,passage,page,section,kind,text\n", stdout);
+	for (i = 0; i < pl->nr; i++) {
+		const struct passage *p = &pl->items[i];
+
+		csv_fput_text(stdout, doc_id);
+		printf(",%zu,%d,", i + 1, p->page);
+		csv_fput_text(stdout, p->section);
+		printf(",%s,", passage_kind_name(p->kind));
+		csv_fput_text(stdout, p->text);
+		fputc('\n', stdout);
+	}
+}
+
+/* Writes the whole buffer, retrying short writes. */
+static void report(int fd, const char *s)
+{
+	size_t len = strlen(s);
+
+	while (len) {
+		ssize_t n = write(fd, s, len);
+
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Runs in the child. */
+static int extract_job(void *arg)
+{
+	struct job *j = arg;
+	struct doc_text t;
+	struct passage_list pl;
+	struct doc_error err;
+	char *line;
+	int devnull = open("/dev/null", O_WRONLY);
+
+	if (devnull >= 0) {
+		dup2(devnull, 2);
+		close(devnull);
+	}
+	memset(&err, 0, sizeof(err));
+	doc_text_init(&t);
+	passage_list_init(&pl);
+	if (extract_file(j->path, &t, &err)) {
+		line = xstrfmt("E%d %s\n", err.code, err.msg);
+		report(j->report_fd, line);
+		free(line);
+		doc_text_release(&t);
+		return 1;
+	}
+	segment_lines(&t, &pl);
+	if (j->passages)
+		print_passages(base_name(j->path), &pl);
+	else
+		print_text(&pl);
+	if (t.warnings) {
+		/* the pipe holds 64 KiB and is read after the child exits */
+		if (strlen(t.warnings) > 4000) {
+			t.warnings[3996] = '\0';
+			line = xstrfmt("W%s...\n", t.warnings);
+		} else {
+			line = xstrfmt("W%s\n", t.warnings);
+		}
+		report(j->report_fd, line);
+		free(line);
+	}
+	passage_list_release(&pl);
+	doc_text_release(&t);
+	if (fflush(stdout) || ferror(stdout))
+		return 3;
+	return 0;
+}
+
+/* Reads what the child reported (small: one error or a warning list). */
+static char *read_report(int fd)
+{
+	char *buf = NULL;
+	size_t len = 0, alloc = 0;
+
+	for (;;) {
+		ssize_t n;
+
+		ALLOC_GROW(buf, len + 4096, alloc);
+		n = read(fd, buf + len, alloc - len - 1);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static int usage_error(void)
+{
+	say("usage: revmine extract [--passages] FILE");
+	return EXIT_USAGE;
+}
 
 int cmd_extract(int argc, char **argv)
 {
-	(void)argc;
-	say("%s: not built yet", argv[0]);
-	return EXIT_FATAL;
+	static const struct option opts[] = {
+		{ "passages", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sandbox_limits lim;
+	struct doc_error err;
+	struct job j;
+	char *rep, *p;
+	int fds[2], c, rc, status = EXIT_OK;
+
+	memset(&j, 0, sizeof(j));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ph", opts, NULL)) != -1) {
+		if (c == 'p')
+			j.passages = 1;
+		else if (c == 'h') {
+			printf("usage: revmine extract [--passages] FILE\n");
+			return EXIT_OK;
+		} else
+			return usage_error();
+	}
+	if (optind != argc - 1)
+		return usage_error();
+	j.path = argv[optind];
+	if (!extract_format(j.path)) {
+		say("'%s': extract: unsupported file type", j.path);
+		return EXIT_PARTIAL;
+	}
+	if (pipe(fds)) {
+		say("'%s': extract: cannot create a pipe", j.path);
+		return EXIT_FATAL;
+	}
+	j.report_fd = fds[1];
+	memset(&err, 0, sizeof(err));
+	sandbox_default_limits(&lim);
+	fflush(stdout);
+	rc = sandbox_run(extract_job, &j, &lim, &err);
+	close(fds[1]);
+	rep = read_report(fds[0]);
+	close(fds[0]);
+	if (rc < 0) {
+		say("'%s': extract: %s", j.path, err.msg);
+		status = EXIT_PARTIAL;
+		goto out;
+	}
+	for (p = rep; *p; ) {
+		char *nl = strchr(p, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (*p == 'E') {
+			char *msg = strchr(p, ' ');
+
+			say("'%s': extract: %s", j.path, msg ? msg + 1 : "failed");
+			status = EXIT_PARTIAL;
+		} else if (*p == 'W') {
+			say("'%s': warning: %s", j.path, p + 1);
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	if (rc == 3)
+		status = EXIT_FATAL;
+	else if (rc && status == EXIT_OK) {
+		say("'%s': extract: failed (status %d)", j.path, rc);
+		status = EXIT_PARTIAL;
+	}
+out:
+	free(rep);
+	return status;
 }
