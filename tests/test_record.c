@@ -1,0 +1,133 @@
+/* Document records: a round trip keeps everything; damage is detected. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include "record.h"
+
+static char *ids[] = { "assessment", "neglect", "escalation" };
+
+static void fill(struct passage_list *l)
+{
+	struct passage *p;
+
+	passage_list_init(l);
+	p = passage_list_add(l, 1, PASSAGE_HEADING, "", "Key learning");
+	p = passage_list_add(l, 2, PASSAGE_ITEM, "Key learning",
+			     "- tabs\tand\nnewlines \\ kept");
+	p->type = TYPE_LEARNING;
+	p->type_score = 0.75;
+	p->tokens = 5;
+	p->nr_labels = 2;
+	p->labels = calloc(2, sizeof(*p->labels));
+	p->labels[0].theme = 0;
+	p->labels[0].score = 1.5;
+	p->labels[0].evidence = g_strdup("assess -> assessments");
+	p->labels[1].theme = 2;
+	p->labels[1].score = 2.0 / 3.0;
+	p->labels[1].evidence = g_strdup("escal -> escalation; x");
+	p->nr_terms = 1;
+	p->terms = calloc(1, sizeof(*p->terms));
+	p->terms[0].term = g_strdup("tab");
+	p->terms[0].surface = g_strdup("tabs");
+	p->terms[0].count = 3;
+}
+
+static void record__round_trip(void **state)
+{
+	char *dir = g_dir_make_tmp("revmine-rec-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "r.rec", NULL);
+	struct passage_list in, out;
+	struct record_meta m = { 7, "page 4 has no text layer" }, m2;
+	struct doc_error err = { 0 };
+
+	(void)state;
+	fill(&in);
+	assert_int_equal(record_write(path, "cfg", &m, &in, ids, 3, &err), 0);
+	passage_list_init(&out);
+	assert_int_equal(record_read(path, "cfg", &m2, &out, ids, 3, &err), 0);
+	assert_int_equal(m2.pages, 7);
+	assert_string_equal(m2.warnings, "page 4 has no text layer");
+	assert_int_equal(out.nr, 2);
+	assert_int_equal(out.items[0].kind, PASSAGE_HEADING);
+	assert_string_equal(out.items[1].text, "- tabs\tand\nnewlines \\ kept");
+	assert_string_equal(out.items[1].section, "Key learning");
+	assert_int_equal(out.items[1].type, TYPE_LEARNING);
+	assert_true(out.items[1].type_score == 0.75);
+	assert_int_equal(out.items[1].nr_labels, 2);
+	assert_int_equal(out.items[1].labels[1].theme, 2);
+	assert_true(out.items[1].labels[1].score == 2.0 / 3.0);
+	assert_string_equal(out.items[1].labels[1].evidence, "escal -> escalation; x");
+	assert_int_equal(out.items[1].terms[0].count, 3);
+	assert_string_equal(out.items[1].terms[0].surface, "tabs");
+	free(m2.warnings);
+	passage_list_release(&out);
+
+	/* another configuration is not read */
+	passage_list_init(&out);
+	assert_int_equal(record_read(path, "other", &m2, &out, ids, 3, &err), -1);
+	passage_list_release(&out);
+	/* a theme the reader does not know is an error */
+	passage_list_init(&out);
+	assert_int_equal(record_read(path, "cfg", &m2, &out, ids, 2, &err), -1);
+	free(m2.warnings);
+	passage_list_release(&out);
+	passage_list_release(&in);
+	g_remove(path);
+	g_rmdir(dir);
+	g_free(path);
+	g_free(dir);
+}
+
+static void record__truncated_is_an_error(void **state)
+{
+	char *dir = g_dir_make_tmp("revmine-rec-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "r.rec", NULL);
+	struct passage_list in, out;
+	struct record_meta m = { 1, NULL }, m2;
+	struct doc_error err = { 0 };
+	char *s;
+	gsize len;
+
+	(void)state;
+	fill(&in);
+	assert_int_equal(record_write(path, "cfg", &m, &in, ids, 3, &err), 0);
+	assert_true(g_file_get_contents(path, &s, &len, NULL));
+	assert_true(g_file_set_contents(path, s, (gssize)(len - 4), NULL));
+	passage_list_init(&out);
+	assert_int_equal(record_read(path, "cfg", &m2, &out, ids, 3, &err), -1);
+	assert_non_null(strstr(err.msg, "truncated"));
+	free(m2.warnings);
+	passage_list_release(&out);
+	passage_list_release(&in);
+	g_free(s);
+	g_remove(path);
+	g_rmdir(dir);
+	g_free(path);
+	g_free(dir);
+}
+
+static void record__name_joins_hashes(void **state)
+{
+	char *n = record_name("ab", "0123456789abcdef0123");
+
+	(void)state;
+	assert_string_equal(n, "ab-0123456789abcdef.rec");
+	free(n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(record__round_trip),
+		cmocka_unit_test(record__truncated_is_an_error),
+		cmocka_unit_test(record__name_joins_hashes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
