@@ -809,8 +809,13 @@ static int check_file(const char *path, struct doc_error *err)
 	struct stat st;
 	int fd = open(path, O_RDONLY);
 
-	if (fd < 0)
-		return doc_error_set(err, "extract", DOC_ERR_IO, "%s", strerror(errno));
+	if (fd < 0) {
+		const char *m = strerror(errno);
+
+		/* messages are lowercase: "no such file or directory" */
+		return doc_error_set(err, "extract", DOC_ERR_IO, "%c%s",
+				     g_ascii_tolower(*m), m + 1);
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return doc_error_set(err, "extract", DOC_ERR_IO, "not a regular file");

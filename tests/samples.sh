@@ -1,0 +1,51 @@
+#!/bin/sh
+# Extraction quality on the shared PDF samples (../shared/pdf-samples, when
+# present): every sample must reach word F1 >= 0.99 with no leaked page
+# furniture and no broken hyphenation. Prints a per-layout table (mean F1
+# and word order). Skips when the folder is absent.
+set -u
+: "${REVMINE:=build/revmine}" "${SCORE:=build/extract-score}"
+dir=../shared/pdf-samples
+if [ ! -d "$dir" ]; then
+	echo "samples: $dir not found, skipped"
+	exit 0
+fi
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+for pdf in "$dir"/*.pdf; do
+	name=$(basename "$pdf" .pdf)
+	truth="$dir/$name.truth.txt"
+	[ -f "$truth" ] || continue
+	if ! "$REVMINE" extract "$pdf" >"$tmp/$name.txt" 2>"$tmp/$name.err"; then
+		echo "FAIL $name: extract failed: $(cat "$tmp/$name.err")"
+		fail=1
+		continue
+	fi
+	line=$("$SCORE" "$truth" "$tmp/$name.txt" --furniture "$dir/$name.furniture.txt")
+	echo "${name##*__} $name $line" >>"$tmp/scores"
+	echo "$line" | awk -v n="$name" '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		if (v["F1"] < 0.99 || v["furn"] != 0 || v["hyph"] != 0) {
+			print "FAIL " n ": " $0; exit 1 }
+	}' || fail=1
+done
+[ -f "$tmp/scores" ] || { echo "samples: no samples with truth, skipped"; exit 0; }
+awk '{
+	for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+	l = $1; docs[l]++; f1[l] += v["F1"]; seq[l] += v["seq"]
+	furn[l] += v["furn"]; hyph[l] += v["hyph"]; join[l] += v["join"]
+	n++; tf1 += v["F1"]; tseq += v["seq"]
+}
+END {
+	printf "%-12s %5s %7s %7s %5s %5s %5s\n", "layout", "docs", "F1", "order", "furn", "hyph", "join"
+	for (l in docs)
+		printf "%-12s %5d %7.4f %7.4f %5d %5d %5d\n", l, docs[l], f1[l] / docs[l],
+			seq[l] / docs[l], furn[l], hyph[l], join[l]
+	printf "%-12s %5d %7.4f %7.4f\n", "ALL", n, tf1 / n, tseq / n
+}' "$tmp/scores"
+if [ "$fail" -ne 0 ]; then
+	echo "samples: FAILED"
+	exit 1
+fi
+echo "samples: ok"
