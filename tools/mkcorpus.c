@@ -744,7 +744,7 @@ static void layout_text_block(struct layout *L, const struct block *b)
 		x0 = column_x(L);
 		L->y += st.lead;
 		if (i == 0 && (b->kind == B_BULLET || b->kind == B_NUMBER))
-			emit(L, x0 + st.size * 0.4, L->y - st.lead * 0.25, st.face, st.size,
+			emit(L, x0 + st.size * 0.4, L->y, st.face, st.size,
 			     b->kind == B_BULLET ? "\xe2\x80\xa2" : b->label);
 		emit_line(L, lines->pdata[i], x0 + st.indent, width, st.face, st.size,
 			  st.justify);
