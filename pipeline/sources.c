@@ -156,8 +156,11 @@ void sources_collect(char **paths, size_t n, long long max_size,
 			p[--len] = '\0';
 		if (stat(p, &st)) {
 			char *m = xstrfmt("cannot open: %s", strerror(errno));
-			source_set_error(add(out, p, p), "input", m);
+			char *base = g_path_get_basename(p);
+
+			source_set_error(add(out, base, p), "input", m);
 			free(m);
+			g_free(base);
 			out->missing++;
 		} else if (S_ISDIR(st.st_mode)) {
 			char real[PATH_MAX];
