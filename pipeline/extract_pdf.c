@@ -190,6 +190,8 @@ static void read_page_segments(struct pdf *d, PopplerPage *page, int pageno)
 	struct acc a;
 	const char *p;
 	double last_x1 = 0;
+	const PopplerTextAttributes *bold_for = NULL;
+	int bold = 0;
 
 	if (!text)
 		return;
@@ -248,8 +250,12 @@ static void read_page_segments(struct pdf *d, PopplerPage *page, int pageno)
 			last_x1 = r->x2;
 			acc_size(&a, size);
 			a.glyphs++;
-			if (ta && is_bold_font(ta->font_name))
-				a.bold++;
+			if (ta != bold_for) {
+				/* once per font run, not per glyph */
+				bold_for = ta;
+				bold = ta && is_bold_font(ta->font_name);
+			}
+			a.bold += bold;
 		}
 		p = next;
 	}
