@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <glib.h>
 #include "util.h"
 #include "doc.h"
@@ -295,7 +296,16 @@ const char *extract_format(const char *path)
 int extract_file(const char *path, struct doc_text *out, struct doc_error *err)
 {
 	const char *fmt = extract_format(path);
+	struct stat st;
 
+	/* Only regular files: opening a FIFO would block, a device never ends. */
+	if (stat(path, &st))
+		return doc_error_set(err, "extract", DOC_ERR_IO, "cannot open: %s",
+				     strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return doc_error_set(err, "extract", DOC_ERR_IO, "is a directory");
+	if (!S_ISREG(st.st_mode))
+		return doc_error_set(err, "extract", DOC_ERR_IO, "not a regular file");
 	if (!fmt)
 		return doc_error_set(err, "extract", DOC_ERR_FORMAT,
 				     "unsupported file type");
