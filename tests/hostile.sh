@@ -1,0 +1,126 @@
+#!/bin/sh
+# Hostile inputs: truncated and corrupted PDFs, junk named .pdf, a
+# decompression bomb, invalid encodings, a 50 MB line, odd file names, a
+# FIFO, a symlink loop, a folder named .pdf. The run must end under a 2 GiB
+# address-space limit with status 1, name every bad file with a reason,
+# and leave whole CSVs, also when it is killed half-way.
+set -u
+REVMINE=${REVMINE:-build/revmine}
+MKCORPUS=${MKCORPUS:-build/mkcorpus}
+case $REVMINE in /*) ;; *) REVMINE=$PWD/$REVMINE ;; esac
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+pass() { echo "ok - $1"; }
+fail() { echo "FAIL - $1"; fails=$((fails + 1)); }
+
+mkdir -p "$T/src" "$T/h"
+$MKCORPUS --out "$T/src" --truth "$T/truth" tools/corpus-src/*.txt >/dev/null 2>&1 ||
+	{ echo "FAIL - mkcorpus"; exit 1; }
+good=$(ls -S "$T"/src/*.pdf | head -n 1)
+size=$(wc -c < "$good")
+cp "$good" "$T/h/good.pdf"
+
+# Truncations at 25 points through the file.
+i=1
+while [ $i -le 25 ]; do
+	head -c $((size * i / 26)) "$good" > "$T/h/trunc-$i.pdf"
+	i=$((i + 1))
+done
+# Corruptions: 30 copies with 16 bytes overwritten at seeded positions.
+i=1
+while [ $i -le 30 ]; do
+	cp "$good" "$T/h/flip-$i.pdf"
+	awk -v s=$i -v n="$size" 'BEGIN { srand(s); for (k = 0; k < 16; k++) print int(rand() * n) }' |
+	while read -r off; do
+		printf '\377' | dd of="$T/h/flip-$i.pdf" bs=1 seek="$off" conv=notrunc 2>/dev/null
+	done
+	i=$((i + 1))
+done
+# Junk and near-PDFs.
+i=1
+while [ $i -le 20 ]; do
+	head -c $((i * 997)) /dev/urandom > "$T/h/junk-$i.pdf"
+	{ printf '%%PDF-1.7\n'; head -c $((i * 501)) /dev/urandom; } > "$T/h/hdr-$i.pdf"
+	head -c $((i * 733)) /dev/urandom > "$T/h/junk-$i.txt"
+	i=$((i + 1))
+done
+: > "$T/h/empty.pdf"
+printf '%%PDF-1.4\n%%%%EOF\n' > "$T/h/tiny.pdf"
+# A decompression bomb: a 1 GB content stream of spaces in a few MB.
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$T/h/bomb.pdf" <<'PY'
+import sys, zlib
+c = zlib.compressobj(9)
+chunk = b"q " * (1 << 20)
+data = b"".join(c.compress(chunk) for _ in range(512)) + c.flush()
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"]
+out = bytearray(b"%PDF-1.4\n")
+offs = []
+for i, o in enumerate(objs, 1):
+    offs.append(len(out))
+    out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+x = len(out)
+out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+for o in offs:
+    out += b"%010d 00000 n \n" % o
+out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+open(sys.argv[1], "wb").write(out)
+PY
+fi
+# Text: a 50 MB line, invalid UTF-8, UTF-16 without text.
+yes 'neglect and domestic abuse were not recognised by agencies' | head -c 52428800 | tr -d '\n' > "$T/h/longline.txt"
+printf '\377\376\000\330' > "$T/h/badutf16.txt"
+printf 'caf\351 \200\201 ok\n' > "$T/h/cp1252.txt"
+# Odd names, a FIFO, a symlink loop, a folder named .pdf.
+cp "$good" "$T/h/-dash.pdf"
+cp "$good" "$T/h/sp ace \"quote\" 'x'.pdf"
+cp "$good" "$T/h/$(printf 'new\nline.pdf')"
+cp "$good" "$T/h/ünïcødé.pdf"
+cp "$good" "$T/h/$(printf '%0200d' 0).pdf"
+printf '=cmd|calc\n' > "$T/h/=formula.txt"
+mkfifo "$T/h/fifo.pdf"
+ln -s loop1.pdf "$T/h/loop2.pdf"
+ln -s loop2.pdf "$T/h/loop1.pdf"
+mkdir "$T/h/folder.pdf"
+
+total=$(ls "$T/h" | wc -l)
+(
+	ulimit -v 2097152
+	"$REVMINE" run "$T/h" -o "$T/out" -j 2 --quiet --timeout 60 > "$T/stdout" 2> "$T/stderr"
+	echo $? > "$T/rc"
+)
+rc=$(cat "$T/rc")
+[ "$rc" = 1 ] && pass "hostile run finished with status 1" || fail "hostile run: status $rc: $(tail -n 3 "$T/stderr")"
+grep -q -i -e 'sanitizer' -e 'BUG' "$T/stderr" && fail "sanitizer or BUG report in stderr" || pass "no sanitizer report"
+errs=$(awk -F, 'NR > 1 && /,error,/' "$T/out/documents.csv" | wc -l)
+skipped=$(grep -c "^revmine: skipping '" "$T/stderr")
+[ "$errs" -gt 0 ] && [ "$skipped" -ge "$errs" ] && pass "every error row has a stderr line ($errs errors)" ||
+	fail "errors in documents.csv: $errs, stderr lines: $skipped"
+grep "^revmine: skipping '" "$T/stderr" | grep -v "': [a-z]*: ." && fail "a skipping line without a reason" ||
+	pass "every skipping line names the stage and the reason"
+for n in trunc-3.pdf junk-5.pdf fifo.pdf loop1.pdf empty.pdf; do
+	grep -q "$n'" "$T/stderr" && pass "reported $n" || fail "$n not reported"
+done
+grep -q "good.pdf,pdf,[0-9a-f]*,[0-9]*,[0-9]*,[0-9]*,ok" "$T/out/documents.csv" &&
+	pass "the good PDF is processed" || fail "the good PDF is not ok"
+grep -q "ünïcødé.pdf" "$T/out/documents.csv" && pass "unicode file name kept" || fail "unicode name lost"
+grep -q "^\"'=formula.txt\"\|,\"'=formula" "$T/out/passages.csv" "$T/out/documents.csv" ||
+	grep -q "'=cmd" "$T/out/passages.csv" && pass "formula guarded" || fail "formula text not guarded"
+
+# Killed half-way: the previous complete outputs survive untouched.
+cp -r "$T/out" "$T/before"
+rm -rf "$T/out/.cache"
+"$REVMINE" run "$T/h" -o "$T/out" -j 2 --quiet --timeout 60 >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+same=1
+for f in "$T"/before/*.csv; do cmp -s "$f" "$T/out/$(basename "$f")" || same=0; done
+[ $same = 1 ] && pass "killed run: earlier CSVs whole and unchanged" || fail "killed run damaged the CSVs"
+echo "hostile: $total files, $fails failed"
+[ $fails = 0 ]
