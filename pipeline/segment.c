@@ -232,7 +232,7 @@ static int ends_with_break_hyphen(const GString *b)
 	if (b->len < 2 || b->str[b->len - 1] != '-')
 		return 0;
 	prev = g_utf8_find_prev_char(b->str, b->str + b->len - 1);
-	return prev && g_unichar_isalpha(g_utf8_get_char(prev));
+	return prev && g_unichar_isalnum(g_utf8_get_char(prev));
 }
 
 static void join_line(const struct vocab *v, GString *b, const char *text)
