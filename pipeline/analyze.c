@@ -1,0 +1,262 @@
+/*
+ * The analyzer: a stemmer, a stopword list and a compiled codebook, and the
+ * per-document pass that gives each passage its type.
+ *
+ * Themes depend on a passage's text alone (classify.c), so `classify` on a
+ * spreadsheet and `run` on a report agree. Type also depends on where the
+ * passage sits, because review reports say what their parts are: a
+ * "Recommendations" heading or a "Learning includes:" lead-in frames what
+ * follows. The pass keeps the current frame:
+ *
+ * - a heading (or a short heading-shaped paragraph, or the passage's
+ *   section) with a type cue sets the frame; a topical heading ("Neglect")
+ *   leaves it; headings are context themselves;
+ * - a short lead-in ending in ':' sets the frame for the list items after
+ *   it and is context itself;
+ * - every other passage scores each type: its own cues (imperative
+ *   openings, modal verbs, questions to the reader, case-history and
+ *   navigation cues) plus the frame's weight, or a stronger weight for a
+ *   lead-in inside the passage; the best score wins, the codebook's default
+ *   type when nothing fires. type_score is the winner's share of the
+ *   positive scores (1 when only one type had any).
+ */
+#include <string.h>
+#include <glib.h>
+#include "util.h"
+#include "paths.h"
+#include "doc.h"
+#include "stem.h"
+#include "codebook.h"
+#include "classify.h"
+#include "analyze.h"
+#include "banned.h"
+
+#define ANALYZE_FORMAT_VERSION "analyze-1"
+
+struct analyzer {
+	struct stemmer *stemmer;
+	struct codebook *cb;
+	struct classifier *cl;
+	char config_hash[65], codebook_hash[65], stopwords_hash[65];
+};
+
+static void digest(const char *buf, size_t len, char out[65])
+{
+	gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+						 (const guchar *)buf, len);
+
+	memcpy(out, hex, 64);
+	out[64] = '\0';
+	g_free(hex);
+}
+
+static int read_file(const char *path, const char *what, char **buf, size_t *len,
+		     struct doc_error *err)
+{
+	GError *gerr = NULL;
+	gsize n;
+
+	if (!g_file_get_contents(path, buf, &n, &gerr)) {
+		doc_error_set(err, what, DOC_ERR_CONFIG, "%s: cannot read: %s", path,
+			      gerr->message);
+		g_error_free(gerr);
+		return -1;
+	}
+	*len = n;
+	return 0;
+}
+
+struct analyzer *analyzer_new(const char *codebook_path,
+			      const char *stopwords_path, struct doc_error *err)
+{
+	struct analyzer *a = xcalloc(1, sizeof(*a));
+	char *cb_path = codebook_path ? xstrdup(codebook_path)
+				      : data_path("codebook/default.cb");
+	char *sw_path = stopwords_path ? xstrdup(stopwords_path)
+				       : data_path("stopwords/english.txt");
+	char *cb_buf = NULL, *sw_buf = NULL, *all;
+	size_t cb_len = 0, sw_len = 0;
+	int ok = 0;
+
+	if (read_file(cb_path, "codebook", &cb_buf, &cb_len, err) < 0 ||
+	    read_file(sw_path, "stopwords", &sw_buf, &sw_len, err) < 0)
+		goto out;
+	a->stemmer = stemmer_new("english");
+	if (!a->stemmer) {
+		doc_error_set(err, "stem", DOC_ERR_CONFIG, "libstemmer has no english stemmer");
+		goto out;
+	}
+	a->cb = codebook_parse(cb_path, cb_buf, cb_len, a->stemmer, err);
+	if (!a->cb)
+		goto out;
+	a->cl = classifier_new(a->cb, a->stemmer);
+	classifier_add_stopwords(a->cl, sw_buf, sw_len);
+	digest(cb_buf, cb_len, a->codebook_hash);
+	digest(sw_buf, sw_len, a->stopwords_hash);
+	all = xstrfmt("%s\n%s\nenglish\n%s\n", a->codebook_hash, a->stopwords_hash,
+		      ANALYZE_FORMAT_VERSION);
+	digest(all, strlen(all), a->config_hash);
+	free(all);
+	ok = 1;
+out:
+	g_free(cb_buf);
+	g_free(sw_buf);
+	free(cb_path);
+	free(sw_path);
+	if (!ok) {
+		analyzer_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void analyzer_free(struct analyzer *a)
+{
+	if (!a)
+		return;
+	classifier_free(a->cl);
+	codebook_free(a->cb);
+	stemmer_free(a->stemmer);
+	free(a);
+}
+
+size_t analyzer_nr_themes(const struct analyzer *a)
+{
+	return a->cb->nr_themes;
+}
+
+const char *analyzer_theme_id(const struct analyzer *a, size_t i)
+{
+	if (i >= a->cb->nr_themes)
+		BUG("theme index %zu out of range", i);
+	return a->cb->themes[i].id;
+}
+
+int analyzer_theme_index(const struct analyzer *a, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < a->cb->nr_themes; i++)
+		if (!strcmp(a->cb->themes[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+void analyzer_doc_rule(const struct analyzer *a, unsigned *min_lr, unsigned *min_any)
+{
+	*min_lr = a->cb->min_lr;
+	*min_any = a->cb->min_any;
+}
+
+const char *analyzer_config_hash(const struct analyzer *a)
+{
+	return a->config_hash;
+}
+
+const char *analyzer_codebook_hash(const struct analyzer *a)
+{
+	return a->codebook_hash;
+}
+
+const char *analyzer_stopwords_hash(const struct analyzer *a)
+{
+	return a->stopwords_hash;
+}
+
+/* What headings and lead-ins have said so far about the passages to come. */
+struct frame {
+	int type;        /* -1: nothing framed */
+	int items_only;  /* set by a lead-in: frames list items only */
+	const char *section;
+};
+
+static void set_type(struct passage *p, int type, const double s[PASSAGE_TYPES])
+{
+	double pos = 0;
+	int t;
+
+	p->type = (enum passage_type)type;
+	for (t = 0; t < PASSAGE_TYPES; t++)
+		if (s && s[t] > 0)
+			pos += s[t];
+	p->type_score = s && pos > 0 && s[type] > 0 ? s[type] / pos : 1.0;
+}
+
+static int best_type(const double s[PASSAGE_TYPES], int fallback)
+{
+	int t, top = -1;
+
+	for (t = 0; t < PASSAGE_TYPES; t++)
+		if (s[t] > 0 && (top < 0 || s[t] > s[top]))
+			top = t;
+	return top < 0 ? fallback : top;
+}
+
+/* A heading's cues set the frame; a heading without cues leaves it. A
+ * context cue ("Background", "Contact") ends any frame. */
+static void frame_from_heading(struct frame *f, const double h[PASSAGE_TYPES])
+{
+	int t = best_type(h, -1);
+
+	if (t < 0)
+		return;
+	f->type = t == TYPE_CONTEXT ? -1 : t;
+	f->items_only = 0;
+}
+
+static void type_passage(struct analyzer *a, struct passage *p,
+			 const struct type_cues *tc, struct frame *f)
+{
+	double s[PASSAGE_TYPES];
+	int t;
+
+	if (tc->heading_shape && !(tc->question && tc->cue[TYPE_RECOMMENDATION] > 0 &&
+				   best_type(tc->heading, -1) < 0)) {
+		frame_from_heading(f, tc->heading);
+		set_type(p, TYPE_CONTEXT, NULL);
+		return;
+	}
+	if (tc->lead_in) {
+		if (best_type(tc->heading, -1) >= 0) {
+			frame_from_heading(f, tc->heading);
+			f->items_only = 1;
+		}
+		set_type(p, TYPE_CONTEXT, NULL);
+		return;
+	}
+	memcpy(s, tc->cue, sizeof(s));
+	if (tc->contact)
+		s[TYPE_CONTEXT] += a->cb->frame_weight * 2;
+	if (tc->lead_type >= 0)
+		s[tc->lead_type] += a->cb->frame_weight * 2;
+	else if (f->type >= 0 && (!f->items_only || p->kind == PASSAGE_ITEM))
+		s[f->type] += a->cb->frame_weight;
+	t = best_type(s, a->cb->default_type);
+	set_type(p, t, s);
+}
+
+void analyze_document(struct analyzer *a, struct passage *ps, size_t nr)
+{
+	struct frame f = { -1, 0, NULL };
+	struct type_cues tc;
+	double h[PASSAGE_TYPES];
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		struct passage *p = &ps[i];
+
+		/* A section the passages so far did not show (e.g. `classify`
+		 * with a section column) frames it like a heading would. */
+		if (p->kind != PASSAGE_HEADING && p->section && *p->section &&
+		    (!f.section || strcmp(f.section, p->section))) {
+			if (!(i > 0 && ps[i - 1].kind == PASSAGE_HEADING &&
+			      !strcmp(ps[i - 1].text, p->section)))
+				frame_from_heading(&f, (classify_heading(a->cl, p->section, h), h));
+		}
+		if (p->section)
+			f.section = p->section;
+		classify_passage(a->cl, p, &tc);
+		type_passage(a, p, &tc, &f);
+		free(tc.evidence);
+	}
+}
