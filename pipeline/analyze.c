@@ -33,6 +33,11 @@
 
 #define ANALYZE_FORMAT_VERSION "analyze-1"
 
+/* Cue sums are capped: a long paragraph collects many small learning cues
+ * ("professionals", "did not"), and without a cap its length would
+ * outvote the heading that frames it. */
+#define CUE_CAP 5.0
+
 struct analyzer {
 	struct stemmer *stemmer;
 	struct codebook *cb;
@@ -224,7 +229,8 @@ static void type_passage(struct analyzer *a, struct passage *p,
 		set_type(p, TYPE_CONTEXT, NULL);
 		return;
 	}
-	memcpy(s, tc->cue, sizeof(s));
+	for (t = 0; t < PASSAGE_TYPES; t++)
+		s[t] = tc->cue[t] < CUE_CAP ? tc->cue[t] : CUE_CAP;
 	if (tc->contact)
 		s[TYPE_CONTEXT] += a->cb->frame_weight * 2;
 	if (tc->lead_type >= 0)
