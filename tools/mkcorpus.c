@@ -1136,7 +1136,7 @@ static struct doc *scale_doc(GPtrArray *secs, unsigned idx, uint64_t seed)
 	struct doc *d = doc_new(NULL);
 	const char *board = boards[rnd(&s, G_N_ELEMENTS(boards))];
 	const char *kind = kinds[rnd(&s, G_N_ELEMENTS(kinds))];
-	size_t target = (10 + rnd(&s, 31)) * 440, words = 0;
+	size_t target = (10 + rnd(&s, 22)) * 400, words = 0;
 	char who = (char)('A' + rnd(&s, 26));
 
 	d->name = g_strdup_printf("scale-%04u", idx + 1);
@@ -1189,6 +1189,11 @@ static int usage(int rc)
 	return rc;
 }
 
+static int cmp_str_ptr(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static GPtrArray *default_sources(void)
 {
 	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
@@ -1200,13 +1205,8 @@ static GPtrArray *default_sources(void)
 			g_ptr_array_add(a, g_build_filename("tools/corpus-src", n, NULL));
 	if (dir)
 		g_dir_close(dir);
-	g_ptr_array_sort(a, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(a, cmp_str_ptr);
 	return a;
-}
-
-static int cmp_str_ptr(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int main(int argc, char **argv)
