@@ -25,6 +25,7 @@ enum cb_kind {
 
 enum cb_elem_kind {
 	CB_ELEM_STEM,   /* a word, compared by stem */
+	CB_ELEM_WORD,   /* a word as written (anchored patterns): s, and its stem in key */
 	CB_ELEM_PREFIX, /* "abc*": a word or stem beginning with abc */
 	CB_ELEM_NUMBER, /* "#": any number */
 	CB_ELEM_GAP,    /* "..": up to CB_GAP_MAX other words */
@@ -33,7 +34,8 @@ enum cb_elem_kind {
 
 struct cb_elem {
 	enum cb_elem_kind kind;
-	char *s; /* the stem, or the prefix of a word or stem */
+	char *s;   /* the stem, the word, or the prefix of a word or stem */
+	char *key; /* CB_ELEM_WORD: the stem it is indexed under */
 };
 
 /* One sequence of elements. A pattern written with hyphens compiles to

@@ -173,6 +173,7 @@ struct frame {
 	int type;        /* -1: nothing framed */
 	int items_only;  /* set by a lead-in: frames list items only */
 	const char *section;
+	GHashTable *seen; /* heading texts so far: a repeat is a running header */
 };
 
 static void set_type(struct passage *p, int type, const double s[PASSAGE_TYPES])
@@ -217,7 +218,10 @@ static void type_passage(struct analyzer *a, struct passage *p,
 
 	if (tc->heading_shape && !(tc->question && tc->cue[TYPE_RECOMMENDATION] > 0 &&
 				   best_type(tc->heading, -1) < 0)) {
-		frame_from_heading(f, tc->heading);
+		/* A heading seen before in this document is a running header
+		 * left in the text, not a new part. */
+		if (g_hash_table_add(f->seen, p->text))
+			frame_from_heading(f, tc->heading);
 		set_type(p, TYPE_CONTEXT, NULL);
 		return;
 	}
@@ -243,11 +247,12 @@ static void type_passage(struct analyzer *a, struct passage *p,
 
 void analyze_document(struct analyzer *a, struct passage *ps, size_t nr)
 {
-	struct frame f = { -1, 0, NULL };
+	struct frame f = { -1, 0, NULL, NULL };
 	struct type_cues tc;
 	double h[PASSAGE_TYPES];
 	size_t i;
 
+	f.seen = g_hash_table_new(g_str_hash, g_str_equal);
 	for (i = 0; i < nr; i++) {
 		struct passage *p = &ps[i];
 
@@ -265,4 +270,5 @@ void analyze_document(struct analyzer *a, struct passage *ps, size_t nr)
 		type_passage(a, p, &tc, &f);
 		free(tc.evidence);
 	}
+	g_hash_table_destroy(f.seen);
 }

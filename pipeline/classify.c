@@ -30,6 +30,7 @@
 #define LEXICON_MAX (1u << 20)
 #define LEAD_MAX_WORDS 6 /* "Recommendations for the partnership include:" */
 #define HEADING_MAX_WORDS 12
+#define CONTACT_MAX_WORDS 25
 
 struct lex {
 	const char *word, *stem;
@@ -275,52 +276,106 @@ static void append_words(const struct classifier *c, const struct hit *h, GStrin
 	}
 }
 
+/* Appends "rule -> words, words" (at most three spans) to ev. */
+static void append_evidence(struct classifier *c, GString *ev, const char *prefix,
+			    unsigned rule, const struct hit *hits, size_t nr)
+{
+	size_t i;
+
+	if (ev->len)
+		g_string_append(ev, "; ");
+	g_string_append_printf(ev, "%s%s -> ", prefix, c->cb->rules[rule].text);
+	for (i = 0; i < nr && i < 3; i++) {
+		if (i)
+			g_string_append(ev, ", ");
+		append_words(c, &hits[i], ev);
+	}
+}
+
+struct rule_hits {
+	unsigned rule;
+	double weight;
+	size_t first, n; /* range in the sorted hits */
+};
+
+static int cmp_rule_weight(const void *a, const void *b)
+{
+	const struct rule_hits *x = a, *y = b;
+
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+static int overlaps_any(const struct hit *h, const struct hit *claimed, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (claimed[i].start < h->end && h->start < claimed[i].end)
+			return 1;
+	return 0;
+}
+
 /*
- * Sums the rules of one kind and owner over the sorted hits, each rule once;
- * appends "rule -> words, words" to ev for each. Returns the sum and sets
- * *positive if some rule with a positive weight counted.
+ * Sums the rules of one kind and owner, each rule once, strongest first;
+ * a rule counts only for words no stronger rule of the same owner has
+ * already used, so "risk assessment" is one piece of evidence, not three
+ * (risk assessment, assess*, risk). Negative rules always count. Appends
+ * each counted rule's evidence to ev (when not NULL). Returns the sum and
+ * sets *positive if a rule with a positive weight counted.
  */
 static double score_rules(struct classifier *c, enum cb_kind kind, int owner,
 			  GString *ev, const char *prefix, int *positive)
 {
 	const struct codebook *cb = c->cb;
+	struct rule_hits *rh = NULL;
+	struct hit *claimed = NULL, *kept = NULL;
+	size_t nr_rh = 0, alloc_rh = 0, nr_claimed = 0, i, j, k, nk;
 	double sum = 0;
-	size_t i, j, shown;
-	GString *own = ev ? NULL : g_string_new(NULL);
 
-	if (own)
-		ev = own;
 	for (i = 0; i < c->nr_hits; i = j) {
 		const struct cb_pattern *p = &cb->patterns[c->hits[i].pattern];
-		int counted = 0;
 
 		for (j = i; j < c->nr_hits && c->hits[j].rule == c->hits[i].rule; j++)
 			;
 		if (p->kind != kind || p->owner != owner)
 			continue;
-		for (shown = 0; i < j; i++) {
-			if (kind == CB_MATCH && excluded(c, &c->hits[i], owner))
-				continue;
-			if (!counted) {
-				if (ev->len)
-					g_string_append(ev, "; ");
-				g_string_append_printf(ev, "%s%s -> ", prefix,
-						       cb->rules[p->rule].text);
-				counted = 1;
-			} else if (shown < 3) {
-				g_string_append(ev, ", ");
-			}
-			if (shown++ < 3)
-				append_words(c, &c->hits[i], ev);
-		}
-		if (counted) {
-			sum += p->weight;
-			if (p->weight > 0 && positive)
-				*positive = 1;
-		}
+		ALLOC_GROW(rh, nr_rh, alloc_rh);
+		rh[nr_rh].rule = p->rule;
+		rh[nr_rh].weight = p->weight;
+		rh[nr_rh].first = i;
+		rh[nr_rh++].n = j - i;
 	}
-	if (own)
-		g_string_free(own, TRUE);
+	if (!nr_rh)
+		return 0;
+	qsort(rh, nr_rh, sizeof(*rh), cmp_rule_weight);
+	claimed = xmalloc(c->nr_hits * sizeof(*claimed));
+	kept = xmalloc(c->nr_hits * sizeof(*kept));
+	for (i = 0; i < nr_rh; i++) {
+		nk = 0;
+		for (k = rh[i].first; k < rh[i].first + rh[i].n; k++) {
+			const struct hit *h = &c->hits[k];
+
+			if (kind == CB_MATCH && excluded(c, h, owner))
+				continue;
+			if (rh[i].weight > 0 && overlaps_any(h, claimed, nr_claimed))
+				continue;
+			kept[nk++] = *h;
+		}
+		if (!nk)
+			continue;
+		for (k = 0; k < nk && rh[i].weight > 0; k++)
+			claimed[nr_claimed++] = kept[k];
+		sum += rh[i].weight;
+		if (rh[i].weight > 0 && positive)
+			*positive = 1;
+		if (ev)
+			append_evidence(c, ev, prefix, rh[i].rule, kept, nk);
+	}
+	free(claimed);
+	free(kept);
+	free(rh);
 	return sum;
 }
 
@@ -495,6 +550,8 @@ static void type_cues(struct classifier *c, const struct passage *p,
 		if (k == TOKEN_NUMBER)
 			numbers++;
 	}
+	if (tc->words > CONTACT_MAX_WORDS)
+		tc->contact = 0; /* a link inside a real paragraph */
 	if (tc->words == 0 && numbers)
 		tc->contact = 1; /* "0330 240 1727", a page number */
 	tc->heading_shape = p->kind == PASSAGE_HEADING ||

@@ -91,6 +91,9 @@ static void index_pattern(struct codebook *cb, unsigned id)
 	case CB_ELEM_STEM:
 		g_array_append_val(index_list(ix->first, e->s), id);
 		break;
+	case CB_ELEM_WORD:
+		g_array_append_val(index_list(ix->first, e->key), id);
+		break;
 	case CB_ELEM_PREFIX:
 		g_array_append_val(index_list(ix->prefix, e->s), id);
 		n = strlen(e->s);
@@ -115,7 +118,8 @@ struct slot {
 	int alts;
 };
 
-static int compile_word(struct parser *ps, const char *w, struct slot *sl)
+static int compile_word(struct parser *ps, const char *w, int exact,
+			struct slot *sl)
 {
 	size_t len = strlen(w), i, n;
 	struct tokenizer *t = &ps->tok;
@@ -165,6 +169,10 @@ static int compile_word(struct parser *ps, const char *w, struct slot *sl)
 		} else if (tk->kind == TOKEN_NUMBER || tk->kind != TOKEN_WORD) {
 			e->kind = CB_ELEM_STEM;
 			e->s = xstrdup(tk->text);
+		} else if (exact) {
+			e->kind = CB_ELEM_WORD;
+			e->s = xstrdup(tk->text);
+			e->key = xstrdup(stemmer_stem(ps->stemmer, tk->text, tk->len));
 		} else {
 			e->kind = CB_ELEM_STEM;
 			e->s = xstrdup(stemmer_stem(ps->stemmer, tk->text, tk->len));
@@ -186,6 +194,7 @@ static void add_variant(struct codebook *cb, const struct cb_pattern *tmpl,
 	for (i = 0; i < nr; i++) {
 		p->elems[i].kind = elems[i].kind;
 		p->elems[i].s = elems[i].s ? xstrdup(elems[i].s) : NULL;
+		p->elems[i].key = elems[i].key ? xstrdup(elems[i].key) : NULL;
 	}
 	p->nr_elems = nr;
 	index_pattern(cb, (unsigned)cb->nr_patterns++);
@@ -197,8 +206,10 @@ static void free_slots(struct slot *slots, size_t nr)
 
 	for (i = 0; i < nr; i++)
 		for (a = 0; a < 2; a++)
-			for (k = 0; k < slots[i].nr_alt[a]; k++)
+			for (k = 0; k < slots[i].nr_alt[a]; k++) {
 				free(slots[i].alt[a][k].s);
+				free(slots[i].alt[a][k].key);
+			}
 }
 
 /* Compiles one '|'-separated alternative: words, '^' anchor, 'x*', '#'. */
@@ -226,7 +237,9 @@ static int compile_pattern(struct parser *ps, enum cb_kind kind, int owner,
 			fail(ps, "pattern '%s' has more than %zu words", text, ARRAY_SIZE(slots));
 			goto out;
 		}
-		if (compile_word(ps, words[i], &slots[nr]) < 0)
+		/* An anchored pattern is an opening such as an imperative, whose
+		 * form matters: "^review" is "Review ...", not "Reviews of". */
+		if (compile_word(ps, words[i], tmpl.anchored, &slots[nr]) < 0)
 			goto out;
 		nv *= slots[nr++].alts;
 	}
@@ -572,8 +585,10 @@ void codebook_free(struct codebook *cb)
 		free(cb->themes[i].group);
 	}
 	for (i = 0; i < cb->nr_patterns; i++) {
-		for (k = 0; k < cb->patterns[i].nr_elems; k++)
+		for (k = 0; k < cb->patterns[i].nr_elems; k++) {
 			free(cb->patterns[i].elems[k].s);
+			free(cb->patterns[i].elems[k].key);
+		}
 		free(cb->patterns[i].elems);
 	}
 	for (i = 0; i < cb->nr_rules; i++)
@@ -649,6 +664,8 @@ int cb_elem_matches(const struct cb_elem *e, const char *word, const char *stem,
 	switch (e->kind) {
 	case CB_ELEM_STEM:
 		return !strcmp(e->s, stem);
+	case CB_ELEM_WORD:
+		return !strcmp(e->s, word);
 	case CB_ELEM_PREFIX:
 		return !strncmp(word, e->s, strlen(e->s)) ||
 		       !strncmp(stem, e->s, strlen(e->s));
