@@ -103,6 +103,10 @@ static void csvio__double_round_trips(void **state)
 		assert_true(strtod(csv_format_double(buf, sizeof(buf), v[i]), NULL) == v[i]);
 	assert_string_equal(csv_format_double(buf, sizeof(buf), -0.0), "0");
 	assert_string_equal(csv_format_double(buf, sizeof(buf), 3.0), "3");
+	assert_string_equal(csv_format_double(buf, sizeof(buf), 10.0), "10");
+	assert_string_equal(csv_format_double(buf, sizeof(buf), 0.000125), "0.000125");
+	assert_string_equal(csv_format_double(buf, sizeof(buf), 2.5e-9), "2.5e-09");
+	assert_string_equal(csv_format_double(buf, sizeof(buf), 1e20), "1e+20");
 }
 
 static void csvio__reads_rows_with_bom_and_quotes(void **state)
