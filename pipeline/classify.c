@@ -215,6 +215,9 @@ static void find_hits(struct classifier *c)
 
 			if (p->anchored && i != anchor)
 				continue;
+			/* the index is by stem; a word as written needs a look */
+			if (p->elems[0].kind == CB_ELEM_WORD && !elem_at(c, &p->elems[0], i))
+				continue;
 			end = p->nr_elems == 1 ? next_pos(c->tok.items, i)
 					       : extend(c, p, 1, next_pos(c->tok.items, i));
 			if (!end)
