@@ -276,6 +276,28 @@ static int cmp_y(const void *va, const void *vb)
 }
 
 /*
+ * Body segments within [x0, x1] that span at least 80% of the widest, and
+ * a quarter of the page width (a column's lines, not a row of labels).
+ */
+static size_t column_lines(const struct seg *s, size_t n, double w, double h,
+			   double x0, double x1)
+{
+	size_t i, full = 0;
+	double widest = 0.25 * w / 0.8;
+
+	for (i = 0; i < n; i++)
+		if (!(s[i].y1 < h * BAND || s[i].y0 > h * (1 - BAND)) &&
+		    s[i].x0 >= x0 - 1 && s[i].x1 <= x1 + 1)
+			widest = fmax(widest, s[i].x1 - s[i].x0);
+	for (i = 0; i < n; i++)
+		if (!(s[i].y1 < h * BAND || s[i].y0 > h * (1 - BAND)) &&
+		    s[i].x0 >= x0 - 1 && s[i].x1 <= x1 + 1 &&
+		    s[i].x1 - s[i].x0 >= 0.8 * widest)
+			full++;
+	return full;
+}
+
+/*
  * Finds a vertical gutter in the page body; returns 1 with [*g0, *g1] set.
  * A full-width title may cross it, so "empty" allows a few lines.
  */
@@ -333,7 +355,18 @@ static int find_gutter(const struct seg *s, size_t n, double w, double h,
 		else if (s[i].x0 >= *g1 - 1)
 			right++;
 	}
-	return left >= 3 && right >= 3 && left * 5 >= body && right * 5 >= body;
+	if (left < 3 || right < 3)
+		return 0;
+	if (left * 5 >= body && right * 5 >= body)
+		return 1;
+	/*
+	 * A column that ends early (the last column of a CSS multi-column
+	 * page) is short but still a column: several of its lines fill it
+	 * from its left edge to its right one, unlike a few labels or
+	 * numbers that happen to sit on one side of the page.
+	 */
+	return column_lines(s, n, w, h, 0, *g0) >= 3 &&
+	       column_lines(s, n, w, h, *g1, w) >= 3;
 }
 
 static void merge_into(struct seg *a, struct seg *b)
