@@ -89,6 +89,34 @@ static void extract_pdf__two_columns_read_left_then_right(void **state)
 	doc_text_release(&t);
 }
 
+/* The last column of a multi-column page may end after a few lines. */
+static void extract_pdf__short_last_column_read_after_left(void **state)
+{
+	cairo_surface_t *surf;
+	cairo_t *cr = new_pdf("shortcol.pdf", &surf);
+	struct doc_text t;
+	struct doc_error err;
+	char buf[96];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 34; i++) {
+		snprintf(buf, sizeof(buf), "left words of the column in a long run %02d", i);
+		text_at(cr, 60, 80 + 20 * i, 10, 0, buf);
+	}
+	for (i = 0; i < 5; i++) {
+		snprintf(buf, sizeof(buf), "right words of the column, a short run %02d", i);
+		text_at(cr, 320, 80 + 20 * i, 10, 0, buf);
+	}
+	finish(cr, surf);
+	assert_int_equal(run(&t, &err), 0);
+	assert_true(find_line(&t, "long run 33") >= 0);
+	assert_true(find_line(&t, "long run 33") < find_line(&t, "short run 00"));
+	assert_true(find_line(&t, "short run 00") < find_line(&t, "short run 04"));
+	assert_int_equal(find_line(&t, "long run 00 right"), -1);
+	doc_text_release(&t);
+}
+
 static void extract_pdf__running_header_footer_and_page_numbers_removed(void **state)
 {
 	cairo_surface_t *surf;
@@ -271,6 +299,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(extract_pdf__two_columns_read_left_then_right),
+		cmocka_unit_test(extract_pdf__short_last_column_read_after_left),
 		cmocka_unit_test(extract_pdf__running_header_footer_and_page_numbers_removed),
 		cmocka_unit_test(extract_pdf__lone_page_number_on_one_page_removed),
 		cmocka_unit_test(extract_pdf__heading_from_size_and_weight),
