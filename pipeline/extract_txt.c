@@ -7,8 +7,8 @@
  * headings and lines that are wholly **bold** are headings (markers
  * stripped), '-', '*', '•' and "1." / "1)" / "a)" lines are list items, and
  * a blank line starts a new block. Very long lines are cut into pieces of at
- * most TXT_MAX_LINE bytes at a space, so one 50 MB line cannot make one
- * unbounded passage.
+ * most TXT_MAX_LINE bytes at a space, each piece a block of its own, so
+ * one 50 MB line cannot make one unbounded passage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,7 +180,8 @@ static void add_long_line(struct doc_text *out, const char *s, size_t len,
 		if (s[cut] != ' ') /* no space: cut at a character boundary */
 			cut = (size_t)(g_utf8_find_prev_char(s, s + TXT_MAX_LINE) - s);
 		add_line(out, s, cut, page, flags);
-		flags &= ~(unsigned)LINE_BREAK_BEFORE;
+		/* each piece is a block of its own: no unbounded paragraph */
+		flags |= LINE_BREAK_BEFORE;
 		s += cut;
 		len -= cut;
 	}
