@@ -27,7 +27,6 @@ struct type_cues {
 	int question;    /* ends with '?' */
 	int contact;     /* an address, phone number, e-mail or web link line */
 	unsigned words;
-	char *evidence;  /* the cues that fired, "type: pattern -> words; ..." */
 };
 
 struct classifier *classifier_new(const struct codebook *cb, struct stemmer *st);
@@ -39,7 +38,7 @@ int classifier_is_stopword(struct classifier *c, const char *word);
 
 /*
  * Tokenizes and classifies p->text: fills p->tokens, p->terms and p->labels
- * (replacing earlier ones) and *tc (caller frees tc->evidence with free()).
+ * (replacing earlier ones) and *tc.
  * Type is left to the caller.
  */
 void classify_passage(struct classifier *c, struct passage *p, struct type_cues *tc);

@@ -34,8 +34,10 @@ enum cb_elem_kind {
 
 struct cb_elem {
 	enum cb_elem_kind kind;
-	char *s;   /* the stem, the word, or the prefix of a word or stem */
-	char *key; /* CB_ELEM_WORD: the stem it is indexed under */
+	/* The stem or word, interned by the codebook's stemmer (compare with
+	 * ==; not owned), or the prefix (owned). */
+	const char *s;
+	const char *key; /* CB_ELEM_WORD: the stem it is indexed under (interned) */
 };
 
 /* One sequence of elements. A pattern written with hyphens compiles to
@@ -75,7 +77,8 @@ struct codebook {
 	struct cb_index *index;
 };
 
-/* Reads and compiles PATH, stemming patterns with `stemmer`. On error
+/* Reads and compiles PATH, stemming patterns with `stemmer`, which interns
+ * the codebook's words and must outlive it. On error
  * returns NULL and fills err with "PATH:LINE: what is wrong". */
 struct codebook *codebook_load(const char *path, struct stemmer *stemmer,
 			       struct doc_error *err);
@@ -92,7 +95,8 @@ void codebook_free(struct codebook *cb);
 size_t codebook_starts(const struct codebook *cb, const char *word,
 		       const char *stem, int number, unsigned **ids);
 
-/* Whether element e matches a token with this word and stem. */
+/* Whether element e matches a token with this word and stem, both
+ * interned by the codebook's stemmer. */
 int cb_elem_matches(const struct cb_elem *e, const char *word, const char *stem,
 		    int number);
 

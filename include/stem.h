@@ -21,6 +21,10 @@ const char *stemmer_stem(struct stemmer *s, const char *word, size_t len);
  * benchmarks and tests that measure libstemmer itself. */
 size_t stemmer_stem_uncached(struct stemmer *s, const char *word, size_t len,
 			     char *buf, size_t size);
+/* The canonical copy of str: equal strings interned by one stemmer are the
+ * same pointer (its stems are interned too), so they compare with ==.
+ * Valid until stemmer_free(). */
+const char *stemmer_intern(struct stemmer *s, const char *str);
 /* Distinct words memoised so far. */
 size_t stemmer_cache_size(const struct stemmer *s);
 

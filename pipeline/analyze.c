@@ -268,7 +268,6 @@ void analyze_document(struct analyzer *a, struct passage *ps, size_t nr)
 			f.section = p->section;
 		classify_passage(a->cl, p, &tc);
 		type_passage(a, p, &tc, &f);
-		free(tc.evidence);
 	}
 	g_hash_table_destroy(f.seen);
 }

@@ -32,16 +32,36 @@
 #define HEADING_MAX_WORDS 12
 #define CONTACT_MAX_WORDS 25
 
+/* A pattern that can start at a word, with what a hit needs, so the common
+ * one-word pattern never touches the pattern table. */
+struct start {
+	unsigned pattern, rule;
+	int owner;
+	unsigned char kind, single, check_word;
+	double weight;
+};
+
 struct lex {
 	const char *word, *stem;
 	int stop;
-	unsigned *starts;
-	size_t nr_starts;
+	struct start *starts; /* unanchored first, then anchored ones */
+	size_t nr_starts, nr_free;
+	unsigned long stamp; /* the passage that last counted it */
+	unsigned count;      /* its count in that passage */
 };
 
 struct hit {
+	enum cb_kind kind;
+	int owner;
 	unsigned pattern, rule;
+	double weight;
 	size_t start, end; /* token range */
+};
+
+struct rule_hits {
+	unsigned rule;
+	double weight;
+	size_t first, n; /* range in the sorted hits */
 };
 
 struct classifier {
@@ -53,8 +73,16 @@ struct classifier {
 	struct tokenizer tok;
 	struct lex **lx; /* per token of the current passage; NULL for URLs */
 	size_t lx_alloc;
-	struct hit *hits;
+	struct hit *hits; /* sorted by kind, owner, rule, position */
 	size_t nr_hits, alloc_hits;
+	/* scratch for scoring, kept between passages */
+	struct rule_hits *rh;
+	size_t alloc_rh;
+	struct hit *claimed, *kept;
+	size_t alloc_scratch;
+	struct lex **distinct; /* words of the current passage, once each */
+	size_t alloc_distinct;
+	unsigned long passage; /* stamp of the current passage */
 };
 
 static void free_lex(gpointer p)
@@ -88,6 +116,10 @@ void classifier_free(struct classifier *c)
 	tokenizer_release(&c->tok);
 	free(c->lx);
 	free(c->hits);
+	free(c->rh);
+	free(c->distinct);
+	free(c->claimed);
+	free(c->kept);
 	free(c);
 }
 
@@ -122,6 +154,35 @@ int classifier_is_stopword(struct classifier *c, const char *word)
 	return g_hash_table_contains(c->stop, word);
 }
 
+static void make_starts(struct classifier *c, struct lex *l, int number)
+{
+	unsigned *ids;
+	size_t n = codebook_starts(c->cb, l->word, l->stem, number, &ids), k, pass;
+
+	l->starts = n ? xmalloc(n * sizeof(*l->starts)) : NULL;
+	l->nr_starts = 0;
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < n; k++) {
+			const struct cb_pattern *p = &c->cb->patterns[ids[k]];
+			struct start *st;
+
+			if (p->anchored != (int)pass)
+				continue;
+			st = &l->starts[l->nr_starts++];
+			st->pattern = ids[k];
+			st->rule = p->rule;
+			st->owner = p->owner;
+			st->kind = (unsigned char)p->kind;
+			st->single = p->nr_elems == 1;
+			st->check_word = p->elems[0].kind == CB_ELEM_WORD;
+			st->weight = p->weight;
+		}
+		if (!pass)
+			l->nr_free = l->nr_starts;
+	}
+	free(ids);
+}
+
 static struct lex *lookup(struct classifier *c, const struct token *tk)
 {
 	struct lex *l = g_hash_table_lookup(c->lexicon, tk->text);
@@ -130,10 +191,10 @@ static struct lex *lookup(struct classifier *c, const struct token *tk)
 	if (l)
 		return l;
 	l = xcalloc(1, sizeof(*l));
-	l->word = g_string_chunk_insert_const(c->strings, tk->text);
+	l->word = stemmer_intern(c->st, tk->text);
 	l->stem = number ? l->word : stemmer_stem(c->st, tk->text, tk->len);
 	l->stop = g_hash_table_contains(c->stop, tk->text);
-	l->nr_starts = codebook_starts(c->cb, l->word, l->stem, number, &l->starts);
+	make_starts(c, l, number);
 	g_hash_table_insert(c->lexicon, (gpointer)l->word, l);
 	return l;
 }
@@ -201,7 +262,7 @@ static size_t first_word(const struct classifier *c)
 static void find_hits(struct classifier *c)
 {
 	const struct codebook *cb = c->cb;
-	size_t i, k, end, anchor = first_word(c);
+	size_t i, k, n, end, anchor = first_word(c);
 	struct hit *h;
 
 	c->nr_hits = 0;
@@ -210,22 +271,26 @@ static void find_hits(struct classifier *c)
 
 		if (!l)
 			continue;
-		for (k = 0; k < l->nr_starts; k++) {
-			const struct cb_pattern *p = &cb->patterns[l->starts[k]];
+		n = i == anchor ? l->nr_starts : l->nr_free;
+		for (k = 0; k < n; k++) {
+			const struct start *st = &l->starts[k];
 
-			if (p->anchored && i != anchor)
-				continue;
 			/* the index is by stem; a word as written needs a look */
-			if (p->elems[0].kind == CB_ELEM_WORD && !elem_at(c, &p->elems[0], i))
+			if (st->check_word &&
+			    !elem_at(c, &cb->patterns[st->pattern].elems[0], i))
 				continue;
-			end = p->nr_elems == 1 ? next_pos(c->tok.items, i)
-					       : extend(c, p, 1, next_pos(c->tok.items, i));
+			end = st->single ? next_pos(c->tok.items, i)
+					 : extend(c, &cb->patterns[st->pattern], 1,
+						  next_pos(c->tok.items, i));
 			if (!end)
 				continue;
 			ALLOC_GROW(c->hits, c->nr_hits, c->alloc_hits);
 			h = &c->hits[c->nr_hits++];
-			h->pattern = l->starts[k];
-			h->rule = p->rule;
+			h->kind = st->kind;
+			h->owner = st->owner;
+			h->weight = st->weight;
+			h->pattern = st->pattern;
+			h->rule = st->rule;
 			h->start = i;
 			h->end = end;
 		}
@@ -236,6 +301,10 @@ static int cmp_hit(const void *a, const void *b)
 {
 	const struct hit *x = a, *y = b;
 
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->owner != y->owner)
+		return x->owner < y->owner ? -1 : 1;
 	if (x->rule != y->rule)
 		return x->rule < y->rule ? -1 : 1;
 	if (x->start != y->start)
@@ -243,20 +312,31 @@ static int cmp_hit(const void *a, const void *b)
 	return x->end < y->end ? -1 : x->end > y->end;
 }
 
-/* Whether hit h overlaps an exclusion of theme `owner`. */
-static int excluded(const struct classifier *c, const struct hit *h, int owner)
+/* Whether hit h overlaps one of the exclusion hits ex[0..nr). */
+static int excluded(const struct hit *h, const struct hit *ex, size_t nr)
 {
 	size_t i;
 
-	for (i = 0; i < c->nr_hits; i++) {
-		const struct hit *x = &c->hits[i];
-		const struct cb_pattern *p = &c->cb->patterns[x->pattern];
-
-		if (p->kind == CB_EXCLUDE && p->owner == owner &&
-		    x->start < h->end && h->start < x->end)
+	for (i = 0; i < nr; i++)
+		if (ex[i].start < h->end && h->start < ex[i].end)
 			return 1;
-	}
 	return 0;
+}
+
+/* The hits of one kind and owner: a range of the sorted hits. */
+static const struct hit *hit_range(const struct classifier *c, enum cb_kind kind,
+				   int owner, size_t *nr)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->nr_hits; i++)
+		if (c->hits[i].kind == kind && c->hits[i].owner == owner)
+			break;
+	for (j = i; j < c->nr_hits && c->hits[j].kind == kind &&
+		    c->hits[j].owner == owner; j++)
+		;
+	*nr = j - i;
+	return c->hits + i;
 }
 
 /* The source words of a hit, with inner whitespace collapsed. */
@@ -280,26 +360,21 @@ static void append_words(const struct classifier *c, const struct hit *h, GStrin
 }
 
 /* Appends "rule -> words, words" (at most three spans) to ev. */
-static void append_evidence(struct classifier *c, GString *ev, const char *prefix,
-			    unsigned rule, const struct hit *hits, size_t nr)
+static void append_evidence(struct classifier *c, GString *ev, unsigned rule,
+			    const struct hit *hits, size_t nr)
 {
 	size_t i;
 
 	if (ev->len)
 		g_string_append(ev, "; ");
-	g_string_append_printf(ev, "%s%s -> ", prefix, c->cb->rules[rule].text);
+	g_string_append(ev, c->cb->rules[rule].text);
+	g_string_append(ev, " -> ");
 	for (i = 0; i < nr && i < 3; i++) {
 		if (i)
 			g_string_append(ev, ", ");
 		append_words(c, &hits[i], ev);
 	}
 }
-
-struct rule_hits {
-	unsigned rule;
-	double weight;
-	size_t first, n; /* range in the sorted hits */
-};
 
 static int cmp_rule_weight(const void *a, const void *b)
 {
@@ -321,152 +396,157 @@ static int overlaps_any(const struct hit *h, const struct hit *claimed, size_t n
 }
 
 /*
- * Sums the rules of one kind and owner, each rule once, strongest first;
- * a rule counts only for words no stronger rule of the same owner has
- * already used, so "risk assessment" is one piece of evidence, not three
- * (risk assessment, assess*, risk). Negative rules always count. Appends
- * each counted rule's evidence to ev (when not NULL). Returns the sum and
+ * Sums the rules of the hits h[0..nr) (one kind and owner), each rule
+ * once, strongest first; a rule counts only for words no stronger rule of
+ * the same owner has already used, so "risk assessment" is one piece of
+ * evidence, not three (risk assessment, assess*, risk). Hits overlapping
+ * ex[0..nex) do not count. Negative rules always count. Appends each
+ * counted rule's evidence to ev when ev is not NULL. Returns the sum and
  * sets *positive if a rule with a positive weight counted.
  */
-static double score_rules(struct classifier *c, enum cb_kind kind, int owner,
-			  GString *ev, const char *prefix, int *positive)
+static double score_rules(struct classifier *c, const struct hit *h, size_t nr,
+			  const struct hit *ex, size_t nex, GString *ev,
+			  int *positive)
 {
-	const struct codebook *cb = c->cb;
-	struct rule_hits *rh = NULL;
-	struct hit *claimed = NULL, *kept = NULL;
-	size_t nr_rh = 0, alloc_rh = 0, nr_claimed = 0, i, j, k, nk;
+	struct rule_hits *rh;
+	size_t nr_rh = 0, nr_claimed = 0, i, j, k, nk;
 	double sum = 0;
 
-	for (i = 0; i < c->nr_hits; i = j) {
-		const struct cb_pattern *p = &cb->patterns[c->hits[i].pattern];
-
-		for (j = i; j < c->nr_hits && c->hits[j].rule == c->hits[i].rule; j++)
+	if (!nr)
+		return 0;
+	if (nr > c->alloc_scratch) {
+		c->alloc_scratch = nr * 2;
+		c->claimed = xrealloc(c->claimed, c->alloc_scratch * sizeof(*c->claimed));
+		c->kept = xrealloc(c->kept, c->alloc_scratch * sizeof(*c->kept));
+		c->rh = xrealloc(c->rh, c->alloc_scratch * sizeof(*c->rh));
+	}
+	rh = c->rh;
+	for (i = 0; i < nr; i = j) {
+		for (j = i; j < nr && h[j].rule == h[i].rule; j++)
 			;
-		if (p->kind != kind || p->owner != owner)
-			continue;
-		ALLOC_GROW(rh, nr_rh, alloc_rh);
-		rh[nr_rh].rule = p->rule;
-		rh[nr_rh].weight = p->weight;
+		rh[nr_rh].rule = h[i].rule;
+		rh[nr_rh].weight = h[i].weight;
 		rh[nr_rh].first = i;
 		rh[nr_rh++].n = j - i;
 	}
-	if (!nr_rh)
-		return 0;
-	qsort(rh, nr_rh, sizeof(*rh), cmp_rule_weight);
-	claimed = xmalloc(c->nr_hits * sizeof(*claimed));
-	kept = xmalloc(c->nr_hits * sizeof(*kept));
+	if (nr_rh > 1)
+		qsort(rh, nr_rh, sizeof(*rh), cmp_rule_weight);
 	for (i = 0; i < nr_rh; i++) {
 		nk = 0;
 		for (k = rh[i].first; k < rh[i].first + rh[i].n; k++) {
-			const struct hit *h = &c->hits[k];
-
-			if (kind == CB_MATCH && excluded(c, h, owner))
+			if (nex && excluded(&h[k], ex, nex))
 				continue;
-			if (rh[i].weight > 0 && overlaps_any(h, claimed, nr_claimed))
+			if (rh[i].weight > 0 && overlaps_any(&h[k], c->claimed, nr_claimed))
 				continue;
-			kept[nk++] = *h;
+			c->kept[nk++] = h[k];
 		}
 		if (!nk)
 			continue;
 		for (k = 0; k < nk && rh[i].weight > 0; k++)
-			claimed[nr_claimed++] = kept[k];
+			c->claimed[nr_claimed++] = c->kept[k];
 		sum += rh[i].weight;
 		if (rh[i].weight > 0 && positive)
 			*positive = 1;
 		if (ev)
-			append_evidence(c, ev, prefix, rh[i].rule, kept, nk);
+			append_evidence(c, ev, rh[i].rule, c->kept, nk);
 	}
-	free(claimed);
-	free(kept);
-	free(rh);
 	return sum;
 }
 
 static void label_themes(struct classifier *c, struct passage *p)
 {
 	const struct codebook *cb = c->cb;
-	GString *ev = g_string_new(NULL);
-	size_t t, i;
-	char *seen = xcalloc(cb->nr_themes, 1);
+	GString *ev = NULL;
+	size_t i, j, nex;
 
-	for (i = 0; i < c->nr_hits; i++) {
-		const struct cb_pattern *pat = &cb->patterns[c->hits[i].pattern];
-
-		if (pat->kind == CB_MATCH)
-			seen[pat->owner] = 1;
-	}
-	for (t = 0; t < cb->nr_themes; t++) {
-		int positive = 0;
+	for (i = 0; i < c->nr_hits && c->hits[i].kind == CB_MATCH; i = j) {
+		int t = c->hits[i].owner, positive = 0;
+		const struct hit *ex = hit_range(c, CB_EXCLUDE, t, &nex);
 		double score;
 		struct label *l;
 
-		if (!seen[t])
-			continue;
+		for (j = i; j < c->nr_hits && c->hits[j].kind == CB_MATCH &&
+			    c->hits[j].owner == t; j++)
+			;
+		if (!ev)
+			ev = g_string_sized_new(128);
 		g_string_truncate(ev, 0);
-		score = score_rules(c, CB_MATCH, (int)t, ev, "", &positive);
+		score = score_rules(c, c->hits + i, j - i, ex, nex, ev, &positive);
 		if (!positive || score < cb->themes[t].threshold)
 			continue;
 		p->labels = xrealloc(p->labels, (p->nr_labels + 1) * sizeof(*p->labels));
 		l = &p->labels[p->nr_labels++];
-		l->theme = (int)t;
+		l->theme = t;
 		l->score = score;
-		l->evidence = xstrdup(ev->str);
+		l->evidence = xstrndup(ev->str, ev->len);
 	}
-	free(seen);
-	g_string_free(ev, TRUE);
+	if (ev)
+		g_string_free(ev, TRUE);
 }
 
-struct term_ref {
-	const char *stem, *word;
-};
-
-static int cmp_term_ref(const void *a, const void *b)
+static int cmp_lex_stem(const void *a, const void *b)
 {
-	const struct term_ref *x = a, *y = b;
-	int r = strcmp(x->stem, y->stem);
+	const struct lex *x = *(struct lex *const *)a, *y = *(struct lex *const *)b;
+	int r;
 
+	if (x->stem == y->stem) /* stems are interned */
+		return strcmp(x->word, y->word);
+	r = strcmp(x->stem, y->stem);
 	return r ? r : strcmp(x->word, y->word);
 }
 
-/* Terms: stems of vocabulary words, stopwords dropped, each with the
- * surface word it came from most often (ties: the first alphabetically). */
+/*
+ * Terms: stems of vocabulary words, stopwords dropped, each with the
+ * surface word it came from most often (ties: the first alphabetically).
+ * Words are counted on their lexicon entries (stamped per passage), so
+ * only the distinct words are sorted, not every token.
+ */
 static void count_terms(struct classifier *c, struct passage *p)
 {
-	struct term_ref *refs = xmalloc((c->tok.nr + 1) * sizeof(*refs));
-	size_t n = 0, i, j, k;
+	size_t n = 0, i, j;
+	struct lex **d;
 
+	c->passage++;
+	if (c->tok.nr > c->alloc_distinct) {
+		c->alloc_distinct = c->tok.nr * 2;
+		c->distinct = xrealloc(c->distinct, c->alloc_distinct * sizeof(*c->distinct));
+	}
+	d = c->distinct;
 	p->tokens = 0;
 	for (i = 0; i < c->tok.nr; i++) {
+		struct lex *l = c->lx[i];
+
 		if (!token_is_term(&c->tok.items[i]))
 			continue;
 		p->tokens++;
-		if (c->lx[i]->stop)
+		if (l->stop)
 			continue;
-		refs[n].stem = c->lx[i]->stem;
-		refs[n++].word = c->lx[i]->word;
+		if (l->stamp != c->passage) {
+			l->stamp = c->passage;
+			l->count = 0;
+			d[n++] = l;
+		}
+		l->count++;
 	}
-	qsort(refs, n, sizeof(*refs), cmp_term_ref);
-	p->terms = n ? xmalloc(n * sizeof(*p->terms)) : NULL;
+	if (!n)
+		return;
+	qsort(d, n, sizeof(*d), cmp_lex_stem);
+	p->terms = xmalloc(n * sizeof(*p->terms));
 	for (i = 0; i < n; i = j) {
-		const char *best = refs[i].word;
-		unsigned best_n = 0;
+		const struct lex *best = d[i];
+		unsigned total = 0;
 		struct term_count *tc;
 
-		for (j = i; j < n && !strcmp(refs[j].stem, refs[i].stem); j = k) {
-			for (k = j; k < n && !strcmp(refs[k].stem, refs[j].stem) &&
-				    refs[k].word == refs[j].word; k++)
-				;
-			if (k - j > best_n) {
-				best_n = (unsigned)(k - j);
-				best = refs[j].word;
-			}
+		for (j = i; j < n && d[j]->stem == d[i]->stem; j++) {
+			total += d[j]->count;
+			if (d[j]->count > best->count)
+				best = d[j];
 		}
 		tc = &p->terms[p->nr_terms++];
-		tc->term = xstrdup(refs[i].stem);
-		tc->surface = xstrdup(best);
-		tc->count = (unsigned)(j - i);
+		tc->term = xstrdup(d[i]->stem);
+		tc->surface = xstrdup(best->word);
+		tc->count = total;
 	}
-	free(refs);
 }
 
 /* The last character that is not space or markdown emphasis. */
@@ -508,12 +588,10 @@ static int find_lead_type(struct classifier *c)
 
 				memset(score, 0, sizeof(score));
 				for (h = 0; h < c->nr_hits; h++) {
-					const struct cb_pattern *p =
-						&c->cb->patterns[c->hits[h].pattern];
+					const struct hit *x = &c->hits[h];
 
-					if (p->kind == CB_HEADING && c->hits[h].start >= seg &&
-					    c->hits[h].end <= i)
-						score[p->owner] += p->weight;
+					if (x->kind == CB_HEADING && x->start >= seg && x->end <= i)
+						score[x->owner] += x->weight;
 				}
 				for (t = 0; t < PASSAGE_TYPES; t++)
 					if (score[t] > 0 && (top < 0 || score[t] > score[top]))
@@ -534,13 +612,24 @@ static int find_lead_type(struct classifier *c)
 	return best;
 }
 
+/* Sums the hits of one kind per passage type. */
+static void sum_kind(struct classifier *c, enum cb_kind kind, double out[PASSAGE_TYPES])
+{
+	int t;
+	size_t n;
+	const struct hit *h;
+
+	for (t = 0; t < PASSAGE_TYPES; t++) {
+		h = hit_range(c, kind, t, &n);
+		out[t] += score_rules(c, h, n, NULL, 0, NULL, NULL);
+	}
+}
+
 static void type_cues(struct classifier *c, const struct passage *p,
 		      struct type_cues *tc)
 {
-	GString *ev = g_string_new(NULL);
 	char last = last_char(p->text);
 	size_t i, numbers = 0;
-	int t;
 
 	memset(tc, 0, sizeof(*tc));
 	tc->words = p->tokens;
@@ -561,19 +650,11 @@ static void type_cues(struct classifier *c, const struct passage *p,
 			    (p->kind == PASSAGE_PARAGRAPH && tc->words <= HEADING_MAX_WORDS &&
 			     !strchr(".;,", last) && tc->words > 0);
 	tc->lead_in = last == ':' && tc->words <= HEADING_MAX_WORDS + 4;
-	for (t = 0; t < PASSAGE_TYPES; t++) {
-		const char *name = passage_type_name(t);
-		char *prefix = xstrfmt("%s: ", name);
-
-		tc->cue[t] = score_rules(c, CB_CUE, t, ev, prefix, NULL);
-		if (tc->question)
-			tc->cue[t] += score_rules(c, CB_QUESTION, t, ev, prefix, NULL);
-		tc->heading[t] = score_rules(c, CB_HEADING, t, ev, prefix, NULL);
-		free(prefix);
-	}
+	sum_kind(c, CB_CUE, tc->cue);
+	if (tc->question)
+		sum_kind(c, CB_QUESTION, tc->cue);
+	sum_kind(c, CB_HEADING, tc->heading);
 	tc->lead_type = find_lead_type(c);
-	tc->evidence = xstrdup(ev->str);
-	g_string_free(ev, TRUE);
 }
 
 /* Tokens and their lexicon entries for text. */
@@ -613,8 +694,9 @@ int classify_heading(struct classifier *c, const char *text,
 	int t, top = -1, tie = 0;
 
 	prepare(c, text);
+	memset(score, 0, PASSAGE_TYPES * sizeof(*score));
+	sum_kind(c, CB_HEADING, score);
 	for (t = 0; t < PASSAGE_TYPES; t++) {
-		score[t] = score_rules(c, CB_HEADING, t, NULL, "", NULL);
 		if (score[t] <= 0)
 			continue;
 		if (top < 0 || score[t] > score[top]) {

@@ -163,19 +163,16 @@ static int compile_word(struct parser *ps, const char *w, int exact,
 
 		if (tk->flags & TOKEN_PART)
 			sl->alts = 2;
-		if (prefix) {
-			e->kind = CB_ELEM_PREFIX;
-			e->s = xstrdup(tk->text);
-		} else if (tk->kind == TOKEN_NUMBER || tk->kind != TOKEN_WORD) {
-			e->kind = CB_ELEM_STEM;
-			e->s = xstrdup(tk->text);
+		if (tk->kind != TOKEN_WORD) {
+			e->kind = CB_ELEM_STEM; /* numbers are their own stem */
+			e->s = stemmer_intern(ps->stemmer, tk->text);
 		} else if (exact) {
 			e->kind = CB_ELEM_WORD;
-			e->s = xstrdup(tk->text);
-			e->key = xstrdup(stemmer_stem(ps->stemmer, tk->text, tk->len));
+			e->s = stemmer_intern(ps->stemmer, tk->text);
+			e->key = stemmer_stem(ps->stemmer, tk->text, tk->len);
 		} else {
 			e->kind = CB_ELEM_STEM;
-			e->s = xstrdup(stemmer_stem(ps->stemmer, tk->text, tk->len));
+			e->s = stemmer_stem(ps->stemmer, tk->text, tk->len);
 		}
 	}
 	return 0;
@@ -193,8 +190,9 @@ static void add_variant(struct codebook *cb, const struct cb_pattern *tmpl,
 	p->elems = xcalloc(nr, sizeof(*elems));
 	for (i = 0; i < nr; i++) {
 		p->elems[i].kind = elems[i].kind;
-		p->elems[i].s = elems[i].s ? xstrdup(elems[i].s) : NULL;
-		p->elems[i].key = elems[i].key ? xstrdup(elems[i].key) : NULL;
+		p->elems[i].s = elems[i].kind == CB_ELEM_PREFIX ? xstrdup(elems[i].s)
+							       : elems[i].s;
+		p->elems[i].key = elems[i].key;
 	}
 	p->nr_elems = nr;
 	index_pattern(cb, (unsigned)cb->nr_patterns++);
@@ -206,10 +204,9 @@ static void free_slots(struct slot *slots, size_t nr)
 
 	for (i = 0; i < nr; i++)
 		for (a = 0; a < 2; a++)
-			for (k = 0; k < slots[i].nr_alt[a]; k++) {
-				free(slots[i].alt[a][k].s);
-				free(slots[i].alt[a][k].key);
-			}
+			for (k = 0; k < slots[i].nr_alt[a]; k++)
+				if (slots[i].alt[a][k].kind == CB_ELEM_PREFIX)
+					free((char *)slots[i].alt[a][k].s);
 }
 
 /* Compiles one '|'-separated alternative: words, '^' anchor, 'x*', '#'. */
@@ -585,10 +582,9 @@ void codebook_free(struct codebook *cb)
 		free(cb->themes[i].group);
 	}
 	for (i = 0; i < cb->nr_patterns; i++) {
-		for (k = 0; k < cb->patterns[i].nr_elems; k++) {
-			free(cb->patterns[i].elems[k].s);
-			free(cb->patterns[i].elems[k].key);
-		}
+		for (k = 0; k < cb->patterns[i].nr_elems; k++)
+			if (cb->patterns[i].elems[k].kind == CB_ELEM_PREFIX)
+				free((char *)cb->patterns[i].elems[k].s);
 		free(cb->patterns[i].elems);
 	}
 	for (i = 0; i < cb->nr_rules; i++)
@@ -663,9 +659,9 @@ int cb_elem_matches(const struct cb_elem *e, const char *word, const char *stem,
 {
 	switch (e->kind) {
 	case CB_ELEM_STEM:
-		return !strcmp(e->s, stem);
+		return e->s == stem;
 	case CB_ELEM_WORD:
-		return !strcmp(e->s, word);
+		return e->s == word;
 	case CB_ELEM_PREFIX:
 		return !strncmp(word, e->s, strlen(e->s)) ||
 		       !strncmp(stem, e->s, strlen(e->s));

@@ -75,7 +75,7 @@ const char *stemmer_stem(struct stemmer *s, const char *word, size_t len)
 	/* Very long "words" (runs of letters from broken extraction) are
 	 * their own stem: Snowball would not shorten them usefully. */
 	if (len >= sizeof(s->scratch) - 1)
-		return g_string_chunk_insert_len(s->strings, word, len);
+		return g_string_chunk_insert_const(s->strings, word);
 	stemmer_stem_uncached(s, word, len, s->scratch, sizeof(s->scratch));
 	stem = g_string_chunk_insert_const(s->strings, s->scratch);
 	if (g_hash_table_size(s->memo) < STEM_CACHE_MAX) {
@@ -83,6 +83,11 @@ const char *stemmer_stem(struct stemmer *s, const char *word, size_t len)
 		g_hash_table_insert(s->memo, key, (gpointer)stem);
 	}
 	return stem;
+}
+
+const char *stemmer_intern(struct stemmer *s, const char *str)
+{
+	return g_string_chunk_insert_const(s->strings, str);
 }
 
 size_t stemmer_cache_size(const struct stemmer *s)

@@ -204,6 +204,27 @@ static const char *read_word(struct tokenizer *t, const char *s, const char *end
 	gunichar u, next;
 
 	while (p < end) {
+		/* ASCII fast path: a run of letters and digits at once */
+		if (ascii_word((unsigned char)*p)) {
+			const char *q = p;
+			char *out;
+
+			while (q < end && ascii_word((unsigned char)*q))
+				q++;
+			buf_grow(t, q - p);
+			out = t->buf + t->buf_len;
+			for (; p < q; p++) {
+				char ch = *p;
+
+				if (ch >= 'A' && ch <= 'Z')
+					ch += 'a' - 'A';
+				else if (ch >= '0' && ch <= '9')
+					*digit = 1;
+				*out++ = ch;
+			}
+			t->buf_len = out - t->buf;
+			continue;
+		}
 		u = char_at(p, end, &n);
 		if (is_word_char(u)) {
 			if (u < 0x80 ? (u >= '0' && u <= '9') : g_unichar_isdigit(u))
@@ -263,6 +284,10 @@ static const char *read_compound(struct tokenizer *t, const char *s,
 			break;
 		p += n;
 	}
+	if (nr == 1) { /* the common case: one word, already in place */
+		push(t, s, p - s, parts[0].off, any_digit ? TOKEN_NUMBER : TOKEN_WORD, flags);
+		return p;
+	}
 	/* The folded parts sit back to back in the buffer; copy them out so
 	 * each token gets its own NUL-terminated string. */
 	{
@@ -308,7 +333,9 @@ static unsigned break_flags(gunichar u)
 static int is_break_punct(gunichar u)
 {
 	if (u < 0x80)
-		return u && strchr(".,;:!?()[]{}\"", (int)u) != NULL;
+		return u == '.' || u == ',' || u == ';' || u == ':' || u == '!' ||
+		       u == '?' || u == '(' || u == ')' || u == '[' || u == ']' ||
+		       u == '{' || u == '}' || u == '"';
 	return g_unichar_ispunct(u) && !is_hyphen(u) && !is_apostrophe(u);
 }
 
@@ -319,6 +346,9 @@ size_t tokenize(struct tokenizer *t, const char *text, size_t len)
 	size_t i, n;
 	int cn;
 	gunichar u;
+	enum token_kind kind;
+	/* e-mail addresses need an '@': one memchr spares a look-ahead per word */
+	int has_at = memchr(text, '@', len) != NULL;
 
 	t->nr = 0;
 	t->buf_len = 0;
@@ -334,18 +364,24 @@ size_t tokenize(struct tokenizer *t, const char *text, size_t len)
 			p += cn;
 			continue;
 		}
-		if ((n = url_len(p, end)) || (n = email_len(p, end))) {
+		kind = TOKEN_URL;
+		n = ((u | 0x20) == 'h' || (u | 0x20) == 'w') ? url_len(p, end) : 0;
+		if (!n && has_at) {
+			kind = TOKEN_EMAIL;
+			n = email_len(p, end);
+		}
+		if (n) {
 			size_t off = t->buf_len;
 
 			buf_put(t, p, n);
-			push(t, p, n, off, url_len(p, end) ? TOKEN_URL : TOKEN_EMAIL,
-			     TOKEN_BREAK);
+			push(t, p, n, off, kind, TOKEN_BREAK);
 			p += n;
 			brk = TOKEN_BREAK;
 			continue;
 		}
 		p = read_compound(t, p, end,
-				  brk | (g_unichar_isupper(u) ? TOKEN_CAPITAL : 0));
+				  brk | ((u < 0x80 ? (u >= 'A' && u <= 'Z') : g_unichar_isupper(u))
+						 ? TOKEN_CAPITAL : 0));
 		brk = 0;
 	}
 	for (i = 0; i < t->nr; i++)

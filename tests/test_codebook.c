@@ -143,7 +143,6 @@ static char *labels(const char *cbtext, const char *text)
 		len += snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? ";" : "",
 				cb->themes[p.labels[i].theme].id);
 	passage_clear_analysis(&p);
-	free(tc.evidence);
 	classifier_free(c);
 	codebook_free(cb);
 	return strdup(buf);
@@ -275,7 +274,6 @@ static void codebook__evidence_lists_rules_and_words(void **state)
 			    "core group -> core group; plan* -> plans, planning");
 	assert_true(p.labels[0].score == 3);
 	passage_clear_analysis(&p);
-	free(tc.evidence);
 	classifier_free(c);
 	codebook_free(cb);
 }
