@@ -277,9 +277,10 @@ static void pair_odds(long n11, long n10, long n01, long n00,
 		c01 += 0.5;
 		c00 += 0.5;
 	}
-	ln_or = log(c11) + log(c00) - log(c10) - log(c01);
+	/* products of (half-)integers are exact: OR is correctly rounded */
+	s->odds_ratio = (c11 * c00) / (c10 * c01);
+	ln_or = log(s->odds_ratio);
 	se = sqrt(1 / c11 + 1 / c10 + 1 / c01 + 1 / c00);
-	s->odds_ratio = exp(ln_or);
 	s->or_low = exp(ln_or - Z95 * se);
 	s->or_high = exp(ln_or + Z95 * se);
 }
@@ -303,8 +304,8 @@ int stats_pair(long n_ab, long n_a, long n_b, long n, struct pair_stats *s)
 	if (uni)
 		s->jaccard = (double)n_ab / uni;
 	if (n_ab) {
-		s->pmi = log2((double)n_ab) + log2((double)n) -
-			 log2((double)n_a) - log2((double)n_b);
+		/* both products are exact integers in a double (< 2^53) */
+		s->pmi = log2((double)n_ab * n / ((double)n_a * n_b));
 		s->npmi = n_ab == n ? 1.0 : s->pmi / -log2((double)n_ab / n);
 	} else {
 		s->npmi = -1.0;
@@ -399,5 +400,5 @@ void stats_keyness(long a, long b, long c, long d, double *g2,
 		return;
 	fa = a ? (double)a : 0.5;
 	fb = b ? (double)b : 0.5;
-	*log_ratio = log2(fa / c) - log2(fb / d);
+	*log_ratio = log2(fa * d / (fb * c));
 }
