@@ -43,7 +43,8 @@ MKCORPUS := $(BUILD)/mkcorpus
 SCORE    := $(BUILD)/extract-score
 TEXTBENCH := $(BUILD)/textbench
 
-.PHONY: all run test unit-test check-asan bench eval install clean corpus FORCE
+.PHONY: all run test check-asan bench eval install clean corpus FORCE
+.SECONDARY:
 all: $(BIN) $(MKCORPUS) $(SCORE)
 
 # Objects rebuild when the flags change.
@@ -79,13 +80,14 @@ $(TEXTBENCH): $(BUILD)/bench/textbench.o $(BUILD)/librevmine.a
 run: $(BIN)
 	./$(BIN) run corpus -o out $(if $(JOBS),-j $(JOBS))
 
-unit-test: $(TEST_BIN)
-	@set -e; for t in $(TEST_BIN); do echo "== $$t"; ./$$t; done
-
-test: $(BIN) $(MKCORPUS) $(SCORE) unit-test
-	@set -e; for t in tests/*.sh; do echo "== $$t"; \
-		REVMINE=$(BIN) MKCORPUS=$(MKCORPUS) SCORE=$(SCORE) sh $$t; done
-	@echo "all tests passed"
+# Every test runs; the target fails at the end if any did.
+test: $(BIN) $(MKCORPUS) $(SCORE) $(TEST_BIN)
+	@failed=""; \
+	for t in $(TEST_BIN); do echo "== $$t"; ./$$t || failed="$$failed $$t"; done; \
+	for t in tests/*.sh; do echo "== $$t"; \
+		REVMINE=$(BIN) MKCORPUS=$(MKCORPUS) SCORE=$(SCORE) sh $$t || failed="$$failed $$t"; done; \
+	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
+	echo "all tests passed"
 
 check-asan:
 	$(MAKE) BUILD=build/asan SANITIZE=address,undefined OPT='-O1 -g' test
