@@ -43,7 +43,7 @@ MKCORPUS := $(BUILD)/mkcorpus
 SCORE    := $(BUILD)/extract-score
 TEXTBENCH := $(BUILD)/textbench
 
-.PHONY: all run test check-asan bench eval install clean corpus FORCE
+.PHONY: all run test check-asan check-valgrind bench eval install clean corpus FORCE
 .SECONDARY:
 all: $(BIN) $(MKCORPUS) $(SCORE)
 
@@ -91,6 +91,12 @@ test: $(BIN) $(MKCORPUS) $(SCORE) $(TEST_BIN)
 
 check-asan:
 	$(MAKE) BUILD=build/asan SANITIZE=address,undefined OPT='-O1 -g' test
+
+# The sample corpus under valgrind (workers included): any memory error or
+# leak fails.
+check-valgrind: $(BIN)
+	valgrind --error-exitcode=9 --leak-check=full --trace-children=yes -q \
+		./$(BIN) run corpus -o build/valgrind-out -j 1 --no-cache --quiet
 
 corpus: $(MKCORPUS)
 	./$(MKCORPUS) --out corpus --truth tests/golden/corpus-truth tools/corpus-src/*.txt
