@@ -17,6 +17,7 @@
  * The evidence of a label lists each rule that counted and the words it
  * matched, so every label can be checked by reading it.
  */
+#include <stdint.h>
 #include <string.h>
 #include <glib.h>
 #include "util.h"
@@ -39,18 +40,23 @@ struct start {
 	int owner;
 	unsigned char kind, single, check_word;
 	double weight;
+	const char *second; /* the second element's stem when it is a plain stem:
+			     * a pointer test rejects most phrases at once */
 };
 
 struct lex {
 	const char *word, *stem;
+	size_t word_len, stem_len;
 	int stop;
 	struct start *starts; /* unanchored first, then anchored ones */
 	size_t nr_starts, nr_free;
+	uint64_t stem8;      /* the stem's first 8 bytes, big-endian: a quick order */
 	unsigned long stamp; /* the passage that last counted it */
 	unsigned count;      /* its count in that passage */
 };
 
 struct hit {
+	uint64_t key; /* kind, owner and rule packed: the sort order */
 	enum cb_kind kind;
 	int owner;
 	unsigned pattern, rule;
@@ -154,6 +160,19 @@ int classifier_is_stopword(struct classifier *c, const char *word)
 	return g_hash_table_contains(c->stop, word);
 }
 
+static uint64_t prefix_key(const char *s)
+{
+	uint64_t k = 0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		k = (k << 8) | (unsigned char)*s;
+		if (*s)
+			s++;
+	}
+	return k;
+}
+
 static void make_starts(struct classifier *c, struct lex *l, int number)
 {
 	unsigned *ids;
@@ -176,6 +195,8 @@ static void make_starts(struct classifier *c, struct lex *l, int number)
 			st->single = p->nr_elems == 1;
 			st->check_word = p->elems[0].kind == CB_ELEM_WORD;
 			st->weight = p->weight;
+			st->second = p->nr_elems > 1 && p->elems[1].kind == CB_ELEM_STEM ?
+					     p->elems[1].s : NULL;
 		}
 		if (!pass)
 			l->nr_free = l->nr_starts;
@@ -195,6 +216,9 @@ static struct lex *lookup(struct classifier *c, const struct token *tk)
 	l->stem = number ? l->word : stemmer_stem(c->st, tk->text, tk->len);
 	l->stop = g_hash_table_contains(c->stop, tk->text);
 	make_starts(c, l, number);
+	l->stem8 = prefix_key(l->stem);
+	l->word_len = tk->len;
+	l->stem_len = strlen(l->stem);
 	g_hash_table_insert(c->lexicon, (gpointer)l->word, l);
 	return l;
 }
@@ -262,7 +286,7 @@ static size_t first_word(const struct classifier *c)
 static void find_hits(struct classifier *c)
 {
 	const struct codebook *cb = c->cb;
-	size_t i, k, n, end, anchor = first_word(c);
+	size_t i, j, k, n, end, anchor = first_word(c);
 	struct hit *h;
 
 	c->nr_hits = 0;
@@ -279,13 +303,18 @@ static void find_hits(struct classifier *c)
 			if (st->check_word &&
 			    !elem_at(c, &cb->patterns[st->pattern].elems[0], i))
 				continue;
-			end = st->single ? next_pos(c->tok.items, i)
-					 : extend(c, &cb->patterns[st->pattern], 1,
-						  next_pos(c->tok.items, i));
+			j = next_pos(c->tok.items, i);
+			if (st->second && j < c->tok.nr && c->lx[j] &&
+			    !(c->tok.items[j].flags & TOKEN_JOINED) &&
+			    c->lx[j]->stem != st->second)
+				continue;
+			end = st->single ? j : extend(c, &cb->patterns[st->pattern], 1, j);
 			if (!end)
 				continue;
 			ALLOC_GROW(c->hits, c->nr_hits, c->alloc_hits);
 			h = &c->hits[c->nr_hits++];
+			h->key = (uint64_t)st->kind << 56 | (uint64_t)(unsigned)st->owner << 32 |
+				 st->rule;
 			h->kind = st->kind;
 			h->owner = st->owner;
 			h->weight = st->weight;
@@ -301,12 +330,8 @@ static int cmp_hit(const void *a, const void *b)
 {
 	const struct hit *x = a, *y = b;
 
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	if (x->owner != y->owner)
-		return x->owner < y->owner ? -1 : 1;
-	if (x->rule != y->rule)
-		return x->rule < y->rule ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
 	return x->end < y->end ? -1 : x->end > y->end;
@@ -429,8 +454,13 @@ static double score_rules(struct classifier *c, const struct hit *h, size_t nr,
 		rh[nr_rh].first = i;
 		rh[nr_rh++].n = j - i;
 	}
-	if (nr_rh > 1)
-		qsort(rh, nr_rh, sizeof(*rh), cmp_rule_weight);
+	for (i = 1; i < nr_rh; i++) { /* insertion sort: a handful of rules */
+		struct rule_hits x = rh[i];
+
+		for (j = i; j > 0 && cmp_rule_weight(&rh[j - 1], &x) > 0; j--)
+			rh[j] = rh[j - 1];
+		rh[j] = x;
+	}
 	for (i = 0; i < nr_rh; i++) {
 		nk = 0;
 		for (k = rh[i].first; k < rh[i].first + rh[i].n; k++) {
@@ -468,12 +498,15 @@ static void label_themes(struct classifier *c, struct passage *p)
 		for (j = i; j < c->nr_hits && c->hits[j].kind == CB_MATCH &&
 			    c->hits[j].owner == t; j++)
 			;
+		score = score_rules(c, c->hits + i, j - i, ex, nex, NULL, &positive);
+		if (!positive || score < cb->themes[t].threshold)
+			continue;
+		/* evidence only for labels: most themes with a hit do not reach
+		 * their threshold */
 		if (!ev)
 			ev = g_string_sized_new(128);
 		g_string_truncate(ev, 0);
-		score = score_rules(c, c->hits + i, j - i, ex, nex, ev, &positive);
-		if (!positive || score < cb->themes[t].threshold)
-			continue;
+		score_rules(c, c->hits + i, j - i, ex, nex, ev, NULL);
 		p->labels = xrealloc(p->labels, (p->nr_labels + 1) * sizeof(*p->labels));
 		l = &p->labels[p->nr_labels++];
 		l->theme = t;
@@ -491,8 +524,52 @@ static int cmp_lex_stem(const void *a, const void *b)
 
 	if (x->stem == y->stem) /* stems are interned */
 		return strcmp(x->word, y->word);
+	if (x->stem8 != y->stem8)
+		return x->stem8 < y->stem8 ? -1 : 1;
 	r = strcmp(x->stem, y->stem);
 	return r ? r : strcmp(x->word, y->word);
+}
+
+/*
+ * Shell sort with Ciura's gaps (Ciura 2001, "Best increments for the
+ * average case of Shellsort"): the arrays here hold tens to a few hundred
+ * items, where an inlined comparison beats qsort's merge sort through a
+ * function pointer.
+ */
+static const size_t gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
+
+static void sort_lex(struct lex **d, size_t n)
+{
+	size_t g, i, j;
+
+	for (g = 0; g < ARRAY_SIZE(gaps); g++) {
+		size_t h = gaps[g];
+
+		for (i = h; i < n; i++) {
+			struct lex *x = d[i];
+
+			for (j = i; j >= h && cmp_lex_stem(&d[j - h], &x) > 0; j -= h)
+				d[j] = d[j - h];
+			d[j] = x;
+		}
+	}
+}
+
+static void sort_hits(struct hit *a, size_t n)
+{
+	size_t g, i, j;
+
+	for (g = 0; g < ARRAY_SIZE(gaps); g++) {
+		size_t h = gaps[g];
+
+		for (i = h; i < n; i++) {
+			struct hit x = a[i];
+
+			for (j = i; j >= h && cmp_hit(&a[j - h], &x) > 0; j -= h)
+				a[j] = a[j - h];
+			a[j] = x;
+		}
+	}
 }
 
 /*
@@ -530,7 +607,7 @@ static void count_terms(struct classifier *c, struct passage *p)
 	}
 	if (!n)
 		return;
-	qsort(d, n, sizeof(*d), cmp_lex_stem);
+	sort_lex(d, n);
 	p->terms = xmalloc(n * sizeof(*p->terms));
 	for (i = 0; i < n; i = j) {
 		const struct lex *best = d[i];
@@ -543,8 +620,8 @@ static void count_terms(struct classifier *c, struct passage *p)
 				best = d[j];
 		}
 		tc = &p->terms[p->nr_terms++];
-		tc->term = xstrdup(d[i]->stem);
-		tc->surface = xstrdup(best->word);
+		tc->term = xstrndup(d[i]->stem, d[i]->stem_len);
+		tc->surface = xstrndup(best->word, best->word_len);
 		tc->count = total;
 	}
 }
@@ -676,7 +753,7 @@ static void prepare(struct classifier *c, const char *text)
 				   lookup(c, tk) : NULL;
 	}
 	find_hits(c);
-	qsort(c->hits, c->nr_hits, sizeof(*c->hits), cmp_hit);
+	sort_hits(c->hits, c->nr_hits);
 }
 
 void classify_passage(struct classifier *c, struct passage *p, struct type_cues *tc)
