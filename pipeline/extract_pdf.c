@@ -233,7 +233,10 @@ static void read_page_segments(struct pdf *d, PopplerPage *page, int pageno)
 			    cy < a.y0 - 0.2 * h || cy > a.y1 + 0.2 * h)
 				flush_seg(d, &a, pageno);
 		}
-		g_string_append_len(a.text, p, next - p);
+		if (next - p == 1)
+			g_string_append_c(a.text, *p); /* inline, most glyphs */
+		else
+			g_string_append_len(a.text, p, next - p);
 		if (c != ' ' && c != 0xA0) {
 			if (!a.have_box) {
 				a.x0 = r->x1;

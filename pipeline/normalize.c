@@ -47,22 +47,30 @@ static const char *map_char(gunichar c)
 	return NULL;
 }
 
-/* Appends s to out, folding space runs (a space is only written before a
+/* Output buffer: no character maps to more bytes than it takes in UTF-8,
+ * so the input's length bounds the output and no growth is needed. */
+struct outbuf {
+	char *buf;
+	size_t len;
+	int pending_space;
+};
+
+/* Appends s, folding space runs (a space is only written before a
  * following non-space, so the ends come out trimmed). */
-static void put(GString *out, const char *s, size_t len, int *pending_space)
+static void put(struct outbuf *o, const char *s, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		if (s[i] == ' ') {
-			*pending_space = out->len > 0;
+			o->pending_space = o->len > 0;
 			continue;
 		}
-		if (*pending_space) {
-			g_string_append_c(out, ' ');
-			*pending_space = 0;
+		if (o->pending_space) {
+			o->buf[o->len++] = ' ';
+			o->pending_space = 0;
 		}
-		g_string_append_c(out, s[i]);
+		o->buf[o->len++] = s[i];
 	}
 }
 
@@ -78,11 +86,9 @@ static int is_plain_ascii(const char *s, size_t len)
 
 char *normalize_text(const char *text, size_t len, size_t *out_len)
 {
-	GString *out = g_string_sized_new(len + 1);
 	char *valid = NULL, *nfc = NULL;
 	const char *p, *end;
-	int pending = 0;
-	char *ret;
+	struct outbuf o;
 
 	if (is_plain_ascii(text, len)) {
 		p = text;
@@ -93,6 +99,9 @@ char *normalize_text(const char *text, size_t len, size_t *out_len)
 		p = nfc ? nfc : valid;
 		end = p + strlen(p);
 	}
+	o.buf = xmalloc((size_t)(end - p) + 1);
+	o.len = 0;
+	o.pending_space = 0;
 	while (p < end) {
 		const char *next;
 		const char *rep;
@@ -100,6 +109,15 @@ char *normalize_text(const char *text, size_t len, size_t *out_len)
 
 		if ((unsigned char)*p < 0x80) {
 			c = (unsigned char)*p;
+			if (c > ' ' && c != 0x7F) {
+				/* the common case: a printable ASCII character */
+				if (o.pending_space) {
+					o.buf[o.len++] = ' ';
+					o.pending_space = 0;
+				}
+				o.buf[o.len++] = *p++;
+				continue;
+			}
 			next = p + 1;
 		} else {
 			c = g_utf8_get_char(p);
@@ -112,15 +130,14 @@ char *normalize_text(const char *text, size_t len, size_t *out_len)
 		}
 		rep = map_char(c);
 		if (rep)
-			put(out, rep, strlen(rep), &pending);
+			put(&o, rep, strlen(rep));
 		else
-			put(out, p, (size_t)(next - p), &pending);
+			put(&o, p, (size_t)(next - p));
 		p = next;
 	}
 	g_free(nfc);
 	g_free(valid);
-	*out_len = out->len;
-	ret = xstrndup(out->str, out->len);
-	g_string_free(out, TRUE);
-	return ret;
+	o.buf[o.len] = '\0';
+	*out_len = o.len;
+	return o.buf;
 }

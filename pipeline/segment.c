@@ -28,30 +28,66 @@
 #define MAX_WORD 64
 
 struct vocab {
-	GHashTable *count; /* lowercased word -> occurrences */
+	GHashTable *index; /* lowercased word -> 1 + its slot in count */
+	GArray *count;     /* occurrences per slot (unsigned) */
 	int auto_hyphens;  /* the typesetter splits words at line ends */
 };
 
 static int word_char(gunichar c)
 {
+	if (c < 0x80)
+		return g_ascii_isalnum((int)c);
 	return g_unichar_isalnum(c);
 }
 
+/*
+ * Lowercases w[0..len) into buf (ASCII without allocating: nearly every
+ * word) and returns it; a non-ASCII word is returned allocated in *heap.
+ */
+static const char *lower_key(const char *w, size_t len, char *buf, size_t size,
+			     char **heap)
+{
+	size_t i;
+
+	*heap = NULL;
+	if (len < size) {
+		for (i = 0; i < len && !((unsigned char)w[i] & 0x80); i++)
+			buf[i] = g_ascii_tolower(w[i]);
+		if (i == len) {
+			buf[len] = '\0';
+			return buf;
+		}
+	}
+	*heap = g_utf8_strdown(w, (gssize)len);
+	return *heap;
+}
+
+/* One lookup per word, and an allocation only for a word not seen before. */
 static void vocab_add(struct vocab *v, const char *w, size_t len)
 {
-	char *key = g_utf8_strdown(w, (gssize)len);
-	gpointer old = g_hash_table_lookup(v->count, key);
+	char buf[4 * MAX_WORD], *heap;
+	const char *key = lower_key(w, len, buf, sizeof(buf), &heap);
+	guint slot = GPOINTER_TO_UINT(g_hash_table_lookup(v->index, key));
+	unsigned one = 1;
 
-	g_hash_table_replace(v->count, key, GINT_TO_POINTER(GPOINTER_TO_INT(old) + 1));
+	if (slot) {
+		g_array_index(v->count, unsigned, slot - 1)++;
+		g_free(heap);
+		return;
+	}
+	g_array_append_val(v->count, one);
+	g_hash_table_insert(v->index, heap ? heap : g_strdup(key),
+			    GUINT_TO_POINTER(v->count->len));
 }
 
 static int vocab_get(const struct vocab *v, const char *w, size_t len)
 {
-	char *key = g_utf8_strdown(w, (gssize)len);
-	int n = GPOINTER_TO_INT(g_hash_table_lookup(v->count, key));
+	char buf[4 * MAX_WORD], *heap;
+	const char *key = lower_key(w, len, buf, sizeof(buf), &heap);
+	guint slot = GPOINTER_TO_UINT(g_hash_table_lookup(v->index, key));
 
-	g_free(key);
-	return n;
+	g_free(heap);
+	return slot ? (int)g_array_index(v->count, unsigned, slot - 1) : 0;
 }
 
 /*
@@ -314,7 +350,8 @@ void segment_lines(const struct doc_text *in, struct passage_list *out)
 	size_t i;
 	int after_break = 0;
 
-	v.count = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	v.index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	v.count = g_array_new(FALSE, FALSE, sizeof(unsigned));
 	for (i = 0; i < in->nr; i++) {
 		const char *t = in->lines[i].text;
 		size_t len = strlen(t);
@@ -344,5 +381,6 @@ void segment_lines(const struct doc_text *in, struct passage_list *out)
 	close_passage(&o, out, section);
 	g_string_free(o.text, TRUE);
 	g_string_free(section, TRUE);
-	g_hash_table_destroy(v.count);
+	g_hash_table_destroy(v.index);
+	g_array_free(v.count, TRUE);
 }
