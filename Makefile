@@ -8,7 +8,7 @@ JOBS     ?=
 
 PKGS      = poppler-glib glib-2.0 gsl
 TEST_PKGS = cmocka
-TOOL_PKGS = cairo
+TOOL_PKGS = cairo fontconfig
 
 # A missing development package is installed (Debian, as root) rather than
 # left to surface as a compiler error.
