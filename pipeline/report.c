@@ -33,7 +33,7 @@
 #define TOP_THEME_TERMS 30
 #define TOP_TERM_PAIRS 2000
 #define MIN_PAIR_COUNT 5
-/* Distinct term pairs held at once (a GHashTable slot is ~20 bytes). */
+/* Distinct term pairs held at once (~30 bytes each: hash slot + count). */
 #define PAIR_TABLE_MAX ((size_t)1 << 22)
 
 _Static_assert(sizeof(gpointer) >= 8, "term pairs are packed into a pointer");
@@ -469,6 +469,8 @@ static void colloc_slice(struct colloc *cl, size_t lo, size_t hi)
 	GHashTable *h = g_hash_table_new(pair_hash, g_direct_equal);
 	GHashTableIter it;
 	gpointer k, v;
+	unsigned *count = NULL; /* the table maps a pair to its index + 1 here */
+	size_t nr_count = 0, alloc_count = 0;
 	size_t i, j, l, start = cl->nr_top;
 	long n = (long)cl->c->nr_passages;
 
@@ -481,9 +483,15 @@ static void colloc_slice(struct colloc *cl, size_t lo, size_t hi)
 			for (l = j + 1; l < m; l++) {
 				gpointer key = (gpointer)(guintptr)
 					(((guint64)cl->buf[j] << 32) | cl->buf[l]);
-				guintptr old = (guintptr)g_hash_table_lookup(h, key);
+				guintptr at = (guintptr)g_hash_table_lookup(h, key);
 
-				g_hash_table_insert(h, key, (gpointer)(old + 1));
+				if (at) {
+					count[at - 1]++;
+					continue;
+				}
+				ALLOC_GROW(count, nr_count, alloc_count);
+				count[nr_count++] = 1;
+				g_hash_table_insert(h, key, (gpointer)(guintptr)nr_count);
 			}
 		}
 	}
@@ -494,13 +502,15 @@ static void colloc_slice(struct colloc *cl, size_t lo, size_t hi)
 		struct pair_stats st;
 		struct ranked *rk;
 
-		if ((guintptr)v < MIN_PAIR_COUNT)
+		unsigned n_ab = count[(guintptr)v - 1];
+
+		if (n_ab < MIN_PAIR_COUNT)
 			continue;
 		ALLOC_GROW(cl->top, cl->nr_top, cl->alloc_top);
 		rk = &cl->top[cl->nr_top++];
 		rk->a = a;
 		rk->b = b;
-		rk->n_ab = (long)(guintptr)v;
+		rk->n_ab = n_ab;
 		rk->n_a = cl->pf[a];
 		rk->n_b = cl->pf[b];
 		stats_pair(rk->n_ab, rk->n_a, rk->n_b, n, &st);
@@ -508,6 +518,7 @@ static void colloc_slice(struct colloc *cl, size_t lo, size_t hi)
 		rk->second = st.npmi;
 	}
 	g_hash_table_destroy(h);
+	free(count);
 	if (cl->nr_top > start) {
 		qsort(cl->top, cl->nr_top, sizeof(*cl->top), cmp_ranked);
 		if (cl->nr_top > TOP_TERM_PAIRS)
