@@ -85,12 +85,13 @@ test: $(BIN) $(MKCORPUS) $(SCORE) $(TEST_BIN)
 	@failed=""; \
 	for t in $(TEST_BIN); do echo "== $$t"; ./$$t || failed="$$failed $$t"; done; \
 	for t in tests/*.sh; do echo "== $$t"; \
-		REVMINE=$(BIN) MKCORPUS=$(MKCORPUS) SCORE=$(SCORE) sh $$t || failed="$$failed $$t"; done; \
+		REVMINE=$(BIN) MKCORPUS=$(MKCORPUS) SCORE=$(SCORE) SANITIZED=$(SANITIZE) sh $$t || failed="$$failed $$t"; done; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
 	echo "all tests passed"
 
 check-asan:
-	$(MAKE) BUILD=build/asan SANITIZE=address,undefined OPT='-O1 -g' test
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		$(MAKE) BUILD=build/asan SANITIZE=address,undefined OPT='-O1 -g' test
 
 # The sample corpus under valgrind (workers included): any memory error or
 # leak fails.

@@ -479,7 +479,7 @@ int batch_read_index(const char *dir, struct source_list *l, char **config,
 	for (i = 0; !rc && i < names->len; i++)
 		rc = read_one_index(names->pdata[i], l, config, theme_ids, min_lr, min_any, err);
 	g_ptr_array_free(names, TRUE);
-	if (!rc)
+	if (!rc && l->nr)
 		qsort(l->items, l->nr, sizeof(*l->items), cmp_source_path);
 	return rc;
 }

@@ -244,7 +244,8 @@ static void renumber_terms(struct reducer *r)
 	struct tinfo **sorted = xmalloc((n + 1) * sizeof(*sorted));
 	unsigned *new_id = xmalloc((n + 1) * sizeof(*new_id));
 
-	memcpy(sorted, r->by_id->pdata, n * sizeof(*sorted));
+	if (n)
+		memcpy(sorted, r->by_id->pdata, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), cmp_tinfo_term);
 	r->c.terms = xcalloc(n + 1, sizeof(*r->c.terms));
 	r->c.nr_terms = n;

@@ -181,7 +181,8 @@ void sources_collect(char **paths, size_t n, long long max_size,
 		}
 		g_free(p);
 	}
-	qsort(out->items, out->nr, sizeof(*out->items), cmp_source);
+	if (out->nr)
+		qsort(out->items, out->nr, sizeof(*out->items), cmp_source);
 	/* The same file given twice is listed once. */
 	for (i = j = 0; i < out->nr; i++) {
 		if (j && !strcmp(out->items[j - 1].path, out->items[i].path)) {
