@@ -1,6 +1,7 @@
 /*
  * Finding data files: $REVMINE_DATA, then the tree the binary was built in
- * (the binary sits in build/ or build/asan/), then PREFIX/share/revmine.
+ * (the binary sits in build/ or build/asan/), then ../share/revmine beside
+ * an installed binary, then PREFIX/share/revmine.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,14 @@ char *data_path(const char *rel)
 		r = ok ? try_dir(d, rel) : NULL;
 		g_free(d);
 		if (ok && r)
+			return r;
+	}
+	if (bin_dir) { /* an installed tree moved elsewhere: bin/../share */
+		char *d = g_build_filename(bin_dir, "..", "share", "revmine", NULL);
+
+		r = try_dir(d, rel);
+		g_free(d);
+		if (r)
 			return r;
 	}
 	return xstrfmt("%s/share/revmine/%s", REVMINE_PREFIX, rel);
