@@ -15,7 +15,9 @@
  *    width, with enough text on both sides, is a gutter. Segments left of
  *    it form the left column, right of it the right column, and segments
  *    crossing it are full-width (titles). Between two full-width lines the
- *    left column is read before the right one.
+ *    left column is read before the right one. The balance of the two
+ *    sides does not matter when each side has lines that fill it: the last
+ *    column of a page often ends early.
  *  - segments on the same baseline in the same column are merged.
  * Page furniture is removed for the whole document at once: lines in the
  * top and bottom bands whose text, with digits masked, repeats on at least
@@ -23,11 +25,15 @@
  * "3 | Title") in a band; and on one-page documents, small-type lines alone
  * at the very top or bottom.
  * Line flags come from geometry: a break before a line whose gap to the
- * previous one exceeds the document's usual line gap or whose indentation
- * changes; a heading when the type is larger than the body's or bold and
- * the line is short; an item when the line starts with a bullet or a list
- * marker. A paragraph split across columns continues when the column's last
- * line did not end a sentence (segment.c does the same across pages).
+ * previous one exceeds the usual gap between lines of a paragraph (the
+ * first quartile, as short paragraphs make most gaps paragraph gaps), whose
+ * indentation changes, or whose first word would have fitted at the end of
+ * the previous line (which was therefore ended on purpose); a heading when
+ * the type is larger than the body's or bold and the line is short; an item
+ * when the line starts with a bullet or a list marker (a dash only when
+ * the line before did not wrap onto it). A paragraph carried to the next
+ * column or page continues when the new line starts in lower case, or when
+ * the last line ran to its column's edge without ending a sentence.
  *
  * Nothing from the file is trusted for sizes: pages and characters per page
  * are capped, and page dimensions are clamped.
@@ -734,7 +740,11 @@ static int ends_sentence(const struct seg *s)
 	return c == '.' || c == '?' || c == '!' || c == ':';
 }
 
-/* The usual gap between consecutive lines of one column (median). */
+/*
+ * The usual gap between consecutive lines of one paragraph: the first
+ * quartile of the gaps between lines of one column, not the median, since
+ * in a document of short paragraphs most gaps are paragraph breaks.
+ */
 static double usual_gap(const struct seg *s, size_t n)
 {
 	double *gaps = xmalloc((n + 1) * sizeof(*gaps));
@@ -765,16 +775,65 @@ static double usual_gap(const struct seg *s, size_t n)
 			}
 			gaps[j] = v;
 		}
-		med = gaps[ng / 2];
+		med = gaps[ng / 4];
 	}
 	free(gaps);
 	return med;
 }
 
-/* Left edge of each page column, for indentation. */
+/* Left and right edges of each page column, for indentation and fill. */
 struct edges {
-	double left[3];
+	double left[3], right[3];
 };
+
+/*
+ * Would the first word of s have fitted at the end of line p, whose column
+ * ends at `right`? Then p was ended on purpose (the end of a paragraph or
+ * an item), not wrapped. The word's width is estimated from s's average
+ * character width.
+ */
+static int first_word_fits(const struct seg *p, const struct seg *s, double right)
+{
+	size_t n = 0, chars = 0;
+	const char *t;
+	double em = p->size > 0 ? p->size : 10;
+
+	for (t = s->text; *t && *t != ' '; t = g_utf8_next_char(t))
+		n++;
+	for (t = s->text; *t; t = g_utf8_next_char(t))
+		chars++;
+	if (!chars)
+		return 0;
+	return right - p->x1 > (s->x1 - s->x0) * n / chars + 0.6 * em;
+}
+
+static int is_dash_item(const char *t)
+{
+	return !strncmp(t, "- ", 2) || !strncmp(t, "\xe2\x80\x93 ", 4);
+}
+
+static int starts_lower(const struct seg *s)
+{
+	return g_unichar_islower(g_utf8_get_char(s->text));
+}
+
+/*
+ * Does the paragraph of line p go on in line s at the top of the next
+ * column or page? A line that starts in lower case continues whatever came
+ * before; otherwise the paragraph goes on when p ran to its column's right
+ * edge (a short line ends a paragraph) without ending a sentence.
+ */
+static int continues_after(const struct seg *p, const struct seg *s,
+			   const struct edges *pe)
+{
+	double left = pe->left[p->col], right = pe->right[p->col];
+	double slack = fmax(0.15 * (right - left), 2.0 * p->size);
+
+	if (starts_lower(s))
+		return 1;
+	return !ends_sentence(p) && p->x1 >= right - slack &&
+	       !first_word_fits(p, s, right);
+}
 
 static void set_flags(struct pdf *d, float body, const double *page_h)
 {
@@ -784,13 +843,19 @@ static void set_flags(struct pdf *d, float body, const double *page_h)
 	int prev_first_indent = 0, in_item = 0;
 
 	(void)page_h;
-	for (i = 0; i < (size_t)d->pages + 1; i++)
+	for (i = 0; i < (size_t)d->pages + 1; i++) {
 		e[i].left[0] = e[i].left[1] = e[i].left[2] = 1e9;
+		e[i].right[0] = e[i].right[1] = e[i].right[2] = -1e9;
+	}
 	for (i = 0; i < d->nr; i++) {
 		struct seg *s = &d->s[i];
 
-		if (!s->drop && s->x0 < e[s->page].left[s->col])
+		if (s->drop)
+			continue;
+		if (s->x0 < e[s->page].left[s->col])
 			e[s->page].left[s->col] = s->x0;
+		if (s->x1 > e[s->page].right[s->col])
+			e[s->page].right[s->col] = s->x1;
 	}
 	for (i = 0; i < d->nr; i++) {
 		struct seg *s = &d->s[i], *p;
@@ -802,21 +867,26 @@ static void set_flags(struct pdf *d, float body, const double *page_h)
 		indent = s->x0 > e[s->page].left[s->col] + 0.8 * em;
 		if (indent)
 			s->flags |= LINE_INDENT;
-		if (is_item_start(s->text))
+		p = prev == (size_t)-1 ? NULL : &d->s[prev];
+		/* a dash at the start of a line that a full line wrapped onto
+		 * is the sentence's own dash, not a bullet */
+		if (is_item_start(s->text) &&
+		    !(is_dash_item(s->text) && p && p->page == s->page &&
+		      p->col == s->col && !(p->flags & LINE_HEADING) &&
+		      s->y0 - p->y1 <= gap_norm + fmax(2.0, 0.3 * em) &&
+		      !first_word_fits(p, s, e[s->page].right[s->col])))
 			s->flags |= LINE_ITEM;
 		if ((s->size >= body * 1.12f || s->bold) && s->len <= 150 &&
 		    !(s->flags & LINE_ITEM && !s->bold && s->size < body * 1.12f))
 			s->flags |= LINE_HEADING;
 		if (prev == (size_t)-1 || d->s[prev].page != s->page)
 			s->flags |= LINE_PAGE_START;
-		p = prev == (size_t)-1 ? NULL : &d->s[prev];
 		if (!p) {
 			new_block = 1;
-		} else if (p->page != s->page) {
-			/* segment.c decides from the sentence; an indent is a start */
-			new_block = indent && !in_item;
-		} else if (p->col != s->col) {
-			new_block = ends_sentence(p) || indent;
+		} else if (p->page != s->page || p->col != s->col) {
+			/* a paragraph carried over to the next column or page */
+			new_block = (indent && !in_item) ||
+				    !continues_after(p, s, &e[p->page]);
 		} else {
 			double gap = s->y0 - p->y1;
 
@@ -833,6 +903,9 @@ static void set_flags(struct pdf *d, float body, const double *page_h)
 				new_block = 1;
 			else if (fabs(s->size - p->size) > 0.6f)
 				new_block = 1;
+			else if (!starts_lower(s) &&
+				 first_word_fits(p, s, e[s->page].right[s->col]))
+				new_block = 1; /* p ended short on purpose */
 		}
 		if (new_block)
 			s->flags |= LINE_BREAK_BEFORE;

@@ -5,8 +5,9 @@
  * passage when it is a heading (consecutive heading lines without a break
  * form one heading), a list item, or flagged LINE_BREAK_BEFORE; otherwise it
  * is joined to the open one. At a page break the open paragraph or item
- * continues when it did not end a sentence and the new page's first line
- * does not itself start a block.
+ * continues when the new page's first line does not itself start a block
+ * and either the paragraph did not end a sentence or the line starts in
+ * lower case ("e.g." at a line end is no sentence end).
  *
  * Dehyphenation uses the document as its own dictionary: every word is
  * counted first (lowercased, internal hyphens kept, so "multi-agency" and
@@ -338,7 +339,8 @@ static int continues(const struct open_passage *o, const struct line *l)
 	if (l->flags & (LINE_ITEM | LINE_BREAK_BEFORE))
 		return 0;
 	if (l->flags & LINE_PAGE_START && l->page != o->page)
-		return !text_ends_sentence(o->text);
+		return !text_ends_sentence(o->text) ||
+		       g_unichar_islower(g_utf8_get_char(l->text));
 	return 1;
 }
 

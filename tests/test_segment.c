@@ -141,12 +141,24 @@ static void segment__page_break_after_sentence_starts_new_passage(void **state)
 {
 	(void)state;
 	add("The first page ends a sentence.", 1, LINE_BREAK_BEFORE | LINE_PAGE_START);
-	add("the second page", 2, LINE_PAGE_START);
+	add("The second page starts anew", 2, LINE_PAGE_START);
 	add("\xe2\x80\xa2 an item", 2, LINE_ITEM);
 	segment_lines(&t, &pl);
 	assert_int_equal(pl.nr, 3);
 	assert_int_equal(pl.items[1].page, 2);
 	assert_int_equal(pl.items[2].kind, PASSAGE_ITEM);
+}
+
+/* "e.g." ends a line like a sentence; a lower-case start says it goes on. */
+static void segment__lower_case_page_start_continues_after_period(void **state)
+{
+	(void)state;
+	add("Agencies shared records, e.g.", 1, LINE_BREAK_BEFORE | LINE_PAGE_START);
+	add("health visits and school reports.", 2, LINE_PAGE_START);
+	segment_lines(&t, &pl);
+	assert_int_equal(pl.nr, 1);
+	assert_string_equal(pl.items[0].text,
+			    "Agencies shared records, e.g. health visits and school reports.");
 }
 
 int main(void)
@@ -160,6 +172,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(segment__headings_items_and_sections, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__paragraph_continues_across_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__page_break_after_sentence_starts_new_passage, setup, teardown),
+		cmocka_unit_test_setup_teardown(segment__lower_case_page_start_continues_after_period, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
