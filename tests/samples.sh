@@ -1,8 +1,9 @@
 #!/bin/sh
 # Extraction quality on the shared PDF samples (../shared/pdf-samples, when
 # present): every sample must reach word F1 >= 0.99 with no leaked page
-# furniture and no broken hyphenation. Prints a per-layout table (mean F1
-# and word order). Skips when the folder is absent.
+# furniture and no broken hyphenation. Prints a per-layout table (mean F1,
+# word order, share of truth paragraphs found whole). Skips when the folder
+# is absent.
 set -u
 : "${REVMINE:=build/revmine}" "${SCORE:=build/extract-score}"
 dir=../shared/pdf-samples
@@ -33,16 +34,16 @@ done
 [ -f "$tmp/scores" ] || { echo "samples: no samples with truth, skipped"; exit 0; }
 awk '{
 	for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-	l = $1; docs[l]++; f1[l] += v["F1"]; seq[l] += v["seq"]
+	l = $1; docs[l]++; f1[l] += v["F1"]; seq[l] += v["seq"]; para[l] += v["para"]
 	furn[l] += v["furn"]; hyph[l] += v["hyph"]; join[l] += v["join"]
-	n++; tf1 += v["F1"]; tseq += v["seq"]
+	n++; tf1 += v["F1"]; tseq += v["seq"]; tpara += v["para"]
 }
 END {
-	printf "%-12s %5s %7s %7s %5s %5s %5s\n", "layout", "docs", "F1", "order", "furn", "hyph", "join"
+	printf "%-12s %5s %7s %7s %7s %5s %5s %5s\n", "layout", "docs", "F1", "order", "para", "furn", "hyph", "join"
 	for (l in docs)
-		printf "%-12s %5d %7.4f %7.4f %5d %5d %5d\n", l, docs[l], f1[l] / docs[l],
-			seq[l] / docs[l], furn[l], hyph[l], join[l]
-	printf "%-12s %5d %7.4f %7.4f\n", "ALL", n, tf1 / n, tseq / n
+		printf "%-12s %5d %7.4f %7.4f %7.4f %5d %5d %5d\n", l, docs[l], f1[l] / docs[l],
+			seq[l] / docs[l], para[l] / docs[l], furn[l], hyph[l], join[l]
+	printf "%-12s %5d %7.4f %7.4f %7.4f\n", "ALL", n, tf1 / n, tseq / n, tpara / n
 }' "$tmp/scores"
 if [ "$fail" -ne 0 ]; then
 	echo "samples: FAILED"
