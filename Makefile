@@ -65,13 +65,19 @@ $(BIN): $(MAIN_OBJ) $(BUILD)/librevmine.a
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/librevmine.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS) $(TOOL_PKGS))
-$(BUILD)/tests/%.o: CFLAGS += $(shell pkg-config --cflags $(TEST_PKGS) $(TOOL_PKGS))
+# Extra flags go in the recipes, not in target-specific CFLAGS: those would
+# also apply to $(BUILD)/.flags and make every object rebuild.
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS) $(TOOL_PKGS)) -c $< -o $@
 
 # Tools: the corpus generator (cairo), the extraction scorer (GLib) and the
 # text-stage benchmark (the library).
 $(MKCORPUS): $(BUILD)/tools/mkcorpus.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(TOOL_PKGS) glib-2.0) -lm
-$(BUILD)/tools/mkcorpus.o: CFLAGS += $(shell pkg-config --cflags $(TOOL_PKGS))
+$(BUILD)/tools/mkcorpus.o: tools/mkcorpus.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags $(TOOL_PKGS) glib-2.0) -c $< -o $@
 $(SCORE): $(BUILD)/tools/extract_score.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs glib-2.0) -lm
 $(TEXTBENCH): $(BUILD)/bench/textbench.o $(BUILD)/librevmine.a

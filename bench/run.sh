@@ -13,7 +13,7 @@ now() { date +%s.%N; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "bench: generating $DOCS documents (--scale)"
-"$MKCORPUS" --scale "$DOCS" --out "$B/scale" >/dev/null
+"$MKCORPUS" --scale "$DOCS" --out "$B/scale" tools/corpus-src/*.txt >/dev/null
 pages=$(for f in "$B"/scale/*.pdf; do pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}'; done |
 	awk '{ s += $1 } END { print s + 0 }')
 echo "bench: $(ls "$B"/scale/*.pdf | wc -l) PDFs, $pages pages"
