@@ -22,6 +22,11 @@ struct pair_stats {
  * n_a + n_b - n_ab > n, n == 0); then every field is NAN. */
 int stats_pair(long n_ab, long n_a, long n_b, long n, struct pair_stats *out);
 
+/* Only npmi and g2 of the same table (as stats_pair computes them), for
+ * the many term pairs where the other measures are not reported. */
+int stats_assoc(long n_ab, long n_a, long n_b, long n, double *npmi,
+		double *g2);
+
 /* Two-sided Fisher exact p of the table [[a, b], [c, d]]. */
 double stats_fisher_2x2(long a, long b, long c, long d);
 

@@ -499,9 +499,7 @@ static void colloc_slice(struct colloc *cl, size_t lo, size_t hi)
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		guint64 key = (guint64)(guintptr)k;
 		unsigned a = cl->ids[key >> 32], b = cl->ids[key & 0xffffffffu];
-		struct pair_stats st;
 		struct ranked *rk;
-
 		unsigned n_ab = count[(guintptr)v - 1];
 
 		if (n_ab < MIN_PAIR_COUNT)
@@ -513,9 +511,7 @@ static void colloc_slice(struct colloc *cl, size_t lo, size_t hi)
 		rk->n_ab = n_ab;
 		rk->n_a = cl->pf[a];
 		rk->n_b = cl->pf[b];
-		stats_pair(rk->n_ab, rk->n_a, rk->n_b, n, &st);
-		rk->g2 = st.g2;
-		rk->second = st.npmi;
+		stats_assoc(rk->n_ab, rk->n_a, rk->n_b, n, &rk->second, &rk->g2);
 	}
 	g_hash_table_destroy(h);
 	free(count);

@@ -259,6 +259,30 @@ static double g2_term(long o, long row, long col, long n)
 	return o * log1p((double)num / (double)den);
 }
 
+static void pair_pmi(long n_ab, long n_a, long n_b, long n, double *pmi,
+		     double *npmi)
+{
+	*pmi = NAN;
+	if (n_ab) {
+		/* both products are exact integers in a double (< 2^53) */
+		*pmi = log2((double)n_ab * n / ((double)n_a * n_b));
+		*npmi = n_ab == n ? 1.0 : *pmi / -log2((double)n_ab / n);
+	} else {
+		*npmi = -1.0;
+	}
+}
+
+static double pair_g2(long n_ab, long n_a, long n_b, long n)
+{
+	long n11 = n_ab, n10 = n_a - n_ab, n01 = n_b - n_ab;
+	long n00 = n - n_a - n_b + n_ab;
+	double g2 = 2 * (g2_term(n11, n_a, n_b, n) + g2_term(n10, n_a, n - n_b, n) +
+			 g2_term(n01, n - n_a, n_b, n) +
+			 g2_term(n00, n - n_a, n - n_b, n));
+
+	return g2 < 0 ? 0 : g2; /* rounding at independence */
+}
+
 static void pair_nan(struct pair_stats *s)
 {
 	s->expected = s->jaccard = s->pmi = s->npmi = s->phi = NAN;
@@ -303,13 +327,7 @@ int stats_pair(long n_ab, long n_a, long n_b, long n, struct pair_stats *s)
 	s->expected = (double)n_a * n_b / n;
 	if (uni)
 		s->jaccard = (double)n_ab / uni;
-	if (n_ab) {
-		/* both products are exact integers in a double (< 2^53) */
-		s->pmi = log2((double)n_ab * n / ((double)n_a * n_b));
-		s->npmi = n_ab == n ? 1.0 : s->pmi / -log2((double)n_ab / n);
-	} else {
-		s->npmi = -1.0;
-	}
+	pair_pmi(n_ab, n_a, n_b, n, &s->pmi, &s->npmi);
 
 	/* n11 n00 - n10 n01 = n n11 - n_a n_b, exact in 64 bits */
 	det = (double)((long long)n * n11 - (long long)n_a * n_b);
@@ -322,11 +340,20 @@ int stats_pair(long n_ab, long n_a, long n_b, long n, struct pair_stats *s)
 
 	pair_odds(n11, n10, n01, n00, s);
 	s->p_fisher = stats_fisher_2x2(n11, n10, n01, n00);
-	s->g2 = 2 * (g2_term(n11, n_a, n_b, n) + g2_term(n10, n_a, n - n_b, n) +
-		     g2_term(n01, n - n_a, n_b, n) +
-		     g2_term(n00, n - n_a, n - n_b, n));
-	if (s->g2 < 0) /* rounding at independence */
-		s->g2 = 0;
+	s->g2 = pair_g2(n_ab, n_a, n_b, n);
+	return 0;
+}
+
+int stats_assoc(long n_ab, long n_a, long n_b, long n, double *npmi, double *g2)
+{
+	double pmi;
+
+	*npmi = *g2 = NAN;
+	if (n <= 0 || n_ab < 0 || n_a < 0 || n_b < 0 || n_ab > n_a ||
+	    n_ab > n_b || n_a + n_b - n_ab > n || n > (long)UINT_MAX)
+		return -1;
+	pair_pmi(n_ab, n_a, n_b, n, &pmi, npmi);
+	*g2 = pair_g2(n_ab, n_a, n_b, n);
 	return 0;
 }
 

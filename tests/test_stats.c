@@ -404,9 +404,29 @@ static void stats__keyness(void **state)
 	assert_true(isnan(g2) && isnan(lr));
 }
 
+static void stats__assoc_matches_pair(void **state)
+{
+	long t[][4] = { { 130, 1200, 2500, 50000 }, { 0, 3, 4, 20 }, { 5, 5, 5, 5 },
+			{ 3, 4, 4, 8 } };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct pair_stats st;
+		double npmi, g2;
+
+		assert_int_equal(stats_pair(t[i][0], t[i][1], t[i][2], t[i][3], &st), 0);
+		assert_int_equal(stats_assoc(t[i][0], t[i][1], t[i][2], t[i][3], &npmi, &g2), 0);
+		assert_true(npmi == st.npmi);
+		assert_true(g2 == st.g2);
+	}
+	assert_int_equal(stats_assoc(6, 5, 5, 10, &(double){0}, &(double){0}), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(stats__assoc_matches_pair),
 		cmocka_unit_test(stats__fisher_tea_tasting),
 		cmocka_unit_test(stats__fisher_small_tables),
 		cmocka_unit_test(stats__fisher_matches_brute_force),
