@@ -198,8 +198,9 @@ static int best_type(const double s[PASSAGE_TYPES], int fallback)
 	return top < 0 ? fallback : top;
 }
 
-/* A heading's cues set the frame; a heading without cues leaves it. A
- * context cue ("Background", "Contact") ends any frame. */
+/* A heading's cues set the frame; a heading without cues ("Neglect")
+ * leaves it. A context heading ("Background", a title "Learning from
+ * ...") ends it: what follows is judged by its own cues. */
 static void frame_from_heading(struct frame *f, const double h[PASSAGE_TYPES])
 {
 	int t = best_type(h, -1);
