@@ -125,7 +125,6 @@ void csv_out_int(struct csv_out *c, long long v)
 
 char *csv_format_double(char *buf, size_t size, double v)
 {
-	double a = fabs(v);
 	int prec;
 
 	if (isnan(v) || isinf(v)) {
@@ -134,16 +133,10 @@ char *csv_format_double(char *buf, size_t size, double v)
 	}
 	if (v == 0)
 		v = 0; /* no "-0" */
-	/* Plain decimals in the everyday range (10, not 1e+01), exponent
-	 * notation outside it; always the fewest digits that read back as v. */
-	if (a == 0 || (a >= 1e-4 && a < 1e15)) {
-		for (prec = 0; prec <= 20; prec++) {
-			snprintf(buf, size, "%.*f", prec, v);
-			if (strtod(buf, NULL) == v)
-				return buf;
-		}
-	}
-	for (prec = 1; prec <= 17; prec++) {
+	/* %g drops trailing zeros, so 15 significant digits already give the
+	 * short form of short numbers (0.1, 10); 16 or 17 are needed only when
+	 * 15 do not read back as v. Exponent notation below 1e-4 and from 1e15. */
+	for (prec = 15; prec <= 17; prec++) {
 		snprintf(buf, size, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)
 			break;
