@@ -198,6 +198,27 @@ static void analyze__default_codebook_has_taxonomy_themes(void **state)
 	assert_int_equal(strlen(analyzer_config_hash(an)), 64);
 }
 
+static void analyze__other_codebook_loads(void **state)
+{
+	struct doc_error err;
+	struct analyzer *a;
+	struct passage p;
+
+	(void)state;
+	memset(&err, 0, sizeof(err));
+	a = analyzer_new("codebook/dhr-example.cb", SW, &err);
+	assert_non_null(a);
+	assert_string_equal(analyzer_theme_id(a, 0), "coercive_control");
+	memset(&p, 0, sizeof(p));
+	p.section = (char *)"";
+	p.text = (char *)"He monitored her phone and isolated her from her family.";
+	analyze_document(a, &p, 1);
+	assert_int_equal(p.nr_labels, 1);
+	assert_int_equal(p.labels[0].theme, 0);
+	passage_clear_analysis(&p);
+	analyzer_free(a);
+}
+
 static void classify__theme_needs_topic_not_word(void **state)
 {
 	struct doc d;
@@ -347,6 +368,7 @@ int main(void)
 		cmocka_unit_test(classify__stopwords_file_replaces_default),
 		cmocka_unit_test(analyze__bad_codebook_is_file_line_error),
 		cmocka_unit_test(analyze__default_codebook_has_taxonomy_themes),
+		cmocka_unit_test(analyze__other_codebook_loads),
 		cmocka_unit_test(classify__theme_needs_topic_not_word),
 		cmocka_unit_test(classify__themes_absent_from_dev_are_recognised),
 		cmocka_unit_test(classify__every_label_has_evidence),
