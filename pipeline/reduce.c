@@ -135,9 +135,11 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 			gpointer old = g_hash_table_lookup(t->surf, tc->surface);
 			size_t m;
 
-			/* A record lists a term once per surface: merge them. */
-			for (m = 0; m < cp->nr_terms && cp->term_ids[m] != t->id; m++)
-				;
+			/* Terms come sorted, so a stem listed twice (once per
+			 * surface) is the entry just before. */
+			m = cp->nr_terms;
+			if (m && cp->term_ids[m - 1] == t->id)
+				m--;
 			if (m == cp->nr_terms) {
 				cp->term_ids[m] = t->id;
 				cp->term_counts[m] = 0;

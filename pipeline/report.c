@@ -10,13 +10,14 @@
  * the passage level counts every passage of the corpus with its labels.
  *
  * Term collocations scale to about a million passages and 50,000 stems
- * without a V x V matrix: pairs are counted per passage in a hash table
- * keyed by the packed pair of term indices, and only for terms found in at
- * least 5 passages (a pair needs n_ab >= 5, so this drops nothing). The
- * table is bounded (PAIR_TABLE_MAX entries): the first term's index range
- * is cut into slices whose worst-case number of distinct pairs fits, and
- * the passages are read once per slice. Counts are exact; a large corpus
- * costs extra passes, never memory or precision.
+ * in bounded memory: only terms found in at least 5 passages are paired
+ * (a pair needs n_ab >= 5, so this drops nothing), and pairs are counted in
+ * a dense block of counters, one row per first term of a slice of the
+ * eligible terms and one column per second term, at most PAIR_BLOCK_MAX
+ * counters (64 MiB). The passages are read once per slice. A dense block
+ * costs one increment per co-occurring pair, several times cheaper than a
+ * hash table lookup; counts are exact, and a large vocabulary costs extra
+ * passes, never memory or precision.
  */
 
 #include <stdlib.h>
@@ -33,10 +34,8 @@
 #define TOP_THEME_TERMS 30
 #define TOP_TERM_PAIRS 2000
 #define MIN_PAIR_COUNT 5
-/* Distinct term pairs held at once (~30 bytes each: hash slot + count). */
-#define PAIR_TABLE_MAX ((size_t)1 << 22)
-
-_Static_assert(sizeof(gpointer) >= 8, "term pairs are packed into a pointer");
+/* Pair counters held at once (4 bytes each). */
+#define PAIR_BLOCK_MAX ((size_t)1 << 24)
 
 struct report {
 	const struct corpus *c;
@@ -406,20 +405,6 @@ struct colloc {
 	size_t nr_top, alloc_top;
 };
 
-static guint pair_hash(gconstpointer k)
-{
-	guint64 x = (guint64)(guintptr)k;
-
-	/* a 64-bit mix (splitmix64's finaliser): g_direct_hash would keep
-	 * only the low 32 bits, the second term */
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return (guint)x;
-}
-
 static size_t passage_eligible(struct colloc *cl, const struct corpus_passage *p)
 {
 	size_t j, m = 0;
@@ -430,91 +415,46 @@ static size_t passage_eligible(struct colloc *cl, const struct corpus_passage *p
 	return m;
 }
 
-/*
- * Cuts the eligible index range into slices [cut[k], cut[k+1]) whose
- * distinct pairs (a, b), a in the slice, cannot exceed PAIR_TABLE_MAX:
- * pairs starting at a are at most min(its pair occurrences, ne - 1 - a).
- */
-static size_t colloc_slices(struct colloc *cl, size_t **cuts)
-{
-	size_t *bound = xcalloc(cl->ne + 1, sizeof(*bound));
-	size_t *cut = xmalloc((cl->ne + 2) * sizeof(*cut));
-	size_t i, j, nr = 0, sum = 0;
-
-	for (i = 0; i < cl->c->nr_passages; i++) {
-		size_t m = passage_eligible(cl, &cl->c->passages[i]);
-
-		for (j = 0; j < m; j++)
-			bound[cl->buf[j]] += m - 1 - j;
-	}
-	cut[nr++] = 0;
-	for (i = 0; i < cl->ne; i++) {
-		size_t b = bound[i] < cl->ne - 1 - i ? bound[i] : cl->ne - 1 - i;
-
-		if (sum + b > PAIR_TABLE_MAX && sum) {
-			cut[nr++] = i;
-			sum = 0;
-		}
-		sum += b;
-	}
-	cut[nr++] = cl->ne;
-	free(bound);
-	*cuts = cut;
-	return nr - 1;
-}
-
 /* Counts the pairs whose first term is in [lo, hi) and ranks them. */
-static void colloc_slice(struct colloc *cl, size_t lo, size_t hi)
+static void colloc_slice(struct colloc *cl, size_t lo, size_t hi,
+			 unsigned *count)
 {
-	GHashTable *h = g_hash_table_new(pair_hash, g_direct_equal);
-	GHashTableIter it;
-	gpointer k, v;
-	unsigned *count = NULL; /* the table maps a pair to its index + 1 here */
-	size_t nr_count = 0, alloc_count = 0;
-	size_t i, j, l, start = cl->nr_top;
+	size_t ne = cl->ne, i, j, l, a, b, start = cl->nr_top;
 	long n = (long)cl->c->nr_passages;
 
+	memset(count, 0, (hi - lo) * ne * sizeof(*count));
 	for (i = 0; i < cl->c->nr_passages; i++) {
 		size_t m = passage_eligible(cl, &cl->c->passages[i]);
 
+		/* buf is ascending: term ids are, and so are eligible indices */
 		for (j = 0; j < m && cl->buf[j] < hi; j++) {
+			unsigned *row;
+
 			if (cl->buf[j] < lo)
 				continue;
-			for (l = j + 1; l < m; l++) {
-				gpointer key = (gpointer)(guintptr)
-					(((guint64)cl->buf[j] << 32) | cl->buf[l]);
-				guintptr at = (guintptr)g_hash_table_lookup(h, key);
-
-				if (at) {
-					count[at - 1]++;
-					continue;
-				}
-				ALLOC_GROW(count, nr_count, alloc_count);
-				count[nr_count++] = 1;
-				g_hash_table_insert(h, key, (gpointer)(guintptr)nr_count);
-			}
+			row = count + (cl->buf[j] - lo) * ne;
+			for (l = j + 1; l < m; l++)
+				row[cl->buf[l]]++;
 		}
 	}
-	g_hash_table_iter_init(&it, h);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		guint64 key = (guint64)(guintptr)k;
-		unsigned a = cl->ids[key >> 32], b = cl->ids[key & 0xffffffffu];
-		struct ranked *rk;
-		unsigned n_ab = count[(guintptr)v - 1];
+	for (a = lo; a < hi; a++) {
+		const unsigned *row = count + (a - lo) * ne;
 
-		if (n_ab < MIN_PAIR_COUNT)
-			continue;
-		ALLOC_GROW(cl->top, cl->nr_top, cl->alloc_top);
-		rk = &cl->top[cl->nr_top++];
-		rk->a = a;
-		rk->b = b;
-		rk->n_ab = n_ab;
-		rk->n_a = cl->pf[a];
-		rk->n_b = cl->pf[b];
-		stats_assoc(rk->n_ab, rk->n_a, rk->n_b, n, &rk->second, &rk->g2);
+		for (b = a + 1; b < ne; b++) {
+			struct ranked *rk;
+
+			if (row[b] < MIN_PAIR_COUNT)
+				continue;
+			ALLOC_GROW(cl->top, cl->nr_top, cl->alloc_top);
+			rk = &cl->top[cl->nr_top++];
+			rk->a = cl->ids[a];
+			rk->b = cl->ids[b];
+			rk->n_ab = row[b];
+			rk->n_a = cl->pf[rk->a];
+			rk->n_b = cl->pf[rk->b];
+			stats_assoc(rk->n_ab, rk->n_a, rk->n_b, n, &rk->second, &rk->g2);
+		}
 	}
-	g_hash_table_destroy(h);
-	free(count);
 	if (cl->nr_top > start) {
 		qsort(cl->top, cl->nr_top, sizeof(*cl->top), cmp_ranked);
 		if (cl->nr_top > TOP_TERM_PAIRS)
@@ -525,7 +465,8 @@ static void colloc_slice(struct colloc *cl, size_t lo, size_t hi)
 static void colloc_count(struct colloc *cl)
 {
 	const struct corpus *c = cl->c;
-	size_t i, j, *cuts, nr_slices, max_terms = 0;
+	size_t i, j, rows, max_terms = 0;
+	unsigned *count;
 
 	cl->pf = xcalloc(c->nr_terms + 1, sizeof(*cl->pf));
 	cl->elig = xcalloc(c->nr_terms + 1, sizeof(*cl->elig));
@@ -546,10 +487,15 @@ static void colloc_count(struct colloc *cl)
 	cl->buf = xcalloc(max_terms + 1, sizeof(*cl->buf));
 	if (cl->ne < 2)
 		return;
-	nr_slices = colloc_slices(cl, &cuts);
-	for (i = 0; i < nr_slices; i++)
-		colloc_slice(cl, cuts[i], cuts[i + 1]);
-	free(cuts);
+	rows = PAIR_BLOCK_MAX / cl->ne;
+	if (rows < 1)
+		rows = 1;
+	if (rows > cl->ne)
+		rows = cl->ne;
+	count = xmalloc(rows * cl->ne * sizeof(*count));
+	for (i = 0; i < cl->ne; i += rows)
+		colloc_slice(cl, i, i + rows < cl->ne ? i + rows : cl->ne, count);
+	free(count);
 }
 
 static int write_term_pairs(const struct report *r, struct doc_error *err)
