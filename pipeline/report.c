@@ -2,7 +2,7 @@
  * The corpus-level reports, from struct corpus alone: the document x theme
  * matrix, theme co-occurrence, pair statistics at document and passage
  * level, prevalence, theme keyness and term collocations. All numerics are
- * stats.c's; this file only counts and writes (docs/statistics.md defines
+ * stats.c's; this file only counts and writes (README.md#statistics defines
  * every column).
  *
  * Units. The document level counts documents whose status is not "error",
