@@ -13,7 +13,9 @@ TOOL_PKGS = cairo fontconfig
 # A missing development package is installed (Debian, as root) rather than
 # left to surface as a compiler error.
 DEPS_OK := $(shell pkg-config --exists $(PKGS) $(TEST_PKGS) $(TOOL_PKGS) && \
-	test -f /usr/include/libstemmer.h && test -f /usr/include/csv.h && echo yes)
+	test -f /usr/include/libstemmer.h && test -f /usr/include/csv.h && \
+	command -v qpdf >/dev/null && command -v pdftotext >/dev/null && \
+	test -d /usr/share/fonts/truetype/dejavu && echo yes)
 ifneq ($(DEPS_OK),yes)
 $(info revmine: installing missing build dependencies (scripts/install-deps))
 DEPS_RC := $(shell sh scripts/install-deps >&2; echo $$?)
