@@ -102,8 +102,16 @@ struct classifier {
 	/* scratch for scoring, kept between passages */
 	struct rule_hits *rh;
 	size_t alloc_rh;
-	struct hit *claimed, *kept;
+	struct hit *kept;
 	size_t alloc_scratch;
+	/* claim[t] == claim_stamp: token t is already evidence for a stronger
+	 * rule of the owner being scored (a stamp per scoring, so no clearing) */
+	unsigned *claim, *excl; /* excl: the same, for the owner's exclusions */
+	size_t alloc_claim;
+	unsigned claim_stamp;
+	double *lead;   /* heading cue sums per clause start and type */
+	size_t *seg_of; /* clause start of each token */
+	size_t alloc_lead;
 	struct lex **distinct; /* words of the current passage, once each */
 	size_t alloc_distinct;
 	unsigned long passage; /* stamp of the current passage */
@@ -214,7 +222,10 @@ void classifier_free(struct classifier *c)
 	free(c->hits);
 	free(c->rh);
 	free(c->distinct);
-	free(c->claimed);
+	free(c->claim);
+	free(c->excl);
+	free(c->lead);
+	free(c->seg_of);
 	free(c->kept);
 	free(c);
 }
@@ -432,17 +443,6 @@ static int cmp_hit(const void *a, const void *b)
 	return x->end < y->end ? -1 : x->end > y->end;
 }
 
-/* Whether hit h overlaps one of the exclusion hits ex[0..nr). */
-static int excluded(const struct hit *h, const struct hit *ex, size_t nr)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++)
-		if (ex[i].start < h->end && h->start < ex[i].end)
-			return 1;
-	return 0;
-}
-
 /* The hits of one kind and owner: a range of the sorted hits. */
 static const struct hit *hit_range(const struct classifier *c, enum cb_kind kind,
 				   int owner, size_t *nr)
@@ -505,12 +505,13 @@ static int cmp_rule_weight(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
-static int overlaps_any(const struct hit *h, const struct hit *claimed, size_t nr)
+/* Whether a token of h carries this stamp in marks. */
+static int marked(const unsigned *marks, unsigned stamp, const struct hit *h)
 {
-	size_t i;
+	size_t t;
 
-	for (i = 0; i < nr; i++)
-		if (claimed[i].start < h->end && h->start < claimed[i].end)
+	for (t = h->start; t < h->end; t++)
+		if (marks[t] == stamp)
 			return 1;
 	return 0;
 }
@@ -529,17 +530,32 @@ static double score_rules(struct classifier *c, const struct hit *h, size_t nr,
 			  int *positive)
 {
 	struct rule_hits *rh;
-	size_t nr_rh = 0, nr_claimed = 0, i, j, k, nk;
+	size_t nr_rh = 0, i, j, k, nk;
 	double sum = 0;
 
 	if (!nr)
 		return 0;
 	if (nr > c->alloc_scratch) {
 		c->alloc_scratch = nr * 2;
-		c->claimed = xrealloc(c->claimed, c->alloc_scratch * sizeof(*c->claimed));
 		c->kept = xrealloc(c->kept, c->alloc_scratch * sizeof(*c->kept));
 		c->rh = xrealloc(c->rh, c->alloc_scratch * sizeof(*c->rh));
 	}
+	if (c->tok.nr > c->alloc_claim) {
+		c->alloc_claim = c->tok.nr * 2;
+		c->claim = xrealloc(c->claim, c->alloc_claim * sizeof(*c->claim));
+		c->excl = xrealloc(c->excl, c->alloc_claim * sizeof(*c->excl));
+		memset(c->claim, 0, c->alloc_claim * sizeof(*c->claim));
+		memset(c->excl, 0, c->alloc_claim * sizeof(*c->excl));
+		c->claim_stamp = 0;
+	}
+	if (++c->claim_stamp == 0) { /* wrapped: start afresh */
+		memset(c->claim, 0, c->alloc_claim * sizeof(*c->claim));
+		memset(c->excl, 0, c->alloc_claim * sizeof(*c->excl));
+		c->claim_stamp = 1;
+	}
+	for (i = 0; i < nex; i++)
+		for (k = ex[i].start; k < ex[i].end; k++)
+			c->excl[k] = c->claim_stamp;
 	rh = c->rh;
 	for (i = 0; i < nr; i = j) {
 		for (j = i; j < nr && h[j].rule == h[i].rule; j++)
@@ -559,16 +575,20 @@ static double score_rules(struct classifier *c, const struct hit *h, size_t nr,
 	for (i = 0; i < nr_rh; i++) {
 		nk = 0;
 		for (k = rh[i].first; k < rh[i].first + rh[i].n; k++) {
-			if (nex && excluded(&h[k], ex, nex))
+			if (nex && marked(c->excl, c->claim_stamp, &h[k]))
 				continue;
-			if (rh[i].weight > 0 && overlaps_any(&h[k], c->claimed, nr_claimed))
+			if (rh[i].weight > 0 && marked(c->claim, c->claim_stamp, &h[k]))
 				continue;
 			c->kept[nk++] = h[k];
 		}
 		if (!nk)
 			continue;
-		for (k = 0; k < nk && rh[i].weight > 0; k++)
-			c->claimed[nr_claimed++] = c->kept[k];
+		for (k = 0; k < nk && rh[i].weight > 0; k++) {
+			size_t t;
+
+			for (t = c->kept[k].start; t < c->kept[k].end; t++)
+				c->claim[t] = c->claim_stamp;
+		}
 		sum += rh[i].weight;
 		if (rh[i].weight > 0 && positive)
 			*positive = 1;
@@ -627,16 +647,21 @@ static int cmp_lex_stem(const void *a, const void *b)
 
 /*
  * Shell sort with Ciura's gaps (Ciura 2001, "Best increments for the
- * average case of Shellsort"): the arrays here hold tens to a few hundred
- * items, where an inlined comparison beats qsort's merge sort through a
- * function pointer.
+ * average case of Shellsort"): the arrays here usually hold tens to a few
+ * hundred items, where an inlined comparison beats qsort's merge sort
+ * through a function pointer; a huge passage goes to qsort.
  */
 static const size_t gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
+#define SHELL_MAX 2000 /* beyond the gaps' range: qsort */
 
 static void sort_lex(struct lex **d, size_t n)
 {
 	size_t g, i, j;
 
+	if (n > SHELL_MAX) {
+		qsort(d, n, sizeof(*d), cmp_lex_stem);
+		return;
+	}
 	for (g = 0; g < ARRAY_SIZE(gaps); g++) {
 		size_t h = gaps[g];
 
@@ -654,6 +679,10 @@ static void sort_hits(struct hit *a, size_t n)
 {
 	size_t g, i, j;
 
+	if (n > SHELL_MAX) {
+		qsort(a, n, sizeof(*a), cmp_hit);
+		return;
+	}
 	for (g = 0; g < ARRAY_SIZE(gaps); g++) {
 		size_t h = gaps[g];
 
@@ -739,14 +768,47 @@ static char last_char(const char *s)
  * words carry a heading cue. The type of the lead-in that introduces the
  * most tokens wins.
  */
+/* The type with the highest positive score, or -1. */
+static int best_of(const double *score)
+{
+	int t, top = -1;
+
+	for (t = 0; t < PASSAGE_TYPES; t++)
+		if (score[t] > 0 && (top < 0 || score[t] > score[top]))
+			top = t;
+	return top;
+}
+
 static int find_lead_type(struct classifier *c)
 {
 	const struct token *tk = c->tok.items;
-	size_t i, h, seg = 0, words = 0, best_cover = 0;
+	size_t i, h, hs, seg = 0, words = 0, best_cover = 0, cur_start = 0;
 	int best = -1, cur = -1;
-	size_t cur_start = 0;
-	double score[PASSAGE_TYPES];
+	double *lead;
 
+	/* heading hits are one run of the sorted hits */
+	for (hs = 0; hs < c->nr_hits && c->hits[hs].kind != CB_HEADING; hs++)
+		;
+	if (hs == c->nr_hits || c->hits[hs].kind != CB_HEADING)
+		return -1;
+	/* Heading cues summed per clause (a hit never crosses punctuation),
+	 * in one pass, so long passages stay linear. */
+	if (c->tok.nr > c->alloc_lead) {
+		c->alloc_lead = c->tok.nr * 2;
+		c->lead = xrealloc(c->lead, c->alloc_lead * PASSAGE_TYPES * sizeof(*c->lead));
+		c->seg_of = xrealloc(c->seg_of, c->alloc_lead * sizeof(*c->seg_of));
+	}
+	lead = c->lead;
+	memset(lead, 0, c->tok.nr * PASSAGE_TYPES * sizeof(*lead));
+	for (i = 0; i < c->tok.nr; i++) {
+		if (tk[i].flags & (TOKEN_COLON | TOKEN_STOP))
+			seg = i;
+		c->seg_of[i] = seg;
+	}
+	for (h = hs; h < c->nr_hits && c->hits[h].kind == CB_HEADING; h++)
+		lead[c->seg_of[c->hits[h].start] * PASSAGE_TYPES + c->hits[h].owner] +=
+			c->hits[h].weight;
+	seg = 0;
 	for (i = 0; i <= c->tok.nr; i++) {
 		if (i == c->tok.nr || (tk[i].flags & TOKEN_COLON)) {
 			if (cur >= 0 && i - cur_start > best_cover) {
@@ -756,18 +818,8 @@ static int find_lead_type(struct classifier *c)
 			if (i == c->tok.nr)
 				break;
 			if (words && words <= LEAD_MAX_WORDS) {
-				int t, top = -1;
+				int top = best_of(&lead[seg * PASSAGE_TYPES]);
 
-				memset(score, 0, sizeof(score));
-				for (h = 0; h < c->nr_hits; h++) {
-					const struct hit *x = &c->hits[h];
-
-					if (x->kind == CB_HEADING && x->start >= seg && x->end <= i)
-						score[x->owner] += x->weight;
-				}
-				for (t = 0; t < PASSAGE_TYPES; t++)
-					if (score[t] > 0 && (top < 0 || score[t] > score[top]))
-						top = t;
 				if (top >= 0) {
 					cur = top;
 					cur_start = i;
