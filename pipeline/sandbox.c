@@ -60,7 +60,15 @@ int sandbox_start(int (*fn)(void *arg), void *arg,
 	if (pid == 0) {
 		int rc;
 
+		/* Handlers inherited from the parent (a test harness, a
+		 * runtime) must not catch the worker's crash: it is reported
+		 * from the wait status. */
 		signal(SIGPIPE, SIG_DFL);
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGFPE, SIG_DFL);
+		signal(SIGILL, SIG_DFL);
+		signal(SIGABRT, SIG_DFL);
 		apply_limits(lim);
 		rc = fn(arg);
 		fflush(stdout);

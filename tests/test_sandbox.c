@@ -1,0 +1,130 @@
+/* Sandboxed workers: exit codes pass through; crashes, CPU-time, memory
+ * and wall-clock limits become reasons, and the parent lives on. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "sandbox.h"
+
+static int exit_with(void *arg)
+{
+	return *(int *)arg;
+}
+
+static int crash(void *arg)
+{
+	(void)arg;
+	raise(SIGSEGV);
+	return 0;
+}
+
+static int spin(void *arg)
+{
+	volatile unsigned long x = 0;
+
+	(void)arg;
+	for (;;)
+		x++;
+	return 0;
+}
+
+static int sleep_long(void *arg)
+{
+	(void)arg;
+	sleep(30);
+	return 0;
+}
+
+static int allocate_too_much(void *arg)
+{
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < 64; i++) {
+		char *p = malloc((size_t)64 << 20);
+
+		if (!p)
+			return 42; /* the limit said no */
+		memset(p, 1, (size_t)64 << 20);
+	}
+	return 0;
+}
+
+static void sandbox__exit_status_passes_through(void **state)
+{
+	struct sandbox_limits lim;
+	struct doc_error err = { 0 };
+	int v = 7;
+
+	(void)state;
+	sandbox_default_limits(&lim);
+	assert_int_equal(sandbox_run(exit_with, &v, &lim, &err), 7);
+	v = 0;
+	assert_int_equal(sandbox_run(exit_with, &v, &lim, &err), 0);
+}
+
+static void sandbox__crash_is_a_reason(void **state)
+{
+	struct sandbox_limits lim;
+	struct doc_error err = { 0 };
+
+	(void)state;
+	sandbox_default_limits(&lim);
+	assert_int_equal(sandbox_run(crash, NULL, &lim, &err), -1);
+	assert_int_equal(err.code, DOC_ERR_CRASH);
+	assert_non_null(strstr(err.msg, "worker crashed (signal 11"));
+}
+
+static void sandbox__cpu_limit(void **state)
+{
+	struct sandbox_limits lim = { 1, 0, 0 };
+	struct doc_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(sandbox_run(spin, NULL, &lim, &err), -1);
+	assert_int_equal(err.code, DOC_ERR_LIMIT);
+	assert_non_null(strstr(err.msg, "cpu-time"));
+}
+
+static void sandbox__wall_clock_limit(void **state)
+{
+	struct sandbox_limits lim = { 0, 0, 1 };
+	struct doc_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(sandbox_run(sleep_long, NULL, &lim, &err), -1);
+	assert_int_equal(err.code, DOC_ERR_LIMIT);
+	assert_non_null(strstr(err.msg, "timed out after 1 s"));
+}
+
+static void sandbox__memory_limit(void **state)
+{
+	struct sandbox_limits lim = { 10, (size_t)512 << 20, 20 };
+	struct doc_error err = { 0 };
+	int rc;
+
+	(void)state;
+#if defined(__SANITIZE_ADDRESS__)
+	skip(); /* no address-space limit under AddressSanitizer */
+#endif
+	rc = sandbox_run(allocate_too_much, NULL, &lim, &err);
+	/* malloc fails (42) or the kernel kills the worker: never 0 */
+	assert_true(rc == 42 || (rc == -1 && err.code == DOC_ERR_LIMIT));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sandbox__exit_status_passes_through),
+		cmocka_unit_test(sandbox__crash_is_a_reason),
+		cmocka_unit_test(sandbox__cpu_limit),
+		cmocka_unit_test(sandbox__wall_clock_limit),
+		cmocka_unit_test(sandbox__memory_limit),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
