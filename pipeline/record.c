@@ -29,14 +29,19 @@ char *record_name(const char *sha256, const char *config)
 
 static void put_escaped(FILE *f, const char *s)
 {
-	for (; *s; s++) {
+	for (;;) {
+		size_t run = strcspn(s, "\\\t\n\r");
+
+		fwrite(s, 1, run, f);
+		s += run;
 		switch (*s) {
+		case '\0': return;
 		case '\\': fputs("\\\\", f); break;
 		case '\t': fputs("\\t", f); break;
 		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		default: fputc(*s, f);
+		default: fputs("\\r", f); break;
 		}
+		s++;
 	}
 }
 
