@@ -84,7 +84,12 @@ struct lexicon {
 	/* entries come from slabs, so the frequent (early) words sit together */
 	struct lex **slabs;
 	size_t nr_slabs, slab_used;
+	/* and their start lists from chunks of their own, for the same reason */
+	struct start **chunks;
+	size_t nr_chunks, chunk_used, chunk_size;
 };
+
+#define START_CHUNK 8192
 
 #define LEX_SLAB 1024
 
@@ -117,11 +122,6 @@ struct classifier {
 	unsigned long passage; /* stamp of the current passage */
 };
 
-static void free_lex(struct lex *l)
-{
-	free(l->starts);
-}
-
 static uint64_t fnv1a(const char *s, size_t len)
 {
 	uint64_t h = 14695981039346656037ull;
@@ -150,15 +150,33 @@ static struct lex *lexicon_new_entry(struct lexicon *x)
 	return &x->slabs[x->nr_slabs - 1][x->slab_used++];
 }
 
+/* Room for n start records, from the current chunk or a new one. */
+static struct start *lexicon_starts(struct lexicon *x, size_t n)
+{
+	struct start *r;
+
+	if (!n)
+		return NULL;
+	if (!x->nr_chunks || x->chunk_used + n > x->chunk_size) {
+		x->chunk_size = n > START_CHUNK ? n : START_CHUNK;
+		x->chunks = xrealloc(x->chunks, (x->nr_chunks + 1) * sizeof(*x->chunks));
+		x->chunks[x->nr_chunks++] = xmalloc(x->chunk_size * sizeof(struct start));
+		x->chunk_used = 0;
+	}
+	r = x->chunks[x->nr_chunks - 1] + x->chunk_used;
+	x->chunk_used += n;
+	return r;
+}
+
 static void lexicon_free(struct lexicon *x)
 {
 	size_t i;
 
-	for (i = 0; i < x->size; i++)
-		if (x->slots[i])
-			free_lex(x->slots[i]);
 	for (i = 0; i < x->nr_slabs; i++)
 		free(x->slabs[i]);
+	for (i = 0; i < x->nr_chunks; i++)
+		free(x->chunks[i]);
+	free(x->chunks);
 	free(x->slabs);
 	free(x->slots);
 	free(x->hashes);
@@ -279,7 +297,7 @@ static void make_starts(struct classifier *c, struct lex *l, int number)
 	unsigned *ids;
 	size_t n = codebook_starts(c->cb, l->word, l->stem, number, &ids), k, pass;
 
-	l->starts = n ? xmalloc(n * sizeof(*l->starts)) : NULL;
+	l->starts = lexicon_starts(&c->lexicon, n);
 	l->nr_starts = 0;
 	for (pass = 0; pass < 2; pass++) {
 		for (k = 0; k < n; k++) {
@@ -622,7 +640,8 @@ static void label_themes(struct classifier *c, struct passage *p)
 			ev = g_string_sized_new(128);
 		g_string_truncate(ev, 0);
 		score_rules(c, c->hits + i, j - i, ex, nex, ev, NULL);
-		p->labels = xrealloc(p->labels, (p->nr_labels + 1) * sizeof(*p->labels));
+		if (!p->labels) /* one allocation: at most a label per theme */
+			p->labels = xmalloc(cb->nr_themes * sizeof(*p->labels));
 		l = &p->labels[p->nr_labels++];
 		l->theme = t;
 		l->score = score;
