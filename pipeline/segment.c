@@ -310,11 +310,35 @@ struct open_passage {
 	int open;
 };
 
+/*
+ * Length of a leading bullet glyph and its space ("- ", "* ", "\u2022 "...).
+ * The passage's kind already says it is a list item; the glyph itself
+ * would only make a spreadsheet read "- text" as a formula. List numbers
+ * ("1.", "a)") are kept: recommendations are cited by them.
+ */
+static size_t bullet_len(const char *s)
+{
+	static const char *const bullets[] = {
+		"-", "*", "+", "\u2022", "\u25aa", "\u25cf", "\u25e6", "\u2023",
+		"\u2043", "\u2013", "\u2014", "\u00b7", "\u25a0", "\u27a2",
+	};
+	size_t i, n;
+
+	for (i = 0; i < G_N_ELEMENTS(bullets); i++) {
+		n = strlen(bullets[i]);
+		if (!strncmp(s, bullets[i], n) && s[n] == ' ' && s[n + 1])
+			return n + 1;
+	}
+	return 0;
+}
+
 static void close_passage(struct open_passage *o, struct passage_list *out,
 			  GString *section)
 {
 	if (!o->open)
 		return;
+	if (o->kind == PASSAGE_ITEM)
+		g_string_erase(o->text, 0, (gssize)bullet_len(o->text->str));
 	if (o->text->len) {
 		if (o->kind == PASSAGE_HEADING) {
 			g_string_assign(section, o->text->str);

@@ -111,8 +111,10 @@ static void segment__headings_items_and_sections(void **state)
 	assert_string_equal(pl.items[0].text, "Key learning for practitioners");
 	assert_string_equal(pl.items[1].section, "Key learning for practitioners");
 	assert_int_equal(pl.items[2].kind, PASSAGE_ITEM);
-	assert_string_equal(pl.items[2].text, "\xe2\x80\xa2 Share information early and often.");
+	/* the bullet glyph goes (the kind says it is an item) */
+	assert_string_equal(pl.items[2].text, "Share information early and often.");
 	assert_int_equal(pl.items[3].kind, PASSAGE_ITEM);
+	assert_string_equal(pl.items[3].text, "Escalate concerns.");
 	assert_string_equal(pl.items[4].text, "Recommendations");
 	assert_string_equal(pl.items[5].section, "Recommendations");
 	assert_string_equal(pl.items[5].text, "The board should act.");
