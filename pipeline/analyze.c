@@ -207,6 +207,9 @@ static void frame_from_heading(struct frame *f, const double h[PASSAGE_TYPES])
 
 	if (t < 0)
 		return;
+	/* "Learning and recommendations" frames neither */
+	if (h[TYPE_LEARNING] > 0 && h[TYPE_RECOMMENDATION] > 0)
+		t = TYPE_CONTEXT;
 	f->type = t == TYPE_CONTEXT ? -1 : t;
 	f->items_only = 0;
 }
@@ -215,7 +218,7 @@ static void type_passage(struct analyzer *a, struct passage *p,
 			 const struct type_cues *tc, struct frame *f)
 {
 	double s[PASSAGE_TYPES];
-	int t;
+	int t, framed;
 
 	if (tc->heading_shape && !(tc->question && tc->cue[TYPE_RECOMMENDATION] > 0 &&
 				   best_type(tc->heading, -1) < 0)) {
@@ -238,10 +241,17 @@ static void type_passage(struct analyzer *a, struct passage *p,
 		s[t] = tc->cue[t] < CUE_CAP ? tc->cue[t] : CUE_CAP;
 	if (tc->contact)
 		s[TYPE_CONTEXT] += a->cb->frame_weight * 2;
-	if (tc->lead_type >= 0)
-		s[tc->lead_type] += a->cb->frame_weight * 2;
-	else if (f->type >= 0 && (!f->items_only || p->kind == PASSAGE_ITEM))
-		s[f->type] += a->cb->frame_weight;
+	framed = tc->lead_type >= 0 ? tc->lead_type :
+		 f->type >= 0 && (!f->items_only || p->kind == PASSAGE_ITEM) ? f->type : -1;
+	if (framed >= 0) {
+		/* Framing decides between learning and recommendation ("Key
+		 * learning" items are learning even when phrased "should"); only
+		 * context can still win on its own cues. */
+		for (t = 0; t < PASSAGE_TYPES; t++)
+			if (t != framed && t != TYPE_CONTEXT)
+				s[t] = 0;
+		s[framed] += a->cb->frame_weight * (tc->lead_type >= 0 ? 2 : 1);
+	}
 	t = best_type(s, a->cb->default_type);
 	set_type(p, t, s);
 }
