@@ -277,7 +277,7 @@ static void type__heading_frames_following_items(void **state)
 
 	(void)state;
 	add(&d, PASSAGE_HEADING, "Recommendations");
-	add(&d, PASSAGE_ITEM, "- The partnership's escalation policy was last updated in 2019.");
+	add(&d, PASSAGE_ITEM, "- The partnership's escalation policy was revised in 2019.");
 	add(&d, PASSAGE_HEADING, "Key learning");
 	add(&d, PASSAGE_ITEM, "- Practitioners should seek the views of fathers.");
 	analyze_document(an, d.ps, d.nr);
