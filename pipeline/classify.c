@@ -72,7 +72,7 @@ struct rule_hits {
 };
 
 /*
- * The lexicon is an open-addressing table (linear probing, FNV-1a hashes,
+ * The lexicon is an open-addressing table (linear probing, word_hash(),
  * at most half full). It is the one lookup every token pays, and a table
  * that compares stored hashes and lengths before bytes is about twice as
  * fast here as a GHashTable of strings.
@@ -92,6 +92,13 @@ struct lexicon {
 #define START_CHUNK 8192
 
 #define LEX_SLAB 1024
+
+/* A word of a passage with its sort key beside it, so sorting compares
+ * integers in one array instead of chasing lexicon entries. */
+struct keyed {
+	uint64_t key; /* the stem's first 8 bytes, big-endian */
+	struct lex *l;
+};
 
 struct classifier {
 	const struct codebook *cb;
@@ -117,19 +124,32 @@ struct classifier {
 	double *lead;   /* heading cue sums per clause start and type */
 	size_t *seg_of; /* clause start of each token */
 	size_t alloc_lead;
-	struct lex **distinct; /* words of the current passage, once each */
+	struct keyed *distinct; /* words of the current passage, once each */
 	size_t alloc_distinct;
 	unsigned long passage; /* stamp of the current passage */
 };
 
-static uint64_t fnv1a(const char *s, size_t len)
+/* A word hash eight bytes at a time (the multiply-xorshift mix of
+ * splitmix64, Steele et al. 2014): words are short, so this is one or two
+ * rounds where a byte-wise hash takes a dozen. */
+static uint64_t word_hash(const char *s, size_t len)
 {
-	uint64_t h = 14695981039346656037ull;
+	uint64_t h = len * 0x9E3779B97F4A7C15ull, w;
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 31;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, s + i, len - i);
+		h = (h ^ w) * 0x94D049BB133111EBull;
+		h ^= h >> 29;
+	}
+	h = (h ^ (h >> 32)) * 0xBF58476D1CE4E5B9ull;
+	return h ^ (h >> 29);
 }
 
 static void lexicon_init(struct lexicon *x)
@@ -325,7 +345,7 @@ static void make_starts(struct classifier *c, struct lex *l, int number)
 
 static struct lex *lookup(struct classifier *c, const struct token *tk)
 {
-	uint64_t h = fnv1a(tk->text, tk->len);
+	uint64_t h = word_hash(tk->text, tk->len);
 	size_t mask = c->lexicon.size - 1, i;
 	int number = tk->kind == TOKEN_NUMBER;
 	struct lex *l;
@@ -673,21 +693,32 @@ static int cmp_lex_stem(const void *a, const void *b)
 static const size_t gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
 #define SHELL_MAX 2000 /* beyond the gaps' range: qsort */
 
-static void sort_lex(struct lex **d, size_t n)
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return cmp_lex_stem(&x->l, &y->l);
+}
+
+static void sort_keyed(struct keyed *d, size_t n)
 {
 	size_t g, i, j;
 
 	if (n > SHELL_MAX) {
-		qsort(d, n, sizeof(*d), cmp_lex_stem);
+		qsort(d, n, sizeof(*d), cmp_keyed);
 		return;
 	}
 	for (g = 0; g < ARRAY_SIZE(gaps); g++) {
 		size_t h = gaps[g];
 
 		for (i = h; i < n; i++) {
-			struct lex *x = d[i];
+			struct keyed x = d[i];
 
-			for (j = i; j >= h && cmp_lex_stem(&d[j - h], &x) > 0; j -= h)
+			for (j = i; j >= h && (d[j - h].key > x.key ||
+					       (d[j - h].key == x.key &&
+						cmp_lex_stem(&d[j - h].l, &x.l) > 0)); j -= h)
 				d[j] = d[j - h];
 			d[j] = x;
 		}
@@ -724,7 +755,7 @@ static void sort_hits(struct hit *a, size_t n)
 static void count_terms(struct classifier *c, struct passage *p)
 {
 	size_t n = 0, i, j;
-	struct lex **d;
+	struct keyed *d;
 
 	c->passage++;
 	if (c->tok.nr > c->alloc_distinct) {
@@ -744,26 +775,27 @@ static void count_terms(struct classifier *c, struct passage *p)
 		if (l->stamp != c->passage) {
 			l->stamp = c->passage;
 			l->count = 0;
-			d[n++] = l;
+			d[n].key = l->stem8;
+			d[n++].l = l;
 		}
 		l->count++;
 	}
 	if (!n)
 		return;
-	sort_lex(d, n);
+	sort_keyed(d, n);
 	p->terms = xmalloc(n * sizeof(*p->terms));
 	for (i = 0; i < n; i = j) {
-		const struct lex *best = d[i];
+		const struct lex *best = d[i].l;
 		unsigned total = 0;
 		struct term_count *tc;
 
-		for (j = i; j < n && d[j]->stem == d[i]->stem; j++) {
-			total += d[j]->count;
-			if (d[j]->count > best->count)
-				best = d[j];
+		for (j = i; j < n && d[j].l->stem == d[i].l->stem; j++) {
+			total += d[j].l->count;
+			if (d[j].l->count > best->count)
+				best = d[j].l;
 		}
 		tc = &p->terms[p->nr_terms++];
-		tc->term = xstrndup(d[i]->stem, d[i]->stem_len);
+		tc->term = xstrndup(best->stem, best->stem_len);
 		tc->surface = xstrndup(best->word, best->word_len);
 		tc->count = total;
 	}

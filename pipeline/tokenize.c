@@ -321,6 +321,47 @@ static const char *read_compound(struct tokenizer *t, const char *s,
 	return p;
 }
 
+/*
+ * The common case, taken without the general machinery: a run of ASCII
+ * letters and digits followed by something that cannot continue a word
+ * (not a hyphen, an apostrophe or a non-ASCII byte). Returns its length,
+ * or 0 to take the general path.
+ */
+static size_t plain_ascii_word(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && ascii_word((unsigned char)*q))
+		q++;
+	if (q < end && (*q == '-' || *q == '\'' || (unsigned char)*q >= 0x80))
+		return 0;
+	return q - p;
+}
+
+static const char *push_ascii_word(struct tokenizer *t, const char *p, size_t n,
+				   unsigned brk)
+{
+	size_t off = t->buf_len, i;
+	int digit = 0;
+	char *out;
+
+	buf_grow(t, n + 1);
+	out = t->buf + off;
+	for (i = 0; i < n; i++) {
+		char ch = p[i];
+
+		if (ch >= 'A' && ch <= 'Z')
+			ch += 'a' - 'A';
+		else if (ch >= '0' && ch <= '9')
+			digit = 1;
+		out[i] = ch;
+	}
+	t->buf_len += n;
+	push(t, p, n, off, digit ? TOKEN_NUMBER : TOKEN_WORD,
+	     brk | (*p >= 'A' && *p <= 'Z' ? TOKEN_CAPITAL : 0));
+	return p + n;
+}
+
 static unsigned break_flags(gunichar u)
 {
 	if (u == ':')
@@ -377,6 +418,11 @@ size_t tokenize(struct tokenizer *t, const char *text, size_t len)
 			push(t, p, n, off, kind, TOKEN_BREAK);
 			p += n;
 			brk = TOKEN_BREAK;
+			continue;
+		}
+		if (u < 0x80 && (n = plain_ascii_word(p, end))) {
+			p = push_ascii_word(t, p, n, brk);
+			brk = 0;
 			continue;
 		}
 		p = read_compound(t, p, end,
