@@ -10,9 +10,10 @@
  *
  * Themes are scored as in a dictionary-based content analysis with weighted
  * rules (Krippendorff, "Content Analysis", ch. 11): each rule (a pattern as
- * written) counts once per passage with its weight, matches overlapping one
- * of the theme's `exclude` patterns do not count, and the theme applies
- * when the sum reaches its threshold. A strong phrase ("child protection
+ * written) counts once per passage with its weight, each word is evidence
+ * for one rule of a theme (the strongest that matched it), matches
+ * overlapping one of the theme's `exclude` patterns do not count, and the
+ * theme applies when the sum reaches its threshold. A strong phrase ("child protection
  * plan") reaches a threshold alone; a weak word ("plan") needs company.
  * The evidence of a label lists each rule that counted and the words it
  * matched, so every label can be checked by reading it.

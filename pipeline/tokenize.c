@@ -173,7 +173,7 @@ static size_t tag_len(const char *s, const char *end)
 	return p < end && *p == '>' && p > s + 1 ? (size_t)(p + 1 - s) : 0;
 }
 
-static void put_folded(struct tokenizer *t, gunichar u, int n, const char *s)
+static void put_folded(struct tokenizer *t, gunichar u, int n)
 {
 	char tmp[8];
 
@@ -187,7 +187,6 @@ static void put_folded(struct tokenizer *t, gunichar u, int n, const char *s)
 	}
 	if (u == 0xFFFD && n == 1)
 		return; /* an invalid byte: drop it */
-	(void)s;
 	buf_put(t, tmp, g_unichar_to_utf8(g_unichar_tolower(u), tmp));
 }
 
@@ -229,7 +228,7 @@ static const char *read_word(struct tokenizer *t, const char *s, const char *end
 		if (is_word_char(u)) {
 			if (u < 0x80 ? (u >= '0' && u <= '9') : g_unichar_isdigit(u))
 				*digit = 1;
-			put_folded(t, u, n, p);
+			put_folded(t, u, n);
 			p += n;
 			continue;
 		}
