@@ -79,6 +79,7 @@ struct passage {
 	size_t nr_labels;
 	struct term_count *terms; /* sorted by term; stopwords dropped */
 	size_t nr_terms;
+	char *term_buf; /* when set, every term and surface points into it */
 	unsigned tokens; /* word tokens before stopword removal */
 };
 

@@ -755,7 +755,8 @@ static void sort_hits(struct hit *a, size_t n)
  */
 static void count_terms(struct classifier *c, struct passage *p)
 {
-	size_t n = 0, i, j;
+	size_t n = 0, i, j, bytes;
+	char *buf;
 	struct keyed *d;
 
 	c->passage++;
@@ -785,6 +786,11 @@ static void count_terms(struct classifier *c, struct passage *p)
 		return;
 	sort_keyed(d, n);
 	p->terms = xmalloc(n * sizeof(*p->terms));
+	/* All term and surface strings of the passage share one block: two
+	 * allocations per passage instead of two per term. */
+	for (i = 0, bytes = 0; i < n; i++)
+		bytes += d[i].l->stem_len + d[i].l->word_len + 2;
+	buf = p->term_buf = xmalloc(bytes);
 	for (i = 0; i < n; i = j) {
 		const struct lex *best = d[i].l;
 		unsigned total = 0;
@@ -796,8 +802,14 @@ static void count_terms(struct classifier *c, struct passage *p)
 				best = d[j].l;
 		}
 		tc = &p->terms[p->nr_terms++];
-		tc->term = xstrndup(best->stem, best->stem_len);
-		tc->surface = xstrndup(best->word, best->word_len);
+		tc->term = buf;
+		memcpy(buf, best->stem, best->stem_len);
+		buf += best->stem_len;
+		*buf++ = '\0';
+		tc->surface = buf;
+		memcpy(buf, best->word, best->word_len);
+		buf += best->word_len;
+		*buf++ = '\0';
 		tc->count = total;
 	}
 }

@@ -113,11 +113,13 @@ void passage_clear_analysis(struct passage *p)
 	for (i = 0; i < p->nr_labels; i++)
 		free(p->labels[i].evidence);
 	free(p->labels);
-	for (i = 0; i < p->nr_terms; i++) {
+	for (i = 0; !p->term_buf && i < p->nr_terms; i++) {
 		free(p->terms[i].term);
 		free(p->terms[i].surface);
 	}
+	free(p->term_buf);
 	free(p->terms);
+	p->term_buf = NULL;
 	p->labels = NULL;
 	p->nr_labels = 0;
 	p->terms = NULL;
