@@ -3,7 +3,7 @@
 
 /*
  * The codebook: themes with their patterns, the passage-type cues and the
- * document-level rule, read from the plain-text format of docs/codebook.md
+ * document-level rule, read from the plain-text format of README.md, "Codebook"
  * and compiled into an index of pattern starts (first stem -> patterns), so
  * matching costs one hash lookup per distinct word. codebook_load() returns
  * a caller-owned codebook (codebook_free); patterns and themes are read-only

@@ -1,5 +1,5 @@
 /*
- * Reading and compiling a codebook (format: docs/codebook.md).
+ * Reading and compiling a codebook (format: README.md, "Codebook").
  *
  * The file is read line by line; '#' at the start of a line begins a
  * comment. Each pattern is run through the same tokenizer and stemmer as

@@ -17,12 +17,12 @@ static const struct cmd {
 	int (*fn)(int, char **);
 	const char *usage;
 } commands[] = {
-	{ "run", cmd_run, "[PATH...] [-o DIR] [-j N] [-c CODEBOOK] [--stopwords FILE] [--no-cache] [--strict] [--top-terms K] [--excel] [--quiet]" },
+	{ "run", cmd_run, "[PATH...] [-o DIR] [-j N] [-c CODEBOOK] [--stopwords FILE] [--no-cache] [--strict] [--top-terms K] [--excel] [--quiet] [--max-size MB] [--timeout SECONDS] [--memory MB]" },
 	{ "extract", cmd_extract, "[--passages] FILE" },
-	{ "classify", cmd_classify, "[-c CODEBOOK] [--text-column NAME] [--id-column NAME] [--lines] [FILE.csv|-]" },
-	{ "eval", cmd_eval, "[-c CODEBOOK] GOLD.csv" },
-	{ "map", cmd_map, "--shard K/N --records DIR [-j N] [PATH...]" },
-	{ "reduce", cmd_reduce, "--records DIR [-o DIR] [PATH...]" },
+	{ "classify", cmd_classify, "[-c CODEBOOK] [--stopwords FILE] [--text-column NAME] [--id-column NAME] [--lines] [FILE.csv|-]" },
+	{ "eval", cmd_eval, "[-c CODEBOOK] [--stopwords FILE] [--show-errors] GOLD.csv" },
+	{ "map", cmd_map, "--shard K/N --records DIR [-j N] [-c CODEBOOK] [--stopwords FILE] [PATH...]" },
+	{ "reduce", cmd_reduce, "--records DIR [-o DIR] [--top-terms K] [--excel]" },
 };
 
 void say(const char *fmt, ...)
