@@ -48,6 +48,8 @@ enum passage_type { TYPE_CONTEXT, TYPE_LEARNING, TYPE_RECOMMENDATION };
 #define PASSAGE_TYPES 3
 
 const char *passage_kind_name(enum passage_kind k);
+/* Returns the kind for "heading", "paragraph", "item", or -1. */
+int passage_kind_parse(const char *s);
 const char *passage_type_name(enum passage_type t);
 /* Returns the type for "context", "learning", "recommendation", or -1. */
 int passage_type_parse(const char *s);

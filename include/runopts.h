@@ -30,6 +30,19 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		  char **argv);
 
 struct reduce_counts;
+struct analyzer;
+
+/* The analyzer of the options' codebook and stopwords (or the defaults);
+ * *cb and *sw get the paths used (caller frees). On error prints it and
+ * returns NULL (exit status 2). */
+struct analyzer *runopts_analyzer(const struct run_opts *o, char **cb, char **sw);
+/* Lists the documents of o->paths (default corpus/) into l and reports the
+ * inputs of this shard that cannot be taken. */
+void runopts_sources(struct run_opts *o, struct source_list *l);
+/* Runs the batch of this shard with records in `records`: 0, or EXIT_FATAL
+ * (reported) when --strict stopped it. */
+int runopts_batch(const struct run_opts *o, struct source_list *l,
+		  struct analyzer *a, const char *config, const char *records);
 
 /* The one-line summary on stderr (unless quiet). */
 void runopts_summary(const struct run_opts *o, const struct source_list *l,

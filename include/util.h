@@ -13,6 +13,9 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Seconds on the monotonic clock, for timings. */
+double now_seconds(void);
+
 /* Ends the process: out of memory is not a per-document error. */
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);

@@ -50,14 +50,6 @@ struct slot {
 	double start;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 char *batch_config_hash(const struct analyzer *a)
 {
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
@@ -125,7 +117,7 @@ static int cmp_str_ptr(const void *a, const void *b)
 
 static void progress(size_t done, size_t total, double start, int final)
 {
-	double el = now_s() - start;
+	double el = now_seconds() - start;
 	double rate = el > 0 ? (double)done / el : 0;
 
 	if (final) {
@@ -163,7 +155,7 @@ static int start_job(struct slot *sl, struct job *j, const struct batch_options 
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
 	sl->fd = p[0];
 	sl->msg = g_string_new(NULL);
-	sl->start = now_s();
+	sl->start = now_seconds();
 	return 0;
 }
 
@@ -225,7 +217,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 	struct slot *slots = xcalloc(jobs, sizeof(*slots));
 	struct job *jv = xcalloc(jobs, sizeof(*jv));
 	struct pollfd *pfd = xcalloc(jobs, sizeof(*pfd));
-	double start = now_s(), last_draw = 0;
+	double start = now_seconds(), last_draw = 0;
 	int stop = 0;
 
 	for (i = 0; i < nth; i++)
@@ -307,7 +299,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 				s = &l->items[sl->idx];
 				closed = drain(sl);
 				late = o->limits.wall_seconds &&
-				       now_s() - sl->start > (double)o->limits.wall_seconds;
+				       now_seconds() - sl->start > (double)o->limits.wall_seconds;
 				if (!closed && !late)
 					continue;
 				if (finish(sl, s, !closed, (double)o->limits.wall_seconds) < 0) {
@@ -321,9 +313,9 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 				done++;
 			}
 		}
-		if (o->progress && now_s() - last_draw > 0.2) {
+		if (o->progress && now_seconds() - last_draw > 0.2) {
 			progress(done, total, start, 0);
-			last_draw = now_s();
+			last_draw = now_seconds();
 		}
 	}
 	if (o->progress)

@@ -19,9 +19,7 @@
 
 int cmd_map(int argc, char **argv)
 {
-	static char *default_paths[] = { "corpus" };
 	struct run_opts o;
-	struct batch_options bo;
 	struct source_list l = { 0 };
 	struct doc_error err = { 0 };
 	struct analyzer *a = NULL;
@@ -32,15 +30,8 @@ int cmd_map(int argc, char **argv)
 	rc = runopts_parse(&o, RUNOPT_MAP, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (!o.nr_paths) {
-		o.paths = default_paths;
-		o.nr_paths = 1;
-	}
-	cb = o.codebook ? xstrdup(o.codebook) : data_path("codebook/default.cb");
-	sw = o.stopwords ? xstrdup(o.stopwords) : data_path("stopwords/english.txt");
-	a = analyzer_new(cb, sw, &err);
+	a = runopts_analyzer(&o, &cb, &sw);
 	if (!a) {
-		say("%s", err.msg);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -50,22 +41,9 @@ int cmd_map(int argc, char **argv)
 		goto out;
 	}
 	config = batch_config_hash(a);
-	sources_collect(o.paths, o.nr_paths, o.max_size, &l);
-	for (i = 0; i < l.nr; i++)
-		if (i % o.shards == o.shard && l.items[i].status == SOURCE_ERROR)
-			say("skipping '%s': %s: %s", l.items[i].path, l.items[i].stage,
-			    l.items[i].message);
-	bo.records_dir = o.records;
-	bo.jobs = o.jobs;
-	bo.use_cache = o.use_cache;
-	bo.strict = o.strict;
-	bo.progress = !o.quiet && isatty(2);
-	bo.limits = o.limits;
-	if (batch_run(&l, a, config, &bo, o.shard, o.shards)) {
-		say("stopping: --strict and a document failed");
-		rc = EXIT_FATAL;
+	runopts_sources(&o, &l);
+	if ((rc = runopts_batch(&o, &l, a, config, o.records)))
 		goto out;
-	}
 	if (batch_write_index(&l, o.records, config, a, o.shard, o.shards, &err)) {
 		say("%s", err.msg);
 		rc = EXIT_FATAL;

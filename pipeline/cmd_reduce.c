@@ -27,13 +27,10 @@ int cmd_reduce(int argc, char **argv)
 	char *config = NULL;
 	char **ids = NULL;
 	const char **before = NULL;
-	struct timespec ts;
-	double t0, t1;
+	double t0 = now_seconds(), t1;
 	size_t i;
 	int rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	rc = runopts_parse(&o, RUNOPT_REDUCE, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -63,8 +60,7 @@ int cmd_reduce(int argc, char **argv)
 		goto out;
 	}
 	runopts_report_late_errors(&l, before);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t1 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	t1 = now_seconds();
 	memset(&m, 0, sizeof(m));
 	m.command = "reduce";
 	m.argc = argc;

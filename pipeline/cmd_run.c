@@ -19,19 +19,9 @@
 #include "paths.h"
 #include "banned.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int cmd_run(int argc, char **argv)
 {
-	static char *default_paths[] = { "corpus" };
 	struct run_opts o;
-	struct batch_options bo;
 	struct reduce_options ro;
 	struct reduce_counts counts;
 	struct manifest m;
@@ -41,22 +31,15 @@ int cmd_run(int argc, char **argv)
 	char *config = NULL, *records = NULL, *cb = NULL, *sw = NULL;
 	char **ids = NULL;
 	const char **before = NULL;
-	double t0 = now_s(), t1, t2;
+	double t0 = now_seconds(), t1, t2;
 	size_t i, nth;
 	int rc;
 
 	rc = runopts_parse(&o, RUNOPT_RUN, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (!o.nr_paths) {
-		o.paths = default_paths;
-		o.nr_paths = 1;
-	}
-	cb = o.codebook ? xstrdup(o.codebook) : data_path("codebook/default.cb");
-	sw = o.stopwords ? xstrdup(o.stopwords) : data_path("stopwords/english.txt");
-	a = analyzer_new(cb, sw, &err);
+	a = runopts_analyzer(&o, &cb, &sw);
 	if (!a) {
-		say("%s", err.msg);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -67,29 +50,15 @@ int cmd_run(int argc, char **argv)
 	}
 	records = g_build_filename(o.outdir, ".cache", NULL);
 	config = batch_config_hash(a);
-	sources_collect(o.paths, o.nr_paths, o.max_size, &l);
-	for (i = 0; i < l.nr; i++)
-		if (l.items[i].status == SOURCE_ERROR)
-			say("skipping '%s': %s: %s", l.items[i].path, l.items[i].stage,
-			    l.items[i].message);
-
-	bo.records_dir = records;
-	bo.jobs = o.jobs;
-	bo.use_cache = o.use_cache;
-	bo.strict = o.strict;
-	bo.progress = !o.quiet && isatty(2);
-	bo.limits = o.limits;
+	runopts_sources(&o, &l);
 	for (i = 0; o.strict && i < l.nr; i++)
 		if (l.items[i].status == SOURCE_ERROR) {
 			rc = EXIT_FATAL;
 			goto out;
 		}
-	if (batch_run(&l, a, config, &bo, 0, 1)) {
-		say("stopping: --strict and a document failed");
-		rc = EXIT_FATAL;
+	if ((rc = runopts_batch(&o, &l, a, config, records)))
 		goto out;
-	}
-	t1 = now_s();
+	t1 = now_seconds();
 
 	nth = analyzer_nr_themes(a);
 	ids = xcalloc(nth + 1, sizeof(*ids));
@@ -112,7 +81,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	runopts_report_late_errors(&l, before);
-	t2 = now_s();
+	t2 = now_seconds();
 
 	memset(&m, 0, sizeof(m));
 	m.command = "run";
@@ -127,7 +96,7 @@ int cmd_run(int argc, char **argv)
 	m.unsupported = l.unsupported;
 	m.seconds_map = t1 - t0;
 	m.seconds_reduce = t2 - t1;
-	m.seconds_total = now_s() - t0;
+	m.seconds_total = now_seconds() - t0;
 	m.counts = &counts;
 	m.sources = &l;
 	if (manifest_write(o.outdir, &m, &err)) {
@@ -135,7 +104,7 @@ int cmd_run(int argc, char **argv)
 		rc = EXIT_FATAL;
 		goto out;
 	}
-	runopts_summary(&o, &l, &counts, now_s() - t0);
+	runopts_summary(&o, &l, &counts, now_seconds() - t0);
 	rc = runopts_exit_status(&l, &counts);
 out:
 	free(before);

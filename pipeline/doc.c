@@ -73,14 +73,23 @@ const char *passage_type_name(enum passage_type t)
 	BUG("bad passage type %d", (int)t);
 }
 
+int passage_kind_parse(const char *s)
+{
+	int k;
+
+	for (k = PASSAGE_HEADING; k <= PASSAGE_ITEM; k++)
+		if (!strcmp(s, passage_kind_name((enum passage_kind)k)))
+			return k;
+	return -1;
+}
+
 int passage_type_parse(const char *s)
 {
-	if (!strcmp(s, "context"))
-		return TYPE_CONTEXT;
-	if (!strcmp(s, "learning"))
-		return TYPE_LEARNING;
-	if (!strcmp(s, "recommendation"))
-		return TYPE_RECOMMENDATION;
+	int t;
+
+	for (t = TYPE_CONTEXT; t <= TYPE_RECOMMENDATION; t++)
+		if (!strcmp(s, passage_type_name((enum passage_type)t)))
+			return t;
 	return -1;
 }
 

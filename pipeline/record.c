@@ -161,17 +161,6 @@ static size_t split(char *line, char **v, size_t max)
 	return n;
 }
 
-static int parse_kind(const char *s)
-{
-	if (!strcmp(s, "heading"))
-		return PASSAGE_HEADING;
-	if (!strcmp(s, "paragraph"))
-		return PASSAGE_PARAGRAPH;
-	if (!strcmp(s, "item"))
-		return PASSAGE_ITEM;
-	return -1;
-}
-
 static int theme_index(const char *id, char *const *ids, size_t n)
 {
 	size_t i;
@@ -221,7 +210,7 @@ int record_read(const char *path, const char *config,
 			m->pages = atoi(v[1]);
 			m->warnings = *v[2] ? xstrdup(v[2]) : NULL;
 		} else if (!strcmp(v[0], "p") && n == 8) {
-			int kind = parse_kind(v[2]), type = passage_type_parse(v[3]);
+			int kind = passage_kind_parse(v[2]), type = passage_type_parse(v[3]);
 
 			if (kind < 0 || type < 0)
 				goto bad;

@@ -13,6 +13,8 @@
 #include "runopts.h"
 #include "cmds.h"
 #include "reduce.h"
+#include "analyze.h"
+#include "paths.h"
 #include "banned.h"
 
 enum {
@@ -214,4 +216,51 @@ void runopts_report_late_errors(const struct source_list *l, const char **before
 			say("skipping '%s': %s: %s", l->items[i].path,
 			    l->items[i].stage ? l->items[i].stage : "error",
 			    l->items[i].message ? l->items[i].message : "");
+}
+
+struct analyzer *runopts_analyzer(const struct run_opts *o, char **cb, char **sw)
+{
+	struct doc_error err = { 0 };
+	struct analyzer *a;
+
+	*cb = o->codebook ? xstrdup(o->codebook) : data_path("codebook/default.cb");
+	*sw = o->stopwords ? xstrdup(o->stopwords) : data_path("stopwords/english.txt");
+	a = analyzer_new(*cb, *sw, &err);
+	if (!a)
+		say("%s", err.msg);
+	return a;
+}
+
+void runopts_sources(struct run_opts *o, struct source_list *l)
+{
+	static char *default_paths[] = { "corpus" };
+	size_t i;
+
+	if (!o->nr_paths) {
+		o->paths = default_paths;
+		o->nr_paths = 1;
+	}
+	sources_collect(o->paths, o->nr_paths, o->max_size, l);
+	for (i = 0; i < l->nr; i++)
+		if (i % o->shards == o->shard && l->items[i].status == SOURCE_ERROR)
+			say("skipping '%s': %s: %s", l->items[i].path,
+			    l->items[i].stage, l->items[i].message);
+}
+
+int runopts_batch(const struct run_opts *o, struct source_list *l,
+		  struct analyzer *a, const char *config, const char *records)
+{
+	struct batch_options bo;
+
+	bo.records_dir = records;
+	bo.jobs = o->jobs;
+	bo.use_cache = o->use_cache;
+	bo.strict = o->strict;
+	bo.progress = !o->quiet && isatty(2);
+	bo.limits = o->limits;
+	if (batch_run(l, a, config, &bo, o->shard, o->shards)) {
+		say("stopping: --strict and a document failed");
+		return EXIT_FATAL;
+	}
+	return 0;
 }
