@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include "util.h"
@@ -49,7 +50,7 @@ static void apply_limits(const struct sandbox_limits *lim)
 int sandbox_start(int (*fn)(void *arg), void *arg,
 		  const struct sandbox_limits *lim, struct doc_error *err)
 {
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	fflush(stdout);
 	fflush(stderr);
@@ -69,6 +70,10 @@ int sandbox_start(int (*fn)(void *arg), void *arg,
 		signal(SIGFPE, SIG_DFL);
 		signal(SIGILL, SIG_DFL);
 		signal(SIGABRT, SIG_DFL);
+		/* A worker must not outlive a killed run. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
 		apply_limits(lim);
 		rc = fn(arg);
 		fflush(stdout);
