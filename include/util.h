@@ -59,6 +59,7 @@ enum doc_error_code {
 	DOC_ERR_EMPTY,     /* no text at all */
 	DOC_ERR_CRASH,     /* the worker died */
 	DOC_ERR_CONFIG,    /* codebook, stopwords or options */
+	DOC_ERR_PIPE,      /* the reader of the output went away (SIGPIPE) */
 };
 
 /* Fill err and return -1, so stages can write `return doc_error_set(...)`. */

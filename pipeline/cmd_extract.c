@@ -192,6 +192,11 @@ int cmd_extract(int argc, char **argv)
 	close(fds[1]);
 	rep = read_report(fds[0]);
 	close(fds[0]);
+	if (rc < 0 && err.code == DOC_ERR_PIPE) {
+		/* `revmine extract x.pdf | head`: the reader had enough */
+		status = EXIT_OK;
+		goto out;
+	}
 	if (rc < 0) {
 		say("'%s': extract: %s", j.path, err.msg);
 		status = EXIT_PARTIAL;

@@ -93,6 +93,9 @@ int sandbox_status(int st, struct doc_error *err)
 		if (sig == SIGXCPU)
 			return doc_error_set(err, "worker", DOC_ERR_LIMIT,
 					     "worker exceeded its cpu-time limit");
+		if (sig == SIGPIPE)
+			return doc_error_set(err, "worker", DOC_ERR_PIPE,
+					     "output closed (broken pipe)");
 		if (sig == SIGKILL)
 			return doc_error_set(err, "worker", DOC_ERR_LIMIT,
 					     "worker killed (time or memory limit)");
