@@ -35,6 +35,11 @@ char *batch_config_hash(const struct analyzer *a);
 int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 	      const struct batch_options *o, size_t shard, size_t shards);
 
+/* Removes what an interrupted run can leave in dir: temporary files
+ * ("*.tmp.PID") and, when config is given, records made under another
+ * configuration, which this build can never use again. */
+void batch_prune(const char *dir, const char *config);
+
 /* Index files: DIR/index-K-of-N.tsv lists a shard's sources and results. */
 int batch_write_index(const struct source_list *l, const char *dir,
 		      const char *config, const struct analyzer *a,

@@ -475,3 +475,46 @@ int batch_read_index(const char *dir, struct source_list *l, char **config,
 		qsort(l->items, l->nr, sizeof(*l->items), cmp_source_path);
 	return rc;
 }
+
+/* "NAME.csv.tmp.PID", "manifest.json.tmp.PID", "NAME.rec.tmp.PID": what
+ * revmine writes before renaming; nothing else in a folder is touched. */
+static int is_our_temp(const char *nm)
+{
+	const char *t = strstr(nm, ".tmp.");
+	const char *p;
+
+	if (!t || !t[5])
+		return 0;
+	for (p = t + 5; *p; p++)
+		if (!g_ascii_isdigit(*p))
+			return 0;
+	return (t - nm >= 4 && !strncmp(t - 4, ".csv", 4)) ||
+	       (t - nm >= 4 && !strncmp(t - 4, ".rec", 4)) ||
+	       (t - nm >= 5 && !strncmp(t - 5, ".json", 5));
+}
+
+void batch_prune(const char *dir, const char *config)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	char *mine = config ? xstrfmt("-%.16s.rec", config) : NULL;
+	const char *nm;
+
+	if (!d) {
+		free(mine);
+		return;
+	}
+	while ((nm = g_dir_read_name(d))) {
+		int stale = is_our_temp(nm);
+
+		if (mine && g_str_has_suffix(nm, ".rec") && !g_str_has_suffix(nm, mine))
+			stale = 1;
+		if (stale) {
+			char *p = g_build_filename(dir, nm, NULL);
+
+			unlink(p);
+			g_free(p);
+		}
+	}
+	g_dir_close(d);
+	free(mine);
+}

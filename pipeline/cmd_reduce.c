@@ -54,6 +54,7 @@ int cmd_reduce(int argc, char **argv)
 		rc = EXIT_FATAL;
 		goto out;
 	}
+	batch_prune(o.outdir, NULL);
 	if (reduce_write(&l, &ro, &counts, &err)) {
 		say("%s", err.msg);
 		rc = EXIT_FATAL;

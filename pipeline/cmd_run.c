@@ -50,6 +50,8 @@ int cmd_run(int argc, char **argv)
 	}
 	records = g_build_filename(o.outdir, ".cache", NULL);
 	config = batch_config_hash(a);
+	batch_prune(o.outdir, NULL);
+	batch_prune(records, config);
 	runopts_sources(&o, &l);
 	for (i = 0; o.strict && i < l.nr; i++)
 		if (l.items[i].status == SOURCE_ERROR) {

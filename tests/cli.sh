@@ -99,7 +99,12 @@ n_ok=$(grep -c -e ',ok,' -e ',warning,' "$T/out1/documents.csv")
 
 # --- determinism: -j1 vs -j2, cache vs none, map/reduce vs run ------------
 expect 0 "" "run -j1 --no-cache" -- "$REVMINE" run "$T/in" -o "$T/a" -j 1 --no-cache --quiet
+mkdir -p "$T/b" && : > "$T/b/documents.csv.tmp.4242" && : > "$T/b/notes.tmp.txt"
 expect 0 "" "run -j2" -- "$REVMINE" run "$T/in" -o "$T/b" -j 2 --quiet
+[ ! -e "$T/b/documents.csv.tmp.4242" ] && [ -e "$T/b/notes.tmp.txt" ] &&
+	pass "run: a killed run's temporary files are cleared, other files kept" ||
+	fail "run: stale temporary files"
+rm -f "$T/b/notes.tmp.txt"
 expect 0 "" "run again from the cache" -- "$REVMINE" run "$T/in" -o "$T/b" -j 2 --quiet
 same=1
 for f in "$T"/a/*.csv; do cmp -s "$f" "$T/b/$(basename "$f")" || { same=0; echo "  differs: $(basename "$f")"; }; done
