@@ -55,6 +55,7 @@ int cmd_run(int argc, char **argv)
 	runopts_sources(&o, &l);
 	for (i = 0; o.strict && i < l.nr; i++)
 		if (l.items[i].status == SOURCE_ERROR) {
+			say("stopping: --strict and a document failed");
 			rc = EXIT_FATAL;
 			goto out;
 		}

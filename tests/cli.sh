@@ -132,7 +132,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 : > "$T/file"
 expect 3 "cannot write" "run: output path is a file" -- "$REVMINE" run "$T/in" -o "$T/file/out"
-expect 3 "" "run --strict stops at the first failure" -- "$REVMINE" run --strict "$T/in" "$T/bad" -o "$T/s" --quiet
+expect 3 "stopping: --strict" "run --strict stops at the first failure" -- "$REVMINE" run --strict "$T/in" "$T/bad" -o "$T/s" --quiet
 
 echo "cli: $fails failed"
 [ $fails = 0 ]
