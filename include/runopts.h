@@ -30,7 +30,19 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		  char **argv);
 
 struct reduce_counts;
+struct reduce_options;
+struct manifest;
 struct analyzer;
+
+/*
+ * The end that run and reduce share: clear stale temporary files, reduce
+ * the records to every CSV, report documents that turned to errors there,
+ * write the manifest (the caller fills m's command, arguments, codebook and
+ * map timing; counts, sources and the rest are filled here) and say the
+ * summary. t0: when the command started. Returns the exit status.
+ */
+int runopts_finish(const struct run_opts *o, struct source_list *l,
+		   const struct reduce_options *ro, struct manifest *m, double t0);
 
 /* The analyzer of the options' codebook and stopwords (or the defaults);
  * *cb and *sw get the paths used (caller frees). On error prints it and

@@ -20,15 +20,12 @@ int cmd_reduce(int argc, char **argv)
 {
 	struct run_opts o;
 	struct reduce_options ro;
-	struct reduce_counts counts;
 	struct manifest m;
 	struct source_list l = { 0 };
 	struct doc_error err = { 0 };
 	char *config = NULL;
 	char **ids = NULL;
-	const char **before = NULL;
-	double t0 = now_seconds(), t1;
-	size_t i;
+	double t0 = now_seconds();
 	int rc;
 
 	rc = runopts_parse(&o, RUNOPT_REDUCE, argc, argv);
@@ -39,9 +36,6 @@ int cmd_reduce(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	before = xcalloc(l.nr + 1, sizeof(*before));
-	for (i = 0; i < l.nr; i++)
-		before[i] = l.items[i].status == SOURCE_ERROR ? "" : NULL;
 	ro.outdir = o.outdir;
 	ro.records_dir = o.records;
 	ro.config = config;
@@ -54,32 +48,13 @@ int cmd_reduce(int argc, char **argv)
 		rc = EXIT_FATAL;
 		goto out;
 	}
-	batch_prune(o.outdir, NULL);
-	if (reduce_write(&l, &ro, &counts, &err)) {
-		say("%s", err.msg);
-		rc = EXIT_FATAL;
-		goto out;
-	}
-	runopts_report_late_errors(&l, before);
-	t1 = now_seconds();
 	memset(&m, 0, sizeof(m));
 	m.command = "reduce";
 	m.argc = argc;
 	m.argv = argv;
 	m.config = config;
-	m.seconds_reduce = t1 - t0;
-	m.seconds_total = t1 - t0;
-	m.counts = &counts;
-	m.sources = &l;
-	if (manifest_write(o.outdir, &m, &err)) {
-		say("%s", err.msg);
-		rc = EXIT_FATAL;
-		goto out;
-	}
-	runopts_summary(&o, &l, &counts, t1 - t0);
-	rc = runopts_exit_status(&l, &counts);
+	rc = runopts_finish(&o, &l, &ro, &m, t0);
 out:
-	free(before);
 	g_strfreev(ids);
 	free(config);
 	source_list_release(&l);

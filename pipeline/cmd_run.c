@@ -23,15 +23,12 @@ int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
 	struct reduce_options ro;
-	struct reduce_counts counts;
 	struct manifest m;
 	struct source_list l = { 0 };
-	struct doc_error err = { 0 };
 	struct analyzer *a = NULL;
 	char *config = NULL, *records = NULL, *cb = NULL, *sw = NULL;
 	char **ids = NULL;
-	const char **before = NULL;
-	double t0 = now_seconds(), t1, t2;
+	double t0 = now_seconds();
 	size_t i, nth;
 	int rc;
 
@@ -61,15 +58,10 @@ int cmd_run(int argc, char **argv)
 		}
 	if ((rc = runopts_batch(&o, &l, a, config, records)))
 		goto out;
-	t1 = now_seconds();
-
 	nth = analyzer_nr_themes(a);
 	ids = xcalloc(nth + 1, sizeof(*ids));
 	for (i = 0; i < nth; i++)
 		ids[i] = (char *)analyzer_theme_id(a, i);
-	before = xcalloc(l.nr + 1, sizeof(*before));
-	for (i = 0; i < l.nr; i++)
-		before[i] = l.items[i].status == SOURCE_ERROR ? "" : NULL;
 	ro.outdir = o.outdir;
 	ro.records_dir = records;
 	ro.config = config;
@@ -78,14 +70,6 @@ int cmd_run(int argc, char **argv)
 	analyzer_doc_rule(a, &ro.min_lr, &ro.min_any);
 	ro.top_terms = o.top_terms;
 	ro.excel = o.excel;
-	if (reduce_write(&l, &ro, &counts, &err)) {
-		say("%s", err.msg);
-		rc = EXIT_FATAL;
-		goto out;
-	}
-	runopts_report_late_errors(&l, before);
-	t2 = now_seconds();
-
 	memset(&m, 0, sizeof(m));
 	m.command = "run";
 	m.argc = argc;
@@ -96,21 +80,9 @@ int cmd_run(int argc, char **argv)
 	m.stopwords_hash = analyzer_stopwords_hash(a);
 	m.config = config;
 	m.jobs = o.jobs;
-	m.unsupported = l.unsupported;
-	m.seconds_map = t1 - t0;
-	m.seconds_reduce = t2 - t1;
-	m.seconds_total = now_seconds() - t0;
-	m.counts = &counts;
-	m.sources = &l;
-	if (manifest_write(o.outdir, &m, &err)) {
-		say("%s", err.msg);
-		rc = EXIT_FATAL;
-		goto out;
-	}
-	runopts_summary(&o, &l, &counts, now_seconds() - t0);
-	rc = runopts_exit_status(&l, &counts);
+	m.seconds_map = now_seconds() - t0;
+	rc = runopts_finish(&o, &l, &ro, &m, t0);
 out:
-	free(before);
 	free(ids);
 	free(config);
 	g_free(records);

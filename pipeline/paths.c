@@ -28,8 +28,13 @@ static char *try_dir(const char *dir, const char *rel)
 	char *p = g_build_filename(dir, rel, NULL);
 	char *r = NULL;
 
-	if (g_file_test(p, G_FILE_TEST_EXISTS))
-		r = xstrdup(p);
+	if (g_file_test(p, G_FILE_TEST_EXISTS)) {
+		/* "build/../codebook" read as "codebook" in the manifest */
+		char *c = g_canonicalize_filename(p, NULL);
+
+		r = xstrdup(c);
+		g_free(c);
+	}
 	g_free(p);
 	return r;
 }

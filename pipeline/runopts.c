@@ -13,6 +13,8 @@
 #include "runopts.h"
 #include "cmds.h"
 #include "reduce.h"
+#include "manifest.h"
+#include "batch.h"
 #include "analyze.h"
 #include "paths.h"
 #include "banned.h"
@@ -263,4 +265,38 @@ int runopts_batch(const struct run_opts *o, struct source_list *l,
 		return EXIT_FATAL;
 	}
 	return 0;
+}
+
+int runopts_finish(const struct run_opts *o, struct source_list *l,
+		   const struct reduce_options *ro, struct manifest *m, double t0)
+{
+	struct reduce_counts counts;
+	struct doc_error err = { 0 };
+	const char **before = xcalloc(l->nr + 1, sizeof(*before));
+	double t1 = now_seconds();
+	size_t i;
+	int rc = EXIT_FATAL;
+
+	for (i = 0; i < l->nr; i++)
+		before[i] = l->items[i].status == SOURCE_ERROR ? "" : NULL;
+	batch_prune(o->outdir, NULL);
+	if (reduce_write(l, ro, &counts, &err)) {
+		say("%s", err.msg);
+		goto out;
+	}
+	runopts_report_late_errors(l, before);
+	m->unsupported = l->unsupported;
+	m->seconds_reduce = now_seconds() - t1;
+	m->seconds_total = now_seconds() - t0;
+	m->counts = &counts;
+	m->sources = l;
+	if (manifest_write(o->outdir, m, &err)) {
+		say("%s", err.msg);
+		goto out;
+	}
+	runopts_summary(o, l, &counts, now_seconds() - t0);
+	rc = runopts_exit_status(l, &counts);
+out:
+	free(before);
+	return rc;
 }
