@@ -190,6 +190,8 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 void runopts_summary(const struct run_opts *o, const struct source_list *l,
 		    const struct reduce_counts *c, double secs)
 {
+	if (!l->nr)
+		say("no documents found (.pdf, .txt, .text or .md)");
 	if (o->quiet)
 		return;
 	fprintf(stderr, "revmine: %zu documents (%zu ok, %zu warning, %zu error)",
