@@ -125,6 +125,10 @@ def expect(n11, na, nb, n):
     e["g2"] = max(0.0, 2 * g)
     return e
 
+for r in rows("passage_themes.csv"):
+    if not r["evidence"].strip():
+        errors.append(f"passage_themes: empty evidence {r['doc_id']} {r['passage']} {r['theme']}")
+
 pairs = rows("theme_pairs.csv")
 for level in ("document", "passage"):
     lv = [r for r in pairs if r["level"] == level]
