@@ -253,6 +253,46 @@ static void classify__themes_absent_from_dev_are_recognised(void **state)
 	release(&d);
 }
 
+static void classify__word_senses_of_other_themes(void **state)
+{
+	struct doc d;
+
+	(void)state;
+	assert_false(has(one(&d, "Offer family support before problems escalate."), "escalation"));
+	release(&d);
+	assert_false(has(one(&d, "Section 47 enquiries were not started."), "mental_health"));
+	release(&d);
+	assert_true(has(one(&d, "She had been sectioned under the Mental Health Act."),
+			"mental_health"));
+	release(&d);
+	assert_false(has(one(&d, "Partnerships should adopt the model."), "children_in_care"));
+	release(&d);
+	assert_false(has(one(&d, "He was seen with older males in another town."), "fathers_males"));
+	release(&d);
+	assert_true(has(one(&d, "Her husband attended every appointment with her."), "fathers_males"));
+	release(&d);
+	assert_false(has(one(&d, "Regulations under the Coroners and Justice Act 2009."),
+			 "police_justice"));
+	release(&d);
+	assert_false(has(one(&d, "A report to the Department for Education."), "education"));
+	release(&d);
+}
+
+static void type__coroner_formulas_and_bare_questions(void **state)
+{
+	struct doc d;
+
+	(void)state;
+	assert_int_equal(one(&d, "During the course of the inquest the evidence revealed "
+				 "matters giving rise to concern.")->type, TYPE_CONTEXT);
+	release(&d);
+	assert_int_equal(one(&d, "How are fathers included in pre-birth assessments?")->type,
+			 TYPE_RECOMMENDATION);
+	release(&d);
+	assert_int_equal(one(&d, "Worried about a child?")->type, TYPE_CONTEXT);
+	release(&d);
+}
+
 static void classify__every_label_has_evidence(void **state)
 {
 	struct doc d;
@@ -371,6 +411,8 @@ int main(void)
 		cmocka_unit_test(analyze__other_codebook_loads),
 		cmocka_unit_test(classify__theme_needs_topic_not_word),
 		cmocka_unit_test(classify__themes_absent_from_dev_are_recognised),
+		cmocka_unit_test(classify__word_senses_of_other_themes),
+		cmocka_unit_test(type__coroner_formulas_and_bare_questions),
 		cmocka_unit_test(classify__every_label_has_evidence),
 		cmocka_unit_test(type__heading_frames_following_items),
 		cmocka_unit_test(type__lead_in_frames_items_and_is_context),
