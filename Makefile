@@ -114,8 +114,10 @@ bench: $(BIN) $(MKCORPUS) $(TEXTBENCH)
 	sh bench/run.sh $(BIN) $(MKCORPUS) $(TEXTBENCH)
 
 eval: $(BIN)
-	@if [ -f ../shared/gold/dev.csv ]; then ./$(BIN) eval ../shared/gold/dev.csv; \
+	@if [ -f ../shared/gold/dev.csv ]; then echo "== ../shared/gold/dev.csv"; \
+		./$(BIN) eval ../shared/gold/dev.csv; \
 	else echo "eval: ../shared/gold/dev.csv not found, skipped"; fi
+	@echo "== tests/golden/heldout-style.csv"; ./$(BIN) eval tests/golden/heldout-style.csv
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/revmine/stopwords \
