@@ -16,8 +16,10 @@
  * not (or occurs less), and stays when "left-right" occurs and the joined
  * word does not. With no evidence either way, the hyphen stays for a digit
  * ("2-year-old"), a capital after it ("non-English"), or a common compound
- * prefix ("multi", "non", "self", "step"...) when "right" is a word of its
- * own; otherwise the break is taken as typesetting and the word is joined.
+ * prefix ("multi", "non", "self", "step", "risk"...) when "right" is a word
+ * of its own or long, a spelled-out number ("six-week", "twenty-two") when
+ * "right" is a word of its own; otherwise the break is taken as typesetting
+ * and the word is joined.
  */
 #include <string.h>
 #include <glib.h>
@@ -143,18 +145,36 @@ static void vocab_line(struct vocab *v, const char *t, int after_break)
  */
 static const char *const compound_prefixes[] = {
 	"multi", "non", "self", "well", "step", "cross", "long", "short",
-	"semi", "half", "anti", "ill", "full", "part", "face", "joined",
+	"semi", "half", "anti", "ill", "full", "part", "face", "joined", "risk",
 };
 
-static int is_compound_prefix(const char *w, size_t len)
+/*
+ * Words that start compounds ("six-week", "twenty-two", "high-risk",
+ * "risk-assessed") but also begin words a typesetter may split ("ten-dency",
+ * "one-rous"): they keep the hyphen only when the piece after it is a word
+ * of the document by itself.
+ */
+static const char *const number_words[] = {
+	"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+	"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+	"seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
+	"fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "first",
+	"second", "third", "high", "low",
+};
+
+static int in_list(const char *const *list, size_t n, const char *w, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(compound_prefixes); i++)
-		if (strlen(compound_prefixes[i]) == len &&
-		    !g_ascii_strncasecmp(w, compound_prefixes[i], len))
+	for (i = 0; i < n; i++)
+		if (strlen(list[i]) == len && !g_ascii_strncasecmp(w, list[i], len))
 			return 1;
 	return 0;
+}
+
+static int is_compound_prefix(const char *w, size_t len)
+{
+	return in_list(compound_prefixes, ARRAY_SIZE(compound_prefixes), w, len);
 }
 
 /*
@@ -213,6 +233,8 @@ static int should_join_mode(const struct vocab *v, const char *buf, size_t blen,
 		return 0;
 	nr = vocab_get(v, next, rlen);
 	if (is_compound_prefix(lpart, lplen) && (nr || rlen >= 5))
+		return 0;
+	if (nr && in_list(number_words, ARRAY_SIZE(number_words), lpart, lplen))
 		return 0;
 	/* a hyphenated left part ("multi-agen") is mid-word: join */
 	return 1;

@@ -84,6 +84,21 @@ static void segment__typesetter_hyphenation_detected(void **state)
 			    "non-accidental injury, a 2-year-old child and a response.");
 }
 
+static void segment__number_and_risk_compounds_kept(void **state)
+{
+	(void)state;
+	/* the typesetter splits words ("chal-lenging"), yet a spelled-out
+	 * number before a word and "risk-" stay compounds; "ten-dency" joins */
+	add("a very chal-", 1, LINE_BREAK_BEFORE);
+	add("lenging week and challenging six-", 1, 0);
+	add("week review of calls risk-", 1, 0);
+	add("assessed with a ten-", 1, 0);
+	add("dency to wait.", 1, 0);
+	segment_lines(&t, &pl);
+	assert_string_equal(pl.items[0].text, "a very challenging week and challenging "
+			    "six-week review of calls risk-assessed with a tendency to wait.");
+}
+
 static void segment__no_typesetter_hyphenation_keeps_hyphens(void **state)
 {
 	(void)state;
@@ -170,6 +185,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(segment__broken_word_rejoined, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__compound_hyphen_kept_with_evidence, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__typesetter_hyphenation_detected, setup, teardown),
+		cmocka_unit_test_setup_teardown(segment__number_and_risk_compounds_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__no_typesetter_hyphenation_keeps_hyphens, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__headings_items_and_sections, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__paragraph_continues_across_pages, setup, teardown),
