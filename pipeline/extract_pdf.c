@@ -4,8 +4,10 @@
  * Method. For each page poppler gives the page text (its own line order,
  * lines ended by '\n'), one glyph box per character of that text, and font
  * runs (name, size). One pass over the characters cuts the text into
- * segments: a segment ends at a newline, at a horizontal jump wider than a
- * few ems (two columns that poppler ran together) or at a baseline change.
+ * segments: a segment ends at a newline, at a horizontal jump wider than
+ * about an em (two columns that poppler ran together: a gutter can be as
+ * narrow as 1.5 ems of a heading) or at a baseline change; pieces that turn
+ * out to share a column are merged back.
  * Each segment keeps its bounding box, dominant font size and whether most
  * of its glyphs are bold (font name). No per-glyph work beyond that pass.
  *
@@ -234,7 +236,7 @@ static void read_page_segments(struct pdf *d, PopplerPage *page, int pageno)
 		if (c != ' ' && a.have_box) {
 			h = a.y1 - a.y0;
 			cy = (r->y1 + r->y2) / 2;
-			if (r->x1 > last_x1 + fmax(3.0 * size, 12.0) ||
+			if (r->x1 > last_x1 + fmax(1.2 * size, 6.0) ||
 			    r->x1 < last_x1 - 3.0 * size ||
 			    cy < a.y0 - 0.2 * h || cy > a.y1 + 0.2 * h)
 				flush_seg(d, &a, pageno);

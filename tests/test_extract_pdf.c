@@ -117,6 +117,50 @@ static void extract_pdf__short_last_column_read_after_left(void **state)
 	doc_text_release(&t);
 }
 
+/*
+ * A narrow gutter (14 pt, little more than an em of a 12 pt heading):
+ * poppler runs a left-column heading and the right column's line on the
+ * same baseline together; they must still go to their own columns.
+ */
+static void extract_pdf__narrow_gutter_splits_joined_lines(void **state)
+{
+	cairo_surface_t *surf;
+	cairo_t *cr = new_pdf("narrow.pdf", &surf);
+	cairo_text_extents_t ext;
+	struct doc_text t;
+	struct doc_error err;
+	char buf[96];
+	double right;
+	int i;
+
+	(void)state;
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, 10);
+	cairo_text_extents(cr, "left words of the column in a long run 00", &ext);
+	right = 60 + ext.x_advance + 14; /* about 276: columns to 490 */
+	for (i = 0; i < 30; i++) {
+		if (i == 12) {
+			text_at(cr, 60, 80 + 16 * i, 10, 1, "A left heading here");
+		} else {
+			snprintf(buf, sizeof(buf), "left words of the column in a long run %02d", i);
+			text_at(cr, 60, 80 + 16 * i, 10, 0, buf);
+		}
+		snprintf(buf, sizeof(buf), "right words of the column in a long run %02d", i);
+		text_at(cr, right, 80 + 16 * i, 10, 0, buf);
+	}
+	finish(cr, surf);
+	assert_int_equal(run(&t, &err), 0);
+	assert_true(find_line(&t, "A left heading here") >= 0);
+	assert_int_equal(find_line(&t, "heading here right"), -1);
+	assert_true(find_line(&t, "A left heading here") < find_line(&t, "left words of the column in a long run 13"));
+	assert_true(find_line(&t, "left words of the column in a long run 29") <
+		    find_line(&t, "right words of the column in a long run 00"));
+	assert_true(find_line(&t, "right words of the column in a long run 11") <
+		    find_line(&t, "right words of the column in a long run 12"));
+	doc_text_release(&t);
+}
+
 static void extract_pdf__running_header_footer_and_page_numbers_removed(void **state)
 {
 	cairo_surface_t *surf;
@@ -300,6 +344,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(extract_pdf__two_columns_read_left_then_right),
 		cmocka_unit_test(extract_pdf__short_last_column_read_after_left),
+		cmocka_unit_test(extract_pdf__narrow_gutter_splits_joined_lines),
 		cmocka_unit_test(extract_pdf__running_header_footer_and_page_numbers_removed),
 		cmocka_unit_test(extract_pdf__lone_page_number_on_one_page_removed),
 		cmocka_unit_test(extract_pdf__heading_from_size_and_weight),
