@@ -233,7 +233,10 @@ int record_read(const char *path, const char *config,
 		} else if (!strcmp(v[0], "t") && n == 4 && p) {
 			struct term_count *t;
 
-			p->terms = xrealloc(p->terms, (p->nr_terms + 1) * sizeof(*t));
+			/* capacity doubles at powers of two */
+			if (!(p->nr_terms & (p->nr_terms - 1)))
+				p->terms = xrealloc(p->terms, (p->nr_terms ? 2 * p->nr_terms : 1) *
+						    sizeof(*t));
 			t = &p->terms[p->nr_terms++];
 			t->term = xstrdup(v[1]);
 			t->surface = xstrdup(v[2]);

@@ -43,7 +43,7 @@ static struct tinfo *term_get(struct reducer *r, const char *term)
 	t = g_new0(struct tinfo, 1);
 	t->term = g_strdup(term);
 	t->id = r->by_id->len;
-	t->surf = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	t->surf = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_hash_table_insert(r->terms, t->term, t);
 	g_ptr_array_add(r->by_id, t);
 	return t;
@@ -132,7 +132,8 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 		for (j = 0; j < p->nr_terms; j++) {
 			const struct term_count *tc = &p->terms[j];
 			struct tinfo *t = term_get(r, tc->term);
-			gpointer old = g_hash_table_lookup(t->surf, tc->surface);
+			unsigned long *surf_count;
+			gpointer old;
 			size_t m;
 
 			/* Terms come sorted, so a stem listed twice (once per
@@ -151,8 +152,13 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 				t->last_doc = d + 1;
 				t->df++;
 			}
-			g_hash_table_insert(t->surf, g_strdup(tc->surface),
-					    GUINT_TO_POINTER(GPOINTER_TO_UINT(old) + tc->count));
+			/* counted in place: the surface is copied only once */
+			surf_count = g_hash_table_lookup(t->surf, tc->surface);
+			if (!surf_count) {
+				surf_count = g_new0(unsigned long, 1);
+				g_hash_table_insert(t->surf, g_strdup(tc->surface), surf_count);
+			}
+			*surf_count += tc->count;
 			old = g_hash_table_lookup(doc_counts, GUINT_TO_POINTER(t->id + 1));
 			g_hash_table_insert(doc_counts, GUINT_TO_POINTER(t->id + 1),
 					    GUINT_TO_POINTER(GPOINTER_TO_UINT(old) + tc->count));
@@ -256,12 +262,12 @@ static void renumber_terms(struct reducer *r)
 		GHashTableIter it;
 		gpointer k, v;
 		const char *best = NULL;
-		unsigned best_n = 0;
+		unsigned long best_n = 0;
 
 		new_id[t->id] = (unsigned)i;
 		g_hash_table_iter_init(&it, t->surf);
 		while (g_hash_table_iter_next(&it, &k, &v)) {
-			unsigned c = GPOINTER_TO_UINT(v);
+			unsigned long c = *(unsigned long *)v;
 
 			if (c > best_n || (c == best_n && strcmp(k, best) < 0)) {
 				best = k;
