@@ -14,7 +14,9 @@
  * Reading order is rebuilt from the boxes, not taken from poppler:
  *  - columns: the page body's segments are projected on the x axis; a run
  *    of empty (or nearly empty) positions in the middle 30-70% of the page
- *    width, with enough text on both sides, is a gutter. Segments left of
+ *    width, with enough text on both sides, is a gutter (when a short
+ *    column is as sparse as the allowance for crossing lines, the
+ *    emptiest run is the gutter instead). Segments left of
  *    it form the left column, right of it the right column, and segments
  *    crossing it are full-width (titles). Between two full-width lines the
  *    left column is read before the right one. The balance of the two
@@ -309,16 +311,73 @@ static size_t column_lines(const struct seg *s, size_t n, double w, double h,
 }
 
 /*
+ * The longest run of bins with cover <= limit in the middle 30-70% of the
+ * page; returns its length (0: none) and its first bin in *start.
+ */
+static int gutter_run(const unsigned *cover, int bins, unsigned limit, int *start)
+{
+	int b, best_start = -1, best_len = 0, run_start = -1;
+
+	for (b = (int)(bins * 0.3); b <= (int)(bins * 0.7) + 1; b++) {
+		int empty = b <= (int)(bins * 0.7) && cover[b] <= limit;
+
+		if (empty && run_start < 0)
+			run_start = b;
+		if (!empty && run_start >= 0) {
+			if (b - run_start > best_len) {
+				best_len = b - run_start;
+				best_start = run_start;
+			}
+			run_start = -1;
+		}
+	}
+	*start = best_start;
+	return best_start < 0 ? 0 : best_len;
+}
+
+/* Is [g0, g1] a gutter: enough text on both sides of it (see below)? */
+static int is_gutter(const struct seg *s, size_t n, double w, double h,
+		     size_t body, double g0, double g1)
+{
+	size_t i, left = 0, right = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i].y1 < h * BAND || s[i].y0 > h * (1 - BAND))
+			continue;
+		if (s[i].x1 <= g0 + 1)
+			left++;
+		else if (s[i].x0 >= g1 - 1)
+			right++;
+	}
+	if (left < 3 || right < 3)
+		return 0;
+	if (left * 5 >= body && right * 5 >= body)
+		return 1;
+	/*
+	 * A column that ends early (the last column of a CSS multi-column
+	 * page) is short but still a column: several of its lines fill it
+	 * from its left edge to its right one, unlike a few labels or
+	 * numbers that happen to sit on one side of the page.
+	 */
+	return column_lines(s, n, w, h, 0, g0) >= 3 &&
+	       column_lines(s, n, w, h, g1, w) >= 3;
+}
+
+/*
  * Finds a vertical gutter in the page body; returns 1 with [*g0, *g1] set.
- * A full-width title may cross it, so "empty" allows a few lines.
+ * A full-width title may cross it, so "empty" allows a few lines. A short
+ * last column can be as sparse as that allowance (five lines beside a long
+ * column of sixty), so the nearly empty run then reaches across it; the
+ * emptiest run of the middle (no more lines than the allowance) is tried
+ * next, the gutter proper.
  */
 static int find_gutter(const struct seg *s, size_t n, double w, double h,
 		       double *g0, double *g1)
 {
 	enum { BINS = 200 };
-	unsigned cover[BINS];
-	size_t i, body = 0, left = 0, right = 0;
-	int b, best_start = -1, best_len = 0, run_start = -1;
+	unsigned cover[BINS], least = ~0u;
+	size_t i, body = 0;
+	int b, start, len;
 	unsigned limit;
 
 	memset(cover, 0, sizeof(cover));
@@ -340,44 +399,25 @@ static int find_gutter(const struct seg *s, size_t n, double w, double h,
 	if (body < 8)
 		return 0;
 	limit = (unsigned)(body / 12);
-	for (b = (int)(BINS * 0.3); b <= (int)(BINS * 0.7) + 1; b++) {
-		int empty = b <= (int)(BINS * 0.7) && cover[b] <= limit;
-
-		if (empty && run_start < 0)
-			run_start = b;
-		if (!empty && run_start >= 0) {
-			if (b - run_start > best_len) {
-				best_len = b - run_start;
-				best_start = run_start;
-			}
-			run_start = -1;
-		}
-	}
 	/* at least about 1% of the page width (6 pt on A4) */
-	if (best_start < 0 || best_len < 2)
-		return 0;
-	*g0 = (double)best_start / BINS * w;
-	*g1 = (double)(best_start + best_len) / BINS * w;
-	for (i = 0; i < n; i++) {
-		if (s[i].y1 < h * BAND || s[i].y0 > h * (1 - BAND))
-			continue;
-		if (s[i].x1 <= *g0 + 1)
-			left++;
-		else if (s[i].x0 >= *g1 - 1)
-			right++;
+	len = gutter_run(cover, BINS, limit, &start);
+	if (len >= 2) {
+		*g0 = (double)start / BINS * w;
+		*g1 = (double)(start + len) / BINS * w;
+		if (is_gutter(s, n, w, h, body, *g0, *g1))
+			return 1;
 	}
-	if (left < 3 || right < 3)
+	for (b = (int)(BINS * 0.3); b <= (int)(BINS * 0.7); b++)
+		if (cover[b] < least)
+			least = cover[b];
+	if (least >= limit)
 		return 0;
-	if (left * 5 >= body && right * 5 >= body)
-		return 1;
-	/*
-	 * A column that ends early (the last column of a CSS multi-column
-	 * page) is short but still a column: several of its lines fill it
-	 * from its left edge to its right one, unlike a few labels or
-	 * numbers that happen to sit on one side of the page.
-	 */
-	return column_lines(s, n, w, h, 0, *g0) >= 3 &&
-	       column_lines(s, n, w, h, *g1, w) >= 3;
+	len = gutter_run(cover, BINS, least, &start);
+	if (len < 2)
+		return 0;
+	*g0 = (double)start / BINS * w;
+	*g1 = (double)(start + len) / BINS * w;
+	return is_gutter(s, n, w, h, body, *g0, *g1);
 }
 
 static void merge_into(struct seg *a, struct seg *b)

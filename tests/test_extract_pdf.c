@@ -118,6 +118,37 @@ static void extract_pdf__short_last_column_read_after_left(void **state)
 }
 
 /*
+ * A short last column so sparse (four lines beside fifty) that the gutter's
+ * allowance for full-width lines would take it for gutter too.
+ */
+static void extract_pdf__sparse_short_column_read_after_left(void **state)
+{
+	cairo_surface_t *surf;
+	cairo_t *cr = new_pdf("sparsecol.pdf", &surf);
+	struct doc_text t;
+	struct doc_error err;
+	char buf[96];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 50; i++) {
+		snprintf(buf, sizeof(buf), "left words of the column in a long run %02d", i);
+		text_at(cr, 60, 100 + 13 * i, 10, 0, buf);
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(buf, sizeof(buf), "right words of the column, a short run %02d", i);
+		text_at(cr, 320, 100 + 13 * i, 10, 0, buf);
+	}
+	finish(cr, surf);
+	assert_int_equal(run(&t, &err), 0);
+	assert_true(find_line(&t, "long run 49") >= 0);
+	assert_true(find_line(&t, "long run 49") < find_line(&t, "short run 00"));
+	assert_true(find_line(&t, "short run 00") < find_line(&t, "short run 03"));
+	assert_int_equal(find_line(&t, "long run 00 right"), -1);
+	doc_text_release(&t);
+}
+
+/*
  * A narrow gutter (14 pt, little more than an em of a 12 pt heading):
  * poppler runs a left-column heading and the right column's line on the
  * same baseline together; they must still go to their own columns.
@@ -344,6 +375,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(extract_pdf__two_columns_read_left_then_right),
 		cmocka_unit_test(extract_pdf__short_last_column_read_after_left),
+		cmocka_unit_test(extract_pdf__sparse_short_column_read_after_left),
 		cmocka_unit_test(extract_pdf__narrow_gutter_splits_joined_lines),
 		cmocka_unit_test(extract_pdf__running_header_footer_and_page_numbers_removed),
 		cmocka_unit_test(extract_pdf__lone_page_number_on_one_page_removed),
