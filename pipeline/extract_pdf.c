@@ -26,8 +26,12 @@
  * Page furniture is removed for the whole document at once: lines in the
  * top and bottom bands whose text, with digits masked, repeats on at least
  * half of the pages; page-number lines ("12", "Page 3 of 9", "- 4 -",
- * "3 | Title") in a band; and on one-page documents, small-type lines alone
- * at the very top or bottom.
+ * "3 | Title") in a band; on one-page documents, small-type lines alone
+ * at the very top or bottom; and a head repeated too seldom to count (from
+ * page 2 on in a two-page file), known by its place: a plain first row in
+ * the top band, no larger than the body and a gap of over 1.5 lines above
+ * the rest of its page, which starts where another page's text starts (on
+ * a one-page file: the row is in left and right parts instead).
  * Line flags come from geometry: a break before a line whose gap to the
  * previous one exceeds the usual gap between lines of a paragraph (the
  * first quartile, as short paragraphs make most gaps paragraph gaps), whose
@@ -701,6 +705,64 @@ static void page_band_rows(const struct pdf *d, const struct page_info *pg,
 	free(starts);
 }
 
+/* First segment of a page that is not dropped, or end. */
+static size_t first_kept(const struct pdf *d, const struct page_info *pg)
+{
+	size_t i, end = pg->first + pg->n;
+
+	for (i = pg->first; i < end && d->s[i].drop; i++)
+		;
+	return i;
+}
+
+/*
+ * A running head that is not repeated often enough to be counted (printed
+ * from page 2 on in a two-page file, or the head of a one-page file) is
+ * known by its place. It is the first row of its page, in the top band,
+ * in plain type no larger than the body (a title or heading is larger or
+ * bold), and cut off from the rest by a gap of more than one and a half
+ * lines; and either the rest of its page starts where another page's text
+ * starts (the head sits in the margin above the body), or, on a one-page
+ * file, the row is split in parts at the left and right (the usual "title
+ * ... board" head).
+ */
+static void remove_lone_heads(struct pdf *d, const struct page_info *pages, float body)
+{
+	int p, q;
+
+	for (p = 0; p < d->pages; p++) {
+		const struct page_info *pg = &pages[p];
+		size_t end = pg->first + pg->n, i = first_kept(d, pg), j, k;
+		double y1 = 0, size = 0;
+		int head = 0, plain = 1;
+
+		if (i >= end || d->s[i].y1 >= pg->h * BAND)
+			continue;
+		j = row_end(d->s, i, end);
+		if (j >= end)
+			continue;
+		for (k = i; k < j; k++) {
+			y1 = fmax(y1, d->s[k].y1);
+			size = fmax(size, d->s[k].size);
+			plain &= !d->s[k].bold && !d->s[k].drop;
+		}
+		if (!plain || size > body + 0.4f || d->s[j].y0 - y1 <= 1.5 * size)
+			continue;
+		if (d->pages == 1)
+			head = j - i >= 2;
+		for (q = 0; q < d->pages && !head; q++) {
+			size_t t = first_kept(d, &pages[q]);
+
+			head = q != p && t < pages[q].first + pages[q].n &&
+			       y1 < d->s[t].y0 &&
+			       fabs(d->s[j].y0 - d->s[t].y0) <= body;
+		}
+		if (head)
+			for (k = i; k < j; k++)
+				d->s[k].drop = 1;
+	}
+}
+
 /* Marks running headers, footers and page numbers as dropped. */
 static void remove_furniture(struct pdf *d, const struct page_info *pages, float body)
 {
@@ -735,6 +797,7 @@ static void remove_furniture(struct pdf *d, const struct page_info *pages, float
 	for (r = 0; r < nr; r++)
 		free(rows[r].key);
 	free(rows);
+	remove_lone_heads(d, pages, body);
 }
 
 static int utf8_starts(const char *t, const char *prefix)

@@ -226,6 +226,79 @@ static void extract_pdf__running_header_footer_and_page_numbers_removed(void **s
 	doc_text_release(&t);
 }
 
+/* A head printed from page 2 on, in a two-page file: once is not a repeat. */
+static void extract_pdf__head_on_second_page_only_removed(void **state)
+{
+	cairo_surface_t *surf;
+	cairo_t *cr = new_pdf("head2.pdf", &surf);
+	struct doc_text t;
+	struct doc_error err;
+	char buf[64];
+	int p, i;
+
+	(void)state;
+	for (p = 1; p <= 2; p++) {
+		if (p == 1) {
+			text_at(cr, 60, 80, 16, 1, "Learning Review Of A Family");
+		} else {
+			text_at(cr, 60, 40, 8, 0, "Learning Review 9");
+			text_at(cr, 400, 40, 8, 0, "Eastbrook Board");
+		}
+		for (i = 0; i < 20; i++) {
+			snprintf(buf, sizeof(buf), "Body text of page %d, line %d.", p, i);
+			text_at(cr, 60, (p == 1 ? 110 : 80) + 14 * i, 10, 0, buf);
+		}
+		cairo_show_page(cr);
+	}
+	finish(cr, surf);
+	assert_int_equal(run(&t, &err), 0);
+	assert_int_equal(find_line(&t, "Learning Review 9"), -1);
+	assert_int_equal(find_line(&t, "Eastbrook"), -1);
+	assert_int_equal(find_line(&t, "Learning Review Of A Family"), 0);
+	assert_int_equal(t.nr, 41);
+	doc_text_release(&t);
+}
+
+/*
+ * The head of a one-page file in body-size type, in parts at the left and
+ * right, goes; a plain title line at the top, in one piece, stays.
+ */
+static void extract_pdf__body_size_head_of_one_page_removed(void **state)
+{
+	cairo_surface_t *surf;
+	cairo_t *cr = new_pdf("head1.pdf", &surf);
+	struct doc_text t;
+	struct doc_error err;
+	char buf[64];
+	int i;
+
+	(void)state;
+	text_at(cr, 60, 40, 10, 0, "Learning Review 7");
+	text_at(cr, 380, 40, 10, 0, "Eastbrook Board");
+	text_at(cr, 60, 80, 16, 1, "Seven Minute Briefing");
+	for (i = 0; i < 20; i++) {
+		snprintf(buf, sizeof(buf), "Body text line %d.", i);
+		text_at(cr, 60, 110 + 14 * i, 10, 0, buf);
+	}
+	finish(cr, surf);
+	assert_int_equal(run(&t, &err), 0);
+	assert_int_equal(find_line(&t, "Learning Review 7"), -1);
+	assert_int_equal(find_line(&t, "Eastbrook"), -1);
+	assert_int_equal(find_line(&t, "Seven Minute Briefing"), 0);
+	doc_text_release(&t);
+
+	cr = new_pdf("title1.pdf", &surf);
+	text_at(cr, 60, 40, 10, 0, "A plain title for a short note");
+	for (i = 0; i < 20; i++) {
+		snprintf(buf, sizeof(buf), "Body text line %d.", i);
+		text_at(cr, 60, 80 + 14 * i, 10, 0, buf);
+	}
+	finish(cr, surf);
+	assert_int_equal(run(&t, &err), 0);
+	assert_int_equal(find_line(&t, "A plain title for a short note"), 0);
+	doc_text_release(&t);
+}
+
 static void extract_pdf__lone_page_number_on_one_page_removed(void **state)
 {
 	cairo_surface_t *surf;
@@ -378,6 +451,8 @@ int main(void)
 		cmocka_unit_test(extract_pdf__sparse_short_column_read_after_left),
 		cmocka_unit_test(extract_pdf__narrow_gutter_splits_joined_lines),
 		cmocka_unit_test(extract_pdf__running_header_footer_and_page_numbers_removed),
+		cmocka_unit_test(extract_pdf__head_on_second_page_only_removed),
+		cmocka_unit_test(extract_pdf__body_size_head_of_one_page_removed),
 		cmocka_unit_test(extract_pdf__lone_page_number_on_one_page_removed),
 		cmocka_unit_test(extract_pdf__heading_from_size_and_weight),
 		cmocka_unit_test(extract_pdf__page_without_text_warns),
