@@ -5,13 +5,8 @@
 # through --lines and stdin; and the errors a user can make.
 # Needs: REVMINE (the binary).
 set -u
-REVMINE=${REVMINE:-build/revmine}
+. tests/lib/common.sh
 G=tests/golden/classify
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-pass() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; fails=$((fails + 1)); }
 
 if "$REVMINE" classify "$G/input.csv" >"$T/out.csv" 2>"$T/err" &&
 	diff -u "$G/expected.csv" "$T/out.csv"; then
@@ -50,20 +45,6 @@ else
 	fail "--lines failed"
 fi
 
-# expect STATUS PATTERN DESCRIPTION -- CMD...
-expect() {
-	want=$1 pat=$2 what=$3
-	shift 4
-	"$@" >"$T/stdout" 2>"$T/stderr"
-	got=$?
-	if [ "$got" != "$want" ]; then
-		fail "$what: exit $got, want $want ($(head -c 300 "$T/stderr"))"
-	elif [ -n "$pat" ] && ! grep -q -- "$pat" "$T/stderr"; then
-		fail "$what: stderr lacks '$pat': $(head -c 300 "$T/stderr")"
-	else
-		pass "$what"
-	fi
-}
 
 printf 'theme a\nmatch 2 x\nthreshold high\n' >"$T/bad.cb"
 expect 2 "bad.cb:3: threshold: expected a number, got 'high'" "malformed codebook" -- \

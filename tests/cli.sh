@@ -5,29 +5,8 @@
 # Needs: REVMINE (the binary), MKCORPUS (the corpus generator); qpdf for the
 # encrypted case.
 set -u
-REVMINE=${REVMINE:-build/revmine}
-MKCORPUS=${MKCORPUS:-build/mkcorpus}
-case $REVMINE in /*) ;; *) REVMINE=$PWD/$REVMINE ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-pass() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; fails=$((fails + 1)); }
+. tests/lib/common.sh
 
-# expect STATUS PATTERN DESCRIPTION -- CMD...: exit status and a stderr line
-expect() {
-	want=$1 pat=$2 what=$3
-	shift 4
-	"$@" >"$T/stdout" 2>"$T/stderr"
-	got=$?
-	if [ "$got" != "$want" ]; then
-		fail "$what: exit $got, want $want ($(head -c 300 "$T/stderr"))"
-	elif [ -n "$pat" ] && ! grep -q -- "$pat" "$T/stderr"; then
-		fail "$what: stderr lacks '$pat': $(head -c 300 "$T/stderr")"
-	else
-		pass "$what"
-	fi
-}
 
 # --- inputs -------------------------------------------------------------
 mkdir -p "$T/in" "$T/bad"

@@ -5,14 +5,7 @@
 # address-space limit with status 1, name every bad file with a reason,
 # and leave whole CSVs, also when it is killed half-way.
 set -u
-REVMINE=${REVMINE:-build/revmine}
-MKCORPUS=${MKCORPUS:-build/mkcorpus}
-case $REVMINE in /*) ;; *) REVMINE=$PWD/$REVMINE ;; esac
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-pass() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; fails=$((fails + 1)); }
+. tests/lib/common.sh
 
 mkdir -p "$T/src" "$T/h"
 $MKCORPUS --out "$T/src" --truth "$T/truth" tools/corpus-src/*.txt >/dev/null 2>&1 ||
