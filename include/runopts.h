@@ -48,6 +48,10 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
  * *cb and *sw get the paths used (caller frees). On error prints it and
  * returns NULL (exit status 2). */
 struct analyzer *runopts_analyzer(const struct run_opts *o, char **cb, char **sw);
+/* Creates dir if needed; 0 when it is writable, else says so (naming it
+ * as `what`) and returns EXIT_FATAL. */
+int runopts_writable(const char *dir, const char *what);
+
 /* Lists the documents of o->paths (default corpus/) into l and reports the
  * inputs of this shard that cannot be taken. */
 void runopts_sources(struct run_opts *o, struct source_list *l);

@@ -35,11 +35,8 @@ int cmd_map(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (g_mkdir_with_parents(o.records, 0777) || access(o.records, W_OK)) {
-		say("cannot write to records folder '%s'", o.records);
-		rc = EXIT_FATAL;
+	if ((rc = runopts_writable(o.records, "records folder")))
 		goto out;
-	}
 	config = batch_config_hash(a);
 	runopts_sources(&o, &l);
 	if ((rc = runopts_batch(&o, &l, a, config, o.records)))

@@ -43,11 +43,8 @@ int cmd_reduce(int argc, char **argv)
 	ro.nr_themes = g_strv_length(ids);
 	ro.top_terms = o.top_terms;
 	ro.excel = o.excel;
-	if (g_mkdir_with_parents(o.outdir, 0777) || access(o.outdir, W_OK)) {
-		say("cannot write to output folder '%s'", o.outdir);
-		rc = EXIT_FATAL;
+	if ((rc = runopts_writable(o.outdir, "output folder")))
 		goto out;
-	}
 	memset(&m, 0, sizeof(m));
 	m.command = "reduce";
 	m.argc = argc;

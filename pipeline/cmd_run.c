@@ -40,11 +40,8 @@ int cmd_run(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (g_mkdir_with_parents(o.outdir, 0777) || access(o.outdir, W_OK)) {
-		say("cannot write to output folder '%s'", o.outdir);
-		rc = EXIT_FATAL;
+	if ((rc = runopts_writable(o.outdir, "output folder")))
 		goto out;
-	}
 	records = g_build_filename(o.outdir, ".cache", NULL);
 	config = batch_config_hash(a);
 	batch_prune(o.outdir, NULL);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <unistd.h>
+#include <glib.h>
 #include "util.h"
 #include "runopts.h"
 #include "cmds.h"
@@ -233,6 +234,15 @@ struct analyzer *runopts_analyzer(const struct run_opts *o, char **cb, char **sw
 	if (!a)
 		say("%s", err.msg);
 	return a;
+}
+
+int runopts_writable(const char *dir, const char *what)
+{
+	if (g_mkdir_with_parents(dir, 0777) || access(dir, W_OK)) {
+		say("cannot write to %s '%s'", what, dir);
+		return EXIT_FATAL;
+	}
+	return 0;
 }
 
 void runopts_sources(struct run_opts *o, struct source_list *l)
