@@ -6,7 +6,7 @@ CC       ?= cc
 SANITIZE ?=
 JOBS     ?=
 
-PKGS      = poppler-glib glib-2.0 gsl
+PKGS      = poppler-glib glib-2.0 gsl libzip libxml-2.0 tesseract lept xlsxwriter
 TEST_PKGS = cmocka
 TOOL_PKGS = cairo fontconfig
 
@@ -14,6 +14,8 @@ TOOL_PKGS = cairo fontconfig
 # left to surface as a compiler error.
 DEPS_OK := $(shell pkg-config --exists $(PKGS) $(TEST_PKGS) $(TOOL_PKGS) && \
 	test -f /usr/include/libstemmer.h && test -f /usr/include/csv.h && \
+	test -f /usr/include/linear.h && test -d /usr/share/tesseract-ocr && \
+	test -f /usr/share/dict/british-english && command -v xmllint >/dev/null && \
 	command -v qpdf >/dev/null && command -v pdftotext >/dev/null && \
 	test -d /usr/share/fonts/truetype/dejavu && echo yes)
 ifneq ($(DEPS_OK),yes)
@@ -29,7 +31,7 @@ WARN      = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DREVMINE_PREFIX='"$(PREFIX)"'
 CFLAGS   += -std=c11 $(OPT) $(WARN) -MMD -MP
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lstemmer -lcsv -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lstemmer -lcsv -llinear -lm
 ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
