@@ -14,6 +14,7 @@
 #include "util.h"
 
 struct analyzer;
+struct codebook;
 
 /* NULL codebook_path or stopwords_path means the defaults (data_path()).
  * On error returns NULL and fills err (msg "file:line: what is wrong"). */
@@ -38,6 +39,8 @@ void analyzer_doc_rule(const struct analyzer *a, unsigned *min_lr,
 /* A hex digest of everything that shapes the analysis (codebook bytes,
  * stopword bytes, stemmer, format version); static storage. */
 const char *analyzer_config_hash(const struct analyzer *a);
+/* The loaded codebook (owned by the analyzer). */
+const struct codebook *analyzer_codebook(const struct analyzer *a);
 const char *analyzer_codebook_hash(const struct analyzer *a);
 const char *analyzer_stopwords_hash(const struct analyzer *a);
 

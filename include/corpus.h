@@ -33,12 +33,15 @@ struct corpus_passage {
 struct corpus_term {
 	char *term;    /* the stem */
 	char *surface; /* its most frequent original word (ties: byte order) */
+	int name;      /* the surface is name-like (names.h) */
 	unsigned long df, cf; /* documents containing it, occurrences */
 };
 
 struct corpus {
 	size_t nr_themes;
 	char **theme_ids; /* codebook order */
+	char **theme_labels, **theme_groups; /* NULL: the ids, no group */
+	int keep_names; /* theme keyness keeps name-like terms */
 	unsigned min_lr, min_any; /* the document-level rule (analyze.h) */
 	struct corpus_doc *docs;
 	size_t nr_docs, alloc_docs;

@@ -15,6 +15,8 @@
 #include "sources.h"
 #include "util.h"
 
+struct themetab;
+
 struct reduce_options {
 	const char *outdir;
 	const char *records_dir;
@@ -24,6 +26,9 @@ struct reduce_options {
 	unsigned min_lr, min_any;
 	size_t top_terms;
 	int excel;
+	/* labels, groups and thresholds of theme_ids (NULL: ids alone) */
+	const struct themetab *tab;
+	int keep_names; /* theme keyness keeps name-like terms */
 };
 
 struct reduce_counts {

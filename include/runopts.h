@@ -14,7 +14,7 @@
 
 struct run_opts {
 	const char *outdir, *records, *codebook, *stopwords;
-	int jobs, use_cache, strict, quiet, excel;
+	int jobs, use_cache, strict, quiet, excel, keep_names;
 	size_t top_terms;
 	long long max_size;
 	size_t shard, shards;

@@ -158,6 +158,11 @@ const char *analyzer_config_hash(const struct analyzer *a)
 	return a->config_hash;
 }
 
+const struct codebook *analyzer_codebook(const struct analyzer *a)
+{
+	return a->cb;
+}
+
 const char *analyzer_codebook_hash(const struct analyzer *a)
 {
 	return a->codebook_hash;

@@ -15,6 +15,7 @@
 #include "analyze.h"
 #include "batch.h"
 #include "paths.h"
+#include "themetab.h"
 #include "banned.h"
 
 int cmd_map(int argc, char **argv)
@@ -23,6 +24,7 @@ int cmd_map(int argc, char **argv)
 	struct source_list l = { 0 };
 	struct doc_error err = { 0 };
 	struct analyzer *a = NULL;
+	struct themetab tab = { 0 };
 	char *config = NULL, *cb = NULL, *sw = NULL;
 	size_t i, mine = 0, failed = 0;
 	int rc;
@@ -41,7 +43,9 @@ int cmd_map(int argc, char **argv)
 	runopts_sources(&o, &l);
 	if ((rc = runopts_batch(&o, &l, a, config, o.records)))
 		goto out;
-	if (batch_write_index(&l, o.records, config, a, o.shard, o.shards, &err)) {
+	themetab_from_codebook(&tab, analyzer_codebook(a));
+	if (themetab_write(&tab, o.records, config, &err) ||
+	    batch_write_index(&l, o.records, config, a, o.shard, o.shards, &err)) {
 		say("%s", err.msg);
 		rc = EXIT_FATAL;
 		goto out;
@@ -57,6 +61,7 @@ int cmd_map(int argc, char **argv)
 			o.shard + 1, o.shards, mine, failed, o.records);
 	rc = mine && failed == mine ? EXIT_FATAL : failed ? EXIT_PARTIAL : EXIT_OK;
 out:
+	themetab_release(&tab);
 	free(config);
 	free(cb);
 	free(sw);

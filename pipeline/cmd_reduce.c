@@ -14,6 +14,7 @@
 #include "batch.h"
 #include "reduce.h"
 #include "manifest.h"
+#include "themetab.h"
 #include "banned.h"
 
 int cmd_reduce(int argc, char **argv)
@@ -25,9 +26,11 @@ int cmd_reduce(int argc, char **argv)
 	struct doc_error err = { 0 };
 	char *config = NULL;
 	char **ids = NULL;
+	struct themetab tab = { 0 };
 	double t0 = now_seconds();
 	int rc;
 
+	memset(&ro, 0, sizeof(ro));
 	rc = runopts_parse(&o, RUNOPT_REDUCE, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -41,6 +44,18 @@ int cmd_reduce(int argc, char **argv)
 	ro.config = config;
 	ro.theme_ids = ids;
 	ro.nr_themes = g_strv_length(ids);
+	/* labels and groups from the table map left beside the records;
+	 * without it (or when it disagrees), the ids stand for them */
+	if (!themetab_read(&tab, o.records, config)) {
+		size_t i;
+
+		for (i = 0; i < tab.nr && i < ro.nr_themes; i++)
+			if (strcmp(tab.ids[i], ids[i]))
+				break;
+		if (tab.nr == ro.nr_themes && i == tab.nr)
+			ro.tab = &tab;
+	}
+	ro.keep_names = o.keep_names;
 	ro.top_terms = o.top_terms;
 	ro.excel = o.excel;
 	if ((rc = runopts_writable(o.outdir, "output folder")))
@@ -52,6 +67,7 @@ int cmd_reduce(int argc, char **argv)
 	m.config = config;
 	rc = runopts_finish(&o, &l, &ro, &m, t0);
 out:
+	themetab_release(&tab);
 	g_strfreev(ids);
 	free(config);
 	source_list_release(&l);

@@ -17,6 +17,7 @@
 #include "reduce.h"
 #include "manifest.h"
 #include "paths.h"
+#include "themetab.h"
 #include "banned.h"
 
 int cmd_run(int argc, char **argv)
@@ -28,6 +29,7 @@ int cmd_run(int argc, char **argv)
 	struct analyzer *a = NULL;
 	char *config = NULL, *records = NULL, *cb = NULL, *sw = NULL;
 	char **ids = NULL;
+	struct themetab tab = { 0 };
 	double t0 = now_seconds();
 	size_t i, nth;
 	int rc;
@@ -59,6 +61,10 @@ int cmd_run(int argc, char **argv)
 	ids = xcalloc(nth + 1, sizeof(*ids));
 	for (i = 0; i < nth; i++)
 		ids[i] = (char *)analyzer_theme_id(a, i);
+	memset(&ro, 0, sizeof(ro));
+	themetab_from_codebook(&tab, analyzer_codebook(a));
+	ro.tab = &tab;
+	ro.keep_names = o.keep_names;
 	ro.outdir = o.outdir;
 	ro.records_dir = records;
 	ro.config = config;
@@ -80,6 +86,7 @@ int cmd_run(int argc, char **argv)
 	m.seconds_map = now_seconds() - t0;
 	rc = runopts_finish(&o, &l, &ro, &m, t0);
 out:
+	themetab_release(&tab);
 	free(ids);
 	free(config);
 	g_free(records);

@@ -13,9 +13,16 @@ void corpus_release(struct corpus *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->nr_themes; i++)
+	for (i = 0; i < c->nr_themes; i++) {
 		free(c->theme_ids[i]);
+		if (c->theme_labels)
+			free(c->theme_labels[i]);
+		if (c->theme_groups)
+			free(c->theme_groups[i]);
+	}
 	free(c->theme_ids);
+	free(c->theme_labels);
+	free(c->theme_groups);
 	for (i = 0; i < c->nr_docs; i++) {
 		struct corpus_doc *d = &c->docs[i];
 

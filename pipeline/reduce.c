@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <glib.h>
 #include "util.h"
 #include "reduce.h"
@@ -16,6 +17,8 @@
 #include "corpus.h"
 #include "csvio.h"
 #include "report.h"
+#include "names.h"
+#include "themetab.h"
 #include "banned.h"
 
 struct tinfo {
@@ -26,13 +29,139 @@ struct tinfo {
 	GHashTable *surf;  /* surface -> count */
 };
 
+/* A key quote of a theme: a passage coded to it (quotes.csv). */
+struct quote {
+	double confidence;
+	size_t doc, passage; /* document index, passage number (1-based) */
+	int page;
+	enum passage_type type;
+	char *section, *text;
+};
+
+/* Quotes kept per theme, at most one per document. */
+#define QUOTES_PER_THEME 20
+
+struct quote_list {
+	struct quote q[QUOTES_PER_THEME];
+	size_t nr;
+};
+
 struct reducer {
 	const struct reduce_options *o;
 	struct corpus c;
 	GHashTable *terms;   /* term -> struct tinfo */
 	GPtrArray *by_id;    /* provisional id -> struct tinfo */
 	struct csv_out *passages, *themes, *counts;
+	struct name_counter *names;
+	struct quote_list *quotes; /* per theme */
+	const struct passage **best; /* per theme: this document's best quote */
+	size_t *best_no;
 };
+
+/*
+ * The confidence of a label. The classifier is to give every label a
+ * calibrated confidence of its own (issue 7); until labels carry one, it is
+ * derived here from the evidence score relative to the theme's threshold:
+ * 1 - 2^(-score / threshold), so 0.5 at the threshold, 0.75 at twice it.
+ * This function is the one place to swap when labels carry their own.
+ */
+static double label_confidence(const struct reducer *r, const struct label *l)
+{
+	double th = r->o->tab && r->o->tab->thresholds[l->theme] > 0 ?
+		    r->o->tab->thresholds[l->theme] : 1;
+
+	if (!(l->score > 0))
+		return 0;
+	return 1 - pow(2, -l->score / th);
+}
+
+static double passage_confidence(const struct reducer *r, const struct passage *p,
+				 int theme)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_labels; i++)
+		if (p->labels[i].theme == theme)
+			return label_confidence(r, &p->labels[i]);
+	return 0;
+}
+
+/* Learning and recommendation passages make better quotes than context. */
+static int type_rank(enum passage_type t)
+{
+	return t == TYPE_CONTEXT;
+}
+
+/* Order of quotes: confidence descending, learning and recommendation
+ * before context, then document and passage order. */
+static int quote_before(double ca, enum passage_type ta, size_t da, size_t pa,
+			double cb, enum passage_type tb, size_t db, size_t pb)
+{
+	if (ca != cb)
+		return ca > cb;
+	if (type_rank(ta) != type_rank(tb))
+		return type_rank(ta) < type_rank(tb);
+	if (da != db)
+		return da < db;
+	return pa < pb;
+}
+
+static void quote_insert(struct reducer *r, size_t t, size_t d,
+			 const struct passage *p, size_t no)
+{
+	struct quote_list *ql = &r->quotes[t];
+	double conf = passage_confidence(r, p, (int)t);
+	size_t i = ql->nr;
+
+	while (i > 0 && quote_before(conf, p->type, d, no, ql->q[i - 1].confidence,
+				     ql->q[i - 1].type, ql->q[i - 1].doc,
+				     ql->q[i - 1].passage))
+		i--;
+	if (i >= QUOTES_PER_THEME)
+		return;
+	if (ql->nr == QUOTES_PER_THEME) {
+		free(ql->q[QUOTES_PER_THEME - 1].section);
+		free(ql->q[QUOTES_PER_THEME - 1].text);
+		ql->nr--;
+	}
+	memmove(&ql->q[i + 1], &ql->q[i], (ql->nr - i) * sizeof(ql->q[0]));
+	ql->q[i].confidence = conf;
+	ql->q[i].doc = d;
+	ql->q[i].passage = no;
+	ql->q[i].page = p->page;
+	ql->q[i].type = p->type;
+	ql->q[i].section = xstrdup(p->section ? p->section : "");
+	ql->q[i].text = xstrdup(p->text);
+	ql->nr++;
+}
+
+/* The best quote of each theme in one document, into the theme's list. */
+static void collect_quotes(struct reducer *r, size_t d, const struct passage_list *ps)
+{
+	size_t i, j, t;
+
+	memset(r->best, 0, r->o->nr_themes * sizeof(*r->best));
+	for (i = 0; i < ps->nr; i++) {
+		const struct passage *p = &ps->items[i];
+
+		if (p->kind == PASSAGE_HEADING)
+			continue;
+		for (j = 0; j < p->nr_labels; j++) {
+			int th = p->labels[j].theme;
+			const struct passage *b = r->best[th];
+
+			if (!b || quote_before(label_confidence(r, &p->labels[j]), p->type, d, i + 1,
+					       passage_confidence(r, b, th), b->type, d,
+					       r->best_no[th])) {
+				r->best[th] = p;
+				r->best_no[th] = i + 1;
+			}
+		}
+	}
+	for (t = 0; t < r->o->nr_themes; t++)
+		if (r->best[t])
+			quote_insert(r, t, d, r->best[t], r->best_no[t]);
+}
 
 static struct tinfo *term_get(struct reducer *r, const char *term)
 {
@@ -117,6 +246,7 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 		struct corpus_passage *cp;
 
 		write_passage_rows(r, s, p, i + 1);
+		names_add_passage(r->names, p->text, p->kind == PASSAGE_HEADING);
 		ALLOC_GROW(r->c.passages, r->c.nr_passages, r->c.alloc_passages);
 		cp = &r->c.passages[r->c.nr_passages++];
 		memset(cp, 0, sizeof(*cp));
@@ -180,6 +310,7 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 	}
 	g_ptr_array_free(order, TRUE);
 	g_hash_table_destroy(doc_counts);
+	collect_quotes(r, d, ps);
 }
 
 static void add_source(struct reducer *r, struct source *s)
@@ -276,6 +407,7 @@ static void renumber_terms(struct reducer *r)
 		}
 		r->c.terms[i].term = xstrdup(t->term);
 		r->c.terms[i].surface = xstrdup(best ? best : t->term);
+		r->c.terms[i].name = names_is_name(r->names, r->c.terms[i].surface);
 		r->c.terms[i].df = t->df;
 		r->c.terms[i].cf = t->cf;
 	}
@@ -332,12 +464,13 @@ static int write_vocabulary(struct reducer *r, struct doc_error *err)
 
 	if (!c)
 		return -1;
-	csv_out_line(c, "term,df,cf,surface");
+	csv_out_line(c, "term,df,cf,surface,name");
 	for (i = 0; i < r->c.nr_terms; i++) {
 		csv_out_text(c, r->c.terms[i].term);
 		csv_out_int(c, (long long)r->c.terms[i].df);
 		csv_out_int(c, (long long)r->c.terms[i].cf);
 		csv_out_text(c, r->c.terms[i].surface);
+		csv_out_int(c, r->c.terms[i].name);
 		csv_out_end_row(c);
 	}
 	return csv_out_commit(c, err);
@@ -409,6 +542,46 @@ fail:
 	return -1;
 }
 
+/* quotes.csv: per theme (codebook order), its quotes in rank order. */
+static int write_quotes(struct reducer *r, struct doc_error *err)
+{
+	struct csv_out *c = csv_out_open_in(r->o->outdir, "quotes.csv", r->o->excel, err);
+	size_t t, i;
+
+	if (!c)
+		return -1;
+	csv_out_line(c, "theme,doc_id,passage,page,section,type,confidence,text");
+	for (t = 0; t < r->o->nr_themes; t++)
+		for (i = 0; i < r->quotes[t].nr; i++) {
+			const struct quote *q = &r->quotes[t].q[i];
+
+			csv_out_raw(c, r->o->theme_ids[t]);
+			csv_out_raw(c, r->c.docs[q->doc].doc_id);
+			csv_out_int(c, (long long)q->passage);
+			csv_out_int(c, q->page);
+			csv_out_text(c, q->section);
+			csv_out_raw(c, passage_type_name(q->type));
+			csv_out_fixed(c, q->confidence, 3);
+			csv_out_text(c, q->text);
+			csv_out_end_row(c);
+		}
+	return csv_out_commit(c, err);
+}
+
+static void free_quotes(struct reducer *r)
+{
+	size_t t, i;
+
+	for (t = 0; r->quotes && t < r->o->nr_themes; t++)
+		for (i = 0; i < r->quotes[t].nr; i++) {
+			free(r->quotes[t].q[i].section);
+			free(r->quotes[t].q[i].text);
+		}
+	free(r->quotes);
+	free(r->best);
+	free(r->best_no);
+}
+
 static struct csv_out *open_stream(struct reducer *r, const char *name,
 				   const char *header, struct doc_error *err)
 {
@@ -433,8 +606,18 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	r.by_id = g_ptr_array_new_with_free_func(free_tinfo);
 	r.c.nr_themes = o->nr_themes;
 	r.c.theme_ids = xcalloc(o->nr_themes + 1, sizeof(char *));
-	for (i = 0; i < o->nr_themes; i++)
+	r.c.theme_labels = xcalloc(o->nr_themes + 1, sizeof(char *));
+	r.c.theme_groups = xcalloc(o->nr_themes + 1, sizeof(char *));
+	for (i = 0; i < o->nr_themes; i++) {
 		r.c.theme_ids[i] = xstrdup(o->theme_ids[i]);
+		r.c.theme_labels[i] = xstrdup(o->tab ? o->tab->labels[i] : o->theme_ids[i]);
+		r.c.theme_groups[i] = xstrdup(o->tab ? o->tab->groups[i] : "");
+	}
+	r.c.keep_names = o->keep_names;
+	r.names = names_new(NAMES_DICT_DEFAULT);
+	r.quotes = xcalloc(o->nr_themes + 1, sizeof(*r.quotes));
+	r.best = xcalloc(o->nr_themes + 1, sizeof(*r.best));
+	r.best_no = xcalloc(o->nr_themes + 1, sizeof(*r.best_no));
 	r.c.min_lr = o->min_lr;
 	r.c.min_any = o->min_any;
 	if (g_mkdir_with_parents(o->outdir, 0777)) {
@@ -471,7 +654,7 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	}
 	r.counts = NULL;
 	if (write_documents(&r, l, err) || write_vocabulary(&r, err) ||
-	    write_term_matrix(&r, err) || report_write(&r.c, o->outdir, o->excel, err))
+	    write_term_matrix(&r, err) || write_quotes(&r, err) || report_write(&r.c, o->outdir, o->excel, err))
 		goto out;
 	for (i = 0; i < l->nr; i++) {
 		const struct source *s = &l->items[i];
@@ -492,5 +675,7 @@ out:
 	g_hash_table_destroy(r.terms);
 	g_ptr_array_free(r.by_id, TRUE);
 	corpus_release(&r.c);
+	names_free(r.names);
+	free_quotes(&r);
 	return rc;
 }

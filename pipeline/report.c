@@ -264,7 +264,7 @@ static int write_prevalence(const struct report *r, struct doc_error *err)
 
 	if (!o)
 		return -1;
-	csv_out_line(o, "theme,documents,share,ci_low,ci_high,passages,"
+	csv_out_line(o, "theme,label,group,documents,n,share,ci_low,ci_high,passages,"
 		     "learning,recommendation,context");
 	for (t = 0; t < r->nt; t++) {
 		const long *ty = &r->pas_type[t * PASSAGE_TYPES];
@@ -272,7 +272,10 @@ static int write_prevalence(const struct report *r, struct doc_error *err)
 
 		stats_wilson(r->doc_a[t], r->n_docs, &lo, &hi);
 		csv_out_raw(o, r->c->theme_ids[t]);
+		csv_out_text(o, r->c->theme_labels ? r->c->theme_labels[t] : r->c->theme_ids[t]);
+		csv_out_text(o, r->c->theme_groups ? r->c->theme_groups[t] : "");
 		csv_out_int(o, r->doc_a[t]);
+		csv_out_int(o, r->n_docs);
 		csv_out_double(o, r->n_docs ? (double)r->doc_a[t] / r->n_docs : NAN);
 		csv_out_double(o, lo);
 		csv_out_double(o, hi);
@@ -338,7 +341,7 @@ static void theme_terms(const struct report *r, struct csv_out *o, size_t t,
 		struct ranked *k = &cand[nc];
 
 		/* over-represented: a / c > b / d */
-		if (!in[i] || (double)in[i] * (all_tokens - tokens) <=
+		if (!in[i] || (c->terms[i].name && !c->keep_names) || (double)in[i] * (all_tokens - tokens) <=
 				      (double)(total[i] - in[i]) * tokens)
 			continue;
 		stats_keyness(in[i], total[i] - in[i], tokens, all_tokens - tokens,
@@ -355,6 +358,7 @@ static void theme_terms(const struct report *r, struct csv_out *o, size_t t,
 	for (i = 0; i < nc && i < TOP_THEME_TERMS; i++) {
 		csv_out_raw(o, c->theme_ids[t]);
 		csv_out_text(o, c->terms[cand[i].a].term);
+		csv_out_text(o, c->terms[cand[i].a].surface);
 		csv_out_int(o, cand[i].n_ab);
 		csv_out_int(o, cand[i].n_a);
 		csv_out_double(o, cand[i].g2);
@@ -381,7 +385,7 @@ static int write_theme_terms(const struct report *r, struct doc_error *err)
 			total[c->passages[i].term_ids[j]] += c->passages[i].term_counts[j];
 			all_tokens += c->passages[i].term_counts[j];
 		}
-	csv_out_line(o, "theme,term,in_theme,elsewhere,g2,log_ratio");
+	csv_out_line(o, "theme,term,surface,in_theme,elsewhere,g2,log_ratio");
 	for (t = 0; t < r->nt; t++)
 		theme_terms(r, o, t, total, all_tokens, in, cand);
 	free(total);
@@ -511,12 +515,14 @@ static int write_term_pairs(const struct report *r, struct doc_error *err)
 	o = open_out(r, "term_pairs.csv", err);
 	if (!o)
 		goto out;
-	csv_out_line(o, "term_a,term_b,n_ab,n_a,n_b,npmi,g2");
+	csv_out_line(o, "term_a,term_b,surface_a,surface_b,n_ab,n_a,n_b,npmi,g2");
 	for (i = 0; i < cl.nr_top; i++) {
 		const struct ranked *k = &cl.top[i];
 
 		csv_out_text(o, r->c->terms[k->a].term);
 		csv_out_text(o, r->c->terms[k->b].term);
+		csv_out_text(o, r->c->terms[k->a].surface);
+		csv_out_text(o, r->c->terms[k->b].surface);
 		csv_out_int(o, k->n_ab);
 		csv_out_int(o, k->n_a);
 		csv_out_int(o, k->n_b);

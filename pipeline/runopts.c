@@ -22,19 +22,19 @@
 
 enum {
 	OPT_STOPWORDS = 256, OPT_NO_CACHE, OPT_STRICT, OPT_TOP_TERMS, OPT_EXCEL,
-	OPT_MAX_SIZE, OPT_TIMEOUT, OPT_MEMORY, OPT_SHARD, OPT_RECORDS,
+	OPT_MAX_SIZE, OPT_TIMEOUT, OPT_MEMORY, OPT_SHARD, OPT_RECORDS, OPT_KEEP_NAMES,
 };
 
 static const char *usage_run =
 	"usage: revmine run [PATH...] [-o DIR] [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
-	"                   [--no-cache] [--strict] [--top-terms K] [--excel] [--quiet]\n"
+	"                   [--no-cache] [--strict] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
 	"                   [--max-size MB] [--timeout SECONDS] [--memory MB]\n";
 static const char *usage_map =
 	"usage: revmine map --shard K/N --records DIR [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
 	"                   [--no-cache] [--strict] [--quiet] [--max-size MB] [--timeout SECONDS]\n"
 	"                   [--memory MB] [PATH...]\n";
 static const char *usage_reduce =
-	"usage: revmine reduce --records DIR [-o DIR] [--top-terms K] [--excel] [--quiet]\n";
+	"usage: revmine reduce --records DIR [-o DIR] [--top-terms K] [--excel] [--keep-names] [--quiet]\n";
 
 static int num(const char *opt, const char *s, long min, long max, long *out)
 {
@@ -97,6 +97,7 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "records", required_argument, NULL, OPT_RECORDS },
+		{ "keep-names", no_argument, NULL, OPT_KEEP_NAMES },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -130,6 +131,7 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 			ok_here = which != RUNOPT_MAP;
 			break;
 		case OPT_EXCEL: o->excel = 1; ok_here = which != RUNOPT_MAP; break;
+		case OPT_KEEP_NAMES: o->keep_names = 1; ok_here = which != RUNOPT_MAP; break;
 		case 'q': o->quiet = 1; break;
 		case OPT_MAX_SIZE:
 			if (num("--max-size", optarg, 1, 1L << 20, &v))

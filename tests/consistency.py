@@ -6,11 +6,17 @@ Reads OUT/passages.csv, documents.csv and the matrices and checks:
   - theme_prevalence.csv passages and by-type counts equal passages.csv,
     documents equals the co-occurrence diagonal and the document rule;
   - theme_cooccurrence.csv is symmetric and equals documents featuring both;
+  - theme_prevalence.csv n is the documents not in error, and label and
+    group are the codebook's (codebook path as 4th argument, default
+    codebook/default.cb);
+  - quotes.csv: every quote is a passage coded to its theme, with that
+    passage's page, section, type and text, at most one per document and
+    theme, in order of confidence;
   - every figure of theme_pairs.csv and theme_prevalence.csv agrees with a
     recomputation from the counts (exact integer/fraction arithmetic for
     Fisher and BH; relative tolerance 1e-6 for measures, 1e-5 for p/q,
     1e-4 for intervals).
-Usage: consistency.py OUT_DIR [MIN_LR MIN_ANY]
+Usage: consistency.py OUT_DIR [MIN_LR MIN_ANY [CODEBOOK]]
 """
 import csv, math, sys
 from fractions import Fraction
@@ -18,6 +24,7 @@ from fractions import Fraction
 out = sys.argv[1]
 min_lr = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 min_any = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+codebook = sys.argv[4] if len(sys.argv) > 4 else "codebook/default.cb"
 errors = []
 
 def rows(name):
@@ -78,6 +85,8 @@ for r in prev:
     k = len(feat[t])
     if int(r["documents"]) != k:
         errors.append(f"prevalence documents {t}")
+    if int(r["n"]) != n_docs:
+        errors.append(f"prevalence n {t}: {r['n']}, want {n_docs}")
     if int(r["passages"]) != sum(by_type[t].values()):
         errors.append(f"prevalence passages {t}")
     for ty in ("learning", "recommendation", "context"):
@@ -165,6 +174,45 @@ for level in ("document", "passage"):
         q[i] = run
     for i, (p, r) in enumerate(ps):
         close(r["q_fisher"], q[i], 1e-5, f"q_fisher {r['theme_a']} {r['theme_b']} {level}")
+
+# labels and groups straight from the codebook file
+cb, cur = {}, None
+for line in open(codebook, encoding="utf-8"):
+    w = line.split("#", 1)[0].split(None, 1) if not line.lstrip().startswith("#") else []
+    if not w:
+        continue
+    if w[0] == "theme":
+        cur = w[1].strip()
+        cb[cur] = {"label": cur, "group": ""}
+    elif w[0] == "types":
+        cur = None
+    elif cur and w[0] in ("label", "group"):
+        cb[cur][w[0]] = line.strip().split(None, 1)[1] if len(w) > 1 else ""
+for r in prev:
+    want = cb.get(r["theme"])
+    if not want or r["label"] != want["label"] or r["group"] != want["group"]:
+        errors.append(f"prevalence label/group {r['theme']}: {r['label']!r} {r['group']!r}, want {want}")
+
+# quotes: each one a passage of its theme, one per document and theme
+by_key = {(p["doc_id"], p["passage"]): p for p in passages}
+seen = set()
+last = {}
+for q in rows("quotes.csv"):
+    p = by_key.get((q["doc_id"], q["passage"]))
+    t = q["theme"]
+    if not p or t not in p["themes"].split(";"):
+        errors.append(f"quote {t} {q['doc_id']} {q['passage']}: passage not coded to the theme")
+        continue
+    for k in ("page", "section", "type", "text"):
+        if q[k] != p[k]:
+            errors.append(f"quote {t} {q['doc_id']} {q['passage']}: {k} differs")
+    if (t, q["doc_id"]) in seen:
+        errors.append(f"quote {t}: two from {q['doc_id']}")
+    seen.add((t, q["doc_id"]))
+    c = float(q["confidence"])
+    if not 0 < c <= 1 or c > last.get(t, 2):
+        errors.append(f"quote {t} {q['doc_id']}: confidence {c} out of order")
+    last[t] = c
 
 for e in errors[:20]:
     print("consistency:", e)

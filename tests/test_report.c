@@ -283,7 +283,7 @@ static void report__files_agree(void **state)
 	size_t nt, nd, t, d;
 
 	nt = read_table(o, "theme_cooccurrence.csv", co, 1);
-	assert_int_equal(read_table(o, "theme_prevalence.csv", prev, 1), nt);
+	assert_int_equal(read_table(o, "theme_prevalence.csv", prev, 3), nt);
 	nd = read_table(o, "doc_theme_matrix.csv", mat, 1);
 	assert_int_equal(nt, 3);
 	assert_int_equal(nd, 3); /* d3 is in error: no row */
@@ -298,9 +298,11 @@ static void report__files_agree(void **state)
 		/* matrix column sums = passages coded to the theme */
 		for (d = 0; d < nd; d++)
 			sum += mat[d][t];
-		assert_int_equal(sum, prev[t][4]);
+		assert_int_equal(sum, prev[t][5]);
+		/* n: the documents not in error */
+		assert_int_equal(prev[t][1], 3);
 		/* by type adds up to passages */
-		assert_int_equal(prev[t][5] + prev[t][6] + prev[t][7], prev[t][4]);
+		assert_int_equal(prev[t][6] + prev[t][7] + prev[t][8], prev[t][5]);
 	}
 	assert_int_equal(co[0][0], 3);
 	assert_int_equal(co[0][1], 1);
