@@ -18,7 +18,10 @@ struct sandbox_limits {
 	unsigned wall_seconds; /* killed after this long; 0: none */
 };
 
-/* Defaults: 120 s CPU, 2 GiB address space, 300 s wall clock. */
+/* The exit status of a worker whose allocation failed (util.h). */
+#define SANDBOX_EXIT_OOM 125
+
+/* Defaults: 120 s CPU, 1 GiB address space, 300 s wall clock. */
 void sandbox_default_limits(struct sandbox_limits *lim);
 
 /*
@@ -36,6 +39,14 @@ int sandbox_run(int (*fn)(void *arg), void *arg,
 int sandbox_start(int (*fn)(void *arg), void *arg,
 		  const struct sandbox_limits *lim, struct doc_error *err);
 int sandbox_status(int wait_status, struct doc_error *err);
+/* The same with the child's resource usage (wait4) and limits, so that a
+ * death is put down to its real cause: the cpu-time limit (SIGXCPU, or
+ * SIGKILL at the hard limit), the memory limit (a failed allocation, or an
+ * abort or kill at a peak near the limit), a crash (the signal), or a kill
+ * from outside. ru and lim may be NULL. */
+struct rusage;
+int sandbox_status_usage(int wait_status, const struct rusage *ru,
+			 const struct sandbox_limits *lim, struct doc_error *err);
 void sandbox_kill(int pid);
 
 #endif

@@ -18,6 +18,7 @@ enum source_status { SOURCE_PENDING, SOURCE_OK, SOURCE_WARNING, SOURCE_ERROR };
 struct source {
 	char *doc_id;  /* path relative to the folder given (the file name for a file) */
 	char *path;    /* as the user would type it: root + "/" + doc_id */
+	char *open_path; /* a listed symlink's checked target, or NULL: path */
 	const char *format; /* "pdf", "txt" (static) or NULL */
 	long long size;
 	char sha256[65];
@@ -42,7 +43,18 @@ struct source_list {
  * Missing paths become error entries named by the path. */
 void sources_collect(char **paths, size_t n, long long max_size,
 		     struct source_list *out);
-/* Fills s->sha256 from the file's content; 0, or -1 with s set to error. */
+/*
+ * Opens the document once for the whole run: the last component is not
+ * followed if it has become a symlink since listing (O_NOFOLLOW), a FIFO
+ * does not block (O_NONBLOCK, cleared once the descriptor is known to be a
+ * regular file), and the check is fstat() on the descriptor itself, which
+ * the worker then reads. Returns the descriptor (caller closes), or -1 with
+ * s set to error. Updates s->size.
+ */
+int source_open(struct source *s);
+/* Fills s->sha256 from fd's content (pread: the offset is not moved). */
+int source_hash_fd(struct source *s, int fd);
+/* source_open() + source_hash_fd() + close; 0, or -1 with s set to error. */
 int source_hash(struct source *s);
 void source_set_error(struct source *s, const char *stage, const char *msg);
 const char *source_status_name(enum source_status st);

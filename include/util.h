@@ -23,6 +23,9 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t len);
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The exit status of a process that runs out of memory (default 3; a
+ * sandboxed worker uses SANDBOX_EXIT_OOM so its parent can say why). */
+void set_oom_exit_status(int status);
 
 void bug_fl(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <glib.h>
 #include "util.h"
@@ -38,7 +39,8 @@ struct job {
 	const char *config;
 	char **theme_ids;
 	size_t nr_themes;
-	int fd;
+	int fd;      /* the pipe to the parent */
+	int doc_fd;  /* the document, opened once by the parent */
 };
 
 struct slot {
@@ -79,7 +81,7 @@ static int worker(void *arg)
 
 	doc_text_init(&t);
 	passage_list_init(&ps);
-	if (extract_file(j->s->path, &t, &err))
+	if (extract_fd(j->doc_fd, j->s->format, &t, &err))
 		goto out;
 	segment_lines(&t, &ps);
 	if (!ps.nr) {
@@ -140,13 +142,17 @@ static int start_job(struct slot *sl, struct job *j, const struct batch_options 
 	int p[2];
 	struct doc_error err = { 0 };
 
-	if (pipe(p)) {
+	if (pipe2(p, O_CLOEXEC)) {
 		report_failure(j->s, "worker", strerror(errno));
+		close(j->doc_fd);
+		j->doc_fd = -1;
 		return -1;
 	}
 	j->fd = p[1];
 	sl->pid = sandbox_start((int (*)(void *))worker, j, &o->limits, &err);
 	close(p[1]);
+	close(j->doc_fd); /* the worker has its copy */
+	j->doc_fd = -1;
 	if (sl->pid < 0) {
 		close(p[0]);
 		report_failure(j->s, err.stage, err.msg);
@@ -172,14 +178,16 @@ static int drain(struct slot *sl)
 }
 
 /* The worker has finished (or is to be killed): record its outcome. */
-static int finish(struct slot *sl, struct source *s, int kill_it, double timeout)
+static int finish(struct slot *sl, struct source *s, int kill_it, double timeout,
+		  const struct batch_options *o)
 {
 	struct doc_error err = { 0 };
+	struct rusage ru;
 	int st, rc;
 
 	if (kill_it)
 		sandbox_kill(sl->pid);
-	while (waitpid((pid_t)sl->pid, &st, 0) < 0 && errno == EINTR)
+	while (wait4((pid_t)sl->pid, &st, 0, &ru) < 0 && errno == EINTR)
 		;
 	close(sl->fd);
 	if (kill_it) {
@@ -187,7 +195,7 @@ static int finish(struct slot *sl, struct source *s, int kill_it, double timeout
 		report_failure(s, "worker", m);
 		free(m);
 		rc = -1;
-	} else if ((rc = sandbox_status(st, &err)) < 0) {
+	} else if ((rc = sandbox_status_usage(st, &ru, &o->limits, &err)) < 0) {
 		report_failure(s, err.stage, err.msg);
 	} else if (rc != 0) {
 		char *tab = strchr(sl->msg->str, '\t');
@@ -237,10 +245,13 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			struct source *s = &l->items[next];
 			size_t idx = next++;
 			char *name, *path;
+			int fd;
 
 			if (idx % shards != shard || s->status != SOURCE_PENDING)
 				continue;
-			if (source_hash(s)) {
+			if ((fd = source_open(s)) < 0 || source_hash_fd(s, fd)) {
+				if (fd >= 0)
+					close(fd);
 				say("skipping '%s': %s: %s", s->path, s->stage, s->message);
 				done++;
 				stop = o->strict;
@@ -249,6 +260,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			name = record_name(s->sha256, config);
 			path = g_build_filename(o->records_dir, name, NULL);
 			if (o->use_cache && g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+				close(fd);
 				s->record = name;
 				s->status = SOURCE_OK;
 				g_free(path);
@@ -257,7 +269,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			}
 			for (k = 0; slots[k].pid >= 0; k++)
 				;
-			jv[k] = (struct job){ s, a, xstrdup(path), config, ids, nth, -1 };
+			jv[k] = (struct job){ s, a, xstrdup(path), config, ids, nth, -1, fd };
 			slots[k].idx = idx;
 			slots[k].record_path = jv[k].record_path;
 			if (start_job(&slots[k], &jv[k], o)) {
@@ -302,7 +314,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 				       now_seconds() - sl->start > (double)o->limits.wall_seconds;
 				if (!closed && !late)
 					continue;
-				if (finish(sl, s, !closed, (double)o->limits.wall_seconds) < 0) {
+				if (finish(sl, s, !closed, (double)o->limits.wall_seconds, o) < 0) {
 					free(s->record);
 					s->record = NULL;
 					if (o->strict)

@@ -1024,38 +1024,10 @@ static void set_flags(struct pdf *d, float body, const double *page_h)
 	free(e);
 }
 
-static int check_file(const char *path, struct doc_error *err)
+/* NULL with err filled when poppler refuses the file; frees gerr. */
+static PopplerDocument *opened(PopplerDocument *doc, GError *gerr,
+			       struct doc_error *err)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0) {
-		const char *m = strerror(errno);
-
-		/* messages are lowercase: "no such file or directory" */
-		return doc_error_set(err, "extract", DOC_ERR_IO, "%c%s",
-				     g_ascii_tolower(*m), m + 1);
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return doc_error_set(err, "extract", DOC_ERR_IO, "not a regular file");
-	}
-	close(fd);
-	return 0;
-}
-
-static PopplerDocument *open_document(const char *path, struct doc_error *err)
-{
-	GError *gerr = NULL;
-	char *abs = g_canonicalize_filename(path, NULL);
-	char *uri = g_filename_to_uri(abs, NULL, &gerr);
-	PopplerDocument *doc = NULL;
-
-	if (!uri) {
-		doc_error_set(err, "extract", DOC_ERR_IO, "%s", gerr->message);
-		goto out;
-	}
-	doc = poppler_document_new_from_file(uri, NULL, &gerr);
 	if (!doc) {
 		if (gerr && gerr->domain == POPPLER_ERROR &&
 		    gerr->code == POPPLER_ERROR_ENCRYPTED)
@@ -1066,11 +1038,8 @@ static PopplerDocument *open_document(const char *path, struct doc_error *err)
 				      gerr && gerr->message ? gerr->message :
 				      "not a pdf");
 	}
-out:
 	if (gerr)
 		g_error_free(gerr);
-	g_free(uri);
-	g_free(abs);
 	return doc;
 }
 
@@ -1128,20 +1097,14 @@ static void read_pages(PopplerDocument *doc, struct pdf *d,
 	}
 }
 
-int extract_pdf(const char *path, struct doc_text *out, struct doc_error *err)
+static int extract_doc(PopplerDocument *doc, struct doc_text *out)
 {
-	PopplerDocument *doc;
 	struct pdf d;
 	struct page_info *pages;
 	float body;
 	size_t k;
 	int n;
 
-	if (check_file(path, err))
-		return -1;
-	doc = open_document(path, err);
-	if (!doc)
-		return -1;
 	memset(&d, 0, sizeof(d));
 	n = poppler_document_get_n_pages(doc);
 	d.pages = n < 0 ? 0 : n > MAX_PAGES ? MAX_PAGES : n;
@@ -1163,4 +1126,57 @@ int extract_pdf(const char *path, struct doc_text *out, struct doc_error *err)
 	free(d.s);
 	free(pages);
 	return 0;
+}
+
+int extract_pdf_fd(int fd, struct doc_text *out, struct doc_error *err)
+{
+	GError *gerr = NULL;
+	int dfd = dup(fd);
+	PopplerDocument *doc;
+
+	if (dfd < 0)
+		return doc_error_set(err, "extract", DOC_ERR_IO, "cannot read: %s",
+				     strerror(errno));
+	/* poppler owns (and closes) the duplicate */
+	doc = poppler_document_new_from_fd(dfd, NULL, &gerr);
+	doc = opened(doc, gerr, err);
+	if (!doc)
+		return -1;
+	return extract_doc(doc, out);
+}
+
+int extract_pdf_data(const void *data, size_t len, struct doc_text *out,
+		     struct doc_error *err)
+{
+	GError *gerr = NULL;
+	GBytes *b = g_bytes_new_static(data, len);
+	PopplerDocument *doc = poppler_document_new_from_bytes(b, NULL, &gerr);
+	int rc = -1;
+
+	doc = opened(doc, gerr, err);
+	if (doc)
+		rc = extract_doc(doc, out);
+	g_bytes_unref(b);
+	return rc;
+}
+
+int extract_pdf(const char *path, struct doc_text *out, struct doc_error *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), rc;
+
+	if (fd < 0) {
+		const char *m = strerror(errno);
+
+		/* messages are lowercase: "no such file or directory" */
+		return doc_error_set(err, "extract", DOC_ERR_IO, "%c%s",
+				     g_ascii_tolower(*m), m + 1);
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return doc_error_set(err, "extract", DOC_ERR_IO, "not a regular file");
+	}
+	rc = extract_pdf_fd(fd, out, err);
+	close(fd);
+	return rc;
 }

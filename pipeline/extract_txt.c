@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <glib.h>
 #include "util.h"
@@ -237,23 +239,19 @@ int extract_txt_buf(const char *buf, size_t len, struct doc_text *out,
 	return 0;
 }
 
-int extract_txt(const char *path, struct doc_text *out, struct doc_error *err)
+int extract_txt_fd(int fd, struct doc_text *out, struct doc_error *err)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t len = 0, alloc = 65536;
+	off_t off = 0;
 	int rc;
 
-	if (!f)
-		return doc_error_set(err, "extract", DOC_ERR_IO, "cannot open: %s",
-				     strerror(errno));
 	buf = xmalloc(alloc);
 	for (;;) {
-		size_t n;
+		ssize_t n;
 
 		if (len == alloc) {
 			if (alloc >= TXT_MAX_BYTES) {
-				fclose(f);
 				free(buf);
 				return doc_error_set(err, "extract", DOC_ERR_LIMIT,
 						     "text file larger than %zu MiB",
@@ -262,20 +260,56 @@ int extract_txt(const char *path, struct doc_text *out, struct doc_error *err)
 			alloc *= 2;
 			buf = xrealloc(buf, alloc);
 		}
-		n = fread(buf + len, 1, alloc - len, f);
-		len += n;
+		n = pread(fd, buf + len, alloc - len, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			free(buf);
+			return doc_error_set(err, "extract", DOC_ERR_IO, "read error: %s",
+					     strerror(e));
+		}
 		if (n == 0)
 			break;
+		len += (size_t)n;
+		off += n;
 	}
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		return doc_error_set(err, "extract", DOC_ERR_IO, "read error: %s",
-				     strerror(errno));
-	}
-	fclose(f);
 	rc = extract_txt_buf(buf, len, out, err);
 	free(buf);
+	return rc;
+}
+
+/* Opens path for reading without blocking on a FIFO; only a regular file
+ * is accepted (a device never ends). */
+static int open_regular(const char *path, struct doc_error *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), fl;
+
+	if (fd < 0)
+		return doc_error_set(err, "extract", DOC_ERR_IO, "cannot open: %s",
+				     strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return doc_error_set(err, "extract", DOC_ERR_IO, "%s",
+				     S_ISDIR(st.st_mode) ? "is a directory" :
+				     "not a regular file");
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
+int extract_txt(const char *path, struct doc_text *out, struct doc_error *err)
+{
+	int fd = open_regular(path, err), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = extract_txt_fd(fd, out, err);
+	close(fd);
 	return rc;
 }
 
@@ -294,23 +328,32 @@ const char *extract_format(const char *path)
 	return NULL;
 }
 
+int extract_fd(int fd, const char *format, struct doc_text *out,
+	       struct doc_error *err)
+{
+	if (!format)
+		return doc_error_set(err, "extract", DOC_ERR_FORMAT,
+				     "unsupported file type");
+	if (!strcmp(format, "pdf"))
+		return extract_pdf_fd(fd, out, err);
+	return extract_txt_fd(fd, out, err);
+}
+
 int extract_file(const char *path, struct doc_text *out, struct doc_error *err)
 {
 	const char *fmt = extract_format(path);
-	struct stat st;
+	int fd, rc;
 
-	/* Only regular files: opening a FIFO would block, a device never ends. */
-	if (stat(path, &st))
-		return doc_error_set(err, "extract", DOC_ERR_IO, "cannot open: %s",
-				     strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return doc_error_set(err, "extract", DOC_ERR_IO, "is a directory");
-	if (!S_ISREG(st.st_mode))
-		return doc_error_set(err, "extract", DOC_ERR_IO, "not a regular file");
-	if (!fmt)
-		return doc_error_set(err, "extract", DOC_ERR_FORMAT,
-				     "unsupported file type");
-	if (!strcmp(fmt, "pdf"))
-		return extract_pdf(path, out, err);
-	return extract_txt(path, out, err);
+	if (!fmt) {
+		struct stat st;
+
+		if (!stat(path, &st) && S_ISDIR(st.st_mode))
+			return doc_error_set(err, "extract", DOC_ERR_IO, "is a directory");
+	}
+	fd = open_regular(path, err);
+	if (fd < 0)
+		return -1;
+	rc = extract_fd(fd, fmt, out, err);
+	close(fd);
+	return rc;
 }

@@ -21,7 +21,7 @@
 void sandbox_default_limits(struct sandbox_limits *lim)
 {
 	lim->cpu_seconds = 120;
-	lim->address_space = (size_t)2 << 30;
+	lim->address_space = (size_t)1 << 30;
 	lim->wall_seconds = 300;
 }
 
@@ -75,6 +75,7 @@ int sandbox_start(int (*fn)(void *arg), void *arg,
 		if (getppid() != parent)
 			_exit(127);
 		apply_limits(lim);
+		set_oom_exit_status(SANDBOX_EXIT_OOM);
 		rc = fn(arg);
 		fflush(stdout);
 		fflush(stderr);
@@ -83,26 +84,52 @@ int sandbox_start(int (*fn)(void *arg), void *arg,
 	return (int)pid;
 }
 
-int sandbox_status(int st, struct doc_error *err)
+int sandbox_status_usage(int st, const struct rusage *ru,
+			 const struct sandbox_limits *lim, struct doc_error *err)
 {
-	if (WIFEXITED(st))
+	double cpu = ru ? (double)ru->ru_utime.tv_sec + (double)ru->ru_stime.tv_sec +
+			  1e-6 * (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) : 0;
+	double peak_mib = ru ? (double)ru->ru_maxrss / 1024.0 : 0; /* KiB on Linux */
+	double lim_mib = lim ? (double)lim->address_space / (1024.0 * 1024.0) : 0;
+	int near_limit = lim_mib > 0 && peak_mib >= 0.75 * lim_mib;
+
+	if (WIFEXITED(st)) {
+		if (WEXITSTATUS(st) == SANDBOX_EXIT_OOM)
+			return lim_mib > 0 ?
+				doc_error_set(err, "worker", DOC_ERR_LIMIT,
+					      "worker ran out of memory (limit %.0f MiB; see --memory)",
+					      lim_mib) :
+				doc_error_set(err, "worker", DOC_ERR_LIMIT,
+					      "worker ran out of memory");
 		return WEXITSTATUS(st);
+	}
 	if (WIFSIGNALED(st)) {
 		int sig = WTERMSIG(st);
 
-		if (sig == SIGXCPU)
+		if (sig == SIGXCPU || (sig == SIGKILL && lim && lim->cpu_seconds &&
+				       cpu >= (double)lim->cpu_seconds))
 			return doc_error_set(err, "worker", DOC_ERR_LIMIT,
-					     "worker exceeded its cpu-time limit");
+					     "worker exceeded its cpu-time limit (%.0f s)", cpu);
 		if (sig == SIGPIPE)
 			return doc_error_set(err, "worker", DOC_ERR_PIPE,
 					     "output closed (broken pipe)");
-		if (sig == SIGKILL)
+		if ((sig == SIGABRT || sig == SIGKILL || sig == SIGSEGV) && near_limit)
 			return doc_error_set(err, "worker", DOC_ERR_LIMIT,
-					     "worker killed (time or memory limit)");
+					     "worker ran out of memory (signal %d at %.0f MiB, limit %.0f MiB; see --memory)",
+					     sig, peak_mib, lim_mib);
+		if (sig == SIGKILL)
+			return doc_error_set(err, "worker", DOC_ERR_CRASH,
+					     "worker killed from outside (signal 9, %.0f MiB in use; "
+					     "the system's out-of-memory killer or a user)", peak_mib);
 		return doc_error_set(err, "worker", DOC_ERR_CRASH,
 				     "worker crashed (signal %d, %s)", sig, strsignal(sig));
 	}
 	return doc_error_set(err, "worker", DOC_ERR_CRASH, "worker ended oddly");
+}
+
+int sandbox_status(int st, struct doc_error *err)
+{
+	return sandbox_status_usage(st, NULL, NULL, err);
 }
 
 void sandbox_kill(int pid)
@@ -116,13 +143,14 @@ int sandbox_run(int (*fn)(void *arg), void *arg,
 {
 	int pid = sandbox_start(fn, arg, lim, err);
 	struct timespec start, now;
+	struct rusage ru;
 	int st;
 
 	if (pid < 0)
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		pid_t r = waitpid((pid_t)pid, &st, lim->wall_seconds ? WNOHANG : 0);
+		pid_t r = wait4((pid_t)pid, &st, lim->wall_seconds ? WNOHANG : 0, &ru);
 
 		if (r == (pid_t)pid)
 			break;
@@ -139,5 +167,5 @@ int sandbox_run(int (*fn)(void *arg), void *arg,
 		}
 		usleep(2000);
 	}
-	return sandbox_status(st, err);
+	return sandbox_status_usage(st, &ru, lim, err);
 }

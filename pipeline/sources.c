@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <glib.h>
 #include "util.h"
@@ -122,7 +124,11 @@ static void walk(struct source_list *l, const char *root_real, const char *dir,
 			} else if (S_ISDIR(st.st_mode)) {
 				/* followed folders could repeat files; not walked */
 			} else {
+				size_t before = l->nr;
+
 				take_file(l, r, path, &st, max_size);
+				if (l->nr > before) /* opened by its target, not the link */
+					l->items[l->nr - 1].open_path = xstrdup(real);
 			}
 		} else if (lstat(path, &lst) == 0 && S_ISDIR(lst.st_mode)) {
 			walk(l, root_real, path, r, max_size, depth + 1);
@@ -170,8 +176,16 @@ void sources_collect(char **paths, size_t n, long long max_size,
 		} else {
 			char *base = g_path_get_basename(p);
 			size_t before = out->nr;
+			struct stat lst;
 
 			take_file(out, base, p, &st, max_size);
+			if (out->nr > before && !lstat(p, &lst) && S_ISLNK(lst.st_mode)) {
+				char real[PATH_MAX];
+
+				/* named explicitly: its target is opened */
+				if (realpath(p, real))
+					out->items[out->nr - 1].open_path = xstrdup(real);
+			}
 			if (out->nr == before) { /* named explicitly: say why it is skipped */
 				out->unsupported--;
 				source_set_error(add(out, base, p), "input",
@@ -189,6 +203,7 @@ void sources_collect(char **paths, size_t n, long long max_size,
 			struct source *s = &out->items[i];
 
 			free(s->doc_id); free(s->path); free(s->stage); free(s->message);
+			free(s->open_path);
 			continue;
 		}
 		out->items[j++] = out->items[i];
@@ -212,36 +227,75 @@ void sources_collect(char **paths, size_t n, long long max_size,
 	}
 }
 
-int source_hash(struct source *s)
+static void set_errno_error(struct source *s, const char *what, int e)
 {
-	GChecksum *ck;
-	FILE *f;
-	unsigned char buf[65536];
-	size_t n;
+	char *m = xstrfmt("%s: %s", what, strerror(e));
 
-	f = fopen(s->path, "rb");
-	if (!f) {
-		char *m = xstrfmt("cannot open: %s", strerror(errno));
-		source_set_error(s, "input", m);
-		free(m);
+	source_set_error(s, "input", m);
+	free(m);
+}
+
+int source_open(struct source *s)
+{
+	const char *p = s->open_path ? s->open_path : s->path;
+	struct stat st;
+	int fd, fl;
+
+	fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			source_set_error(s, "input", "is a symlink (replaced after listing)");
+		else
+			set_errno_error(s, "cannot open", errno);
 		return -1;
 	}
-	ck = g_checksum_new(G_CHECKSUM_SHA256);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		source_set_error(s, "input", S_ISDIR(st.st_mode) ? "is a directory" :
+				 "not a regular file");
+		close(fd);
+		return -1;
+	}
+	/* Regular files never block; readers expect ordinary reads. */
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	s->size = (long long)st.st_size;
+	return fd;
+}
+
+int source_hash_fd(struct source *s, int fd)
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+	unsigned char buf[65536];
+	off_t off = 0;
+	ssize_t n;
+
+	while ((n = pread(fd, buf, sizeof(buf), off)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			set_errno_error(s, "read error", errno);
+			g_checksum_free(ck);
+			return -1;
+		}
 		g_checksum_update(ck, buf, (gssize)n);
-	if (ferror(f)) {
-		char *m = xstrfmt("read error: %s", strerror(errno));
-		source_set_error(s, "input", m);
-		free(m);
-		fclose(f);
-		g_checksum_free(ck);
-		return -1;
+		off += n;
 	}
-	fclose(f);
 	memcpy(s->sha256, g_checksum_get_string(ck), 64);
 	s->sha256[64] = '\0';
 	g_checksum_free(ck);
 	return 0;
+}
+
+int source_hash(struct source *s)
+{
+	int fd = source_open(s), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = source_hash_fd(s, fd);
+	close(fd);
+	return rc;
 }
 
 const char *source_status_name(enum source_status st)
@@ -265,6 +319,7 @@ void source_list_release(struct source_list *l)
 		free(l->items[i].stage);
 		free(l->items[i].message);
 		free(l->items[i].record);
+		free(l->items[i].open_path);
 	}
 	free(l->items);
 	memset(l, 0, sizeof(*l));

@@ -5,10 +5,17 @@
 #include "util.h"
 #include "banned.h"
 
+static int oom_status = 3;
+
+void set_oom_exit_status(int status)
+{
+	oom_status = status;
+}
+
 static void die_oom(size_t size)
 {
 	fprintf(stderr, "revmine: out of memory (%zu bytes)\n", size);
-	exit(3);
+	exit(oom_status);
 }
 
 void *xmalloc(size_t size)

@@ -55,6 +55,38 @@ static int allocate_too_much(void *arg)
 	return 0;
 }
 
+static int killed_from_outside(void *arg)
+{
+	(void)arg;
+	kill(getpid(), SIGKILL);
+	return 0;
+}
+
+static int xmalloc_too_much(void *arg)
+{
+	(void)arg;
+	free(xmalloc((size_t)1 << 40));
+	return 0;
+}
+
+/* Each death is put down to its cause, not "time or memory". */
+static void sandbox__death_causes(void **state)
+{
+	struct sandbox_limits lim;
+	struct doc_error err = { 0 };
+
+	(void)state;
+	sandbox_default_limits(&lim);
+	assert_int_equal(lim.address_space, (size_t)1 << 30);
+	assert_int_equal(sandbox_run(killed_from_outside, NULL, &lim, &err), -1);
+	assert_non_null(strstr(err.msg, "killed from outside"));
+#if !defined(__SANITIZE_ADDRESS__)
+	assert_int_equal(sandbox_run(xmalloc_too_much, NULL, &lim, &err), -1);
+	assert_int_equal(err.code, DOC_ERR_LIMIT);
+	assert_non_null(strstr(err.msg, "ran out of memory (limit 1024 MiB"));
+#endif
+}
+
 static void sandbox__exit_status_passes_through(void **state)
 {
 	struct sandbox_limits lim;
@@ -125,6 +157,7 @@ int main(void)
 		cmocka_unit_test(sandbox__cpu_limit),
 		cmocka_unit_test(sandbox__wall_clock_limit),
 		cmocka_unit_test(sandbox__memory_limit),
+		cmocka_unit_test(sandbox__death_causes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,11 +127,52 @@ static void sources__missing_path_and_explicit_file(void **state)
 	g_free(a);
 }
 
+/* A file replaced by a symlink or a FIFO after listing is not followed,
+ * and opening never blocks. */
+static void sources__swapped_after_listing(void **state)
+{
+	struct source_list l = { 0 };
+	char *sub = g_build_filename(dir, "swap", NULL);
+	char *x = g_build_filename(sub, "x.txt", NULL);
+	char *y = g_build_filename(sub, "y.txt", NULL);
+	char *paths[] = { sub };
+	int fd;
+
+	(void)state;
+	g_mkdir_with_parents(sub, 0777);
+	assert_true(g_file_set_contents(x, "one", -1, NULL));
+	assert_true(g_file_set_contents(y, "two", -1, NULL));
+	sources_collect(paths, 1, 0, &l);
+	assert_int_equal(l.nr, 2);
+	unlink(x);
+	assert_int_equal(symlink("/etc/passwd", x), 0);
+	unlink(y);
+	assert_int_equal(mkfifo(y, 0600), 0);
+	assert_int_equal(source_open(find(&l, "x.txt")), -1);
+	assert_non_null(strstr(find(&l, "x.txt")->message, "symlink"));
+	assert_int_equal(source_open(find(&l, "y.txt")), -1);
+	assert_string_equal(find(&l, "y.txt")->message, "not a regular file");
+	unlink(y);
+	assert_true(g_file_set_contents(y, "hello", -1, NULL));
+	find(&l, "y.txt")->status = SOURCE_PENDING;
+	fd = source_open(find(&l, "y.txt"));
+	assert_true(fd >= 0);
+	assert_int_equal(source_hash_fd(find(&l, "y.txt"), fd), 0);
+	assert_string_equal(find(&l, "y.txt")->sha256,
+		"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+	close(fd);
+	source_list_release(&l);
+	g_free(x);
+	g_free(y);
+	g_free(sub);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sources__lists_sorted_with_policy),
 		cmocka_unit_test(sources__missing_path_and_explicit_file),
+		cmocka_unit_test(sources__swapped_after_listing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
