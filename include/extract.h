@@ -29,14 +29,35 @@ int extract_txt_fd(int fd, struct doc_text *out, struct doc_error *err);
 int extract_txt_buf(const char *buf, size_t len, struct doc_text *out,
 		    struct doc_error *err);
 
-/* "pdf", "txt" from the file name's extension (case-insensitive; .md and
- * .text count as txt), or NULL when unsupported. */
+/* Word .docx through libzip and libxml2 (extract_docx.c): headings from
+ * heading styles, list items from list numbering and styles. Zip members
+ * are size- and ratio-checked before inflating; DTDs and entities refused. */
+int extract_docx(const char *path, struct doc_text *out, struct doc_error *err);
+int extract_docx_fd(int fd, struct doc_text *out, struct doc_error *err);
+
+/* Web pages through libxml2's HTML parser (extract_html.c): headings,
+ * paragraphs and list items; navigation, scripts, styles, header, footer
+ * and aside skipped. */
+int extract_html(const char *path, struct doc_text *out, struct doc_error *err);
+int extract_html_fd(int fd, struct doc_text *out, struct doc_error *err);
+int extract_html_buf(const char *buf, size_t len, struct doc_text *out,
+		     struct doc_error *err);
+
+/* Appends text[0..len) normalised as one block (cut at spaces into blocks
+ * of at most 16 KiB); returns whether anything was added. For extractors
+ * of structured formats. */
+int extract_add_block(struct doc_text *out, const char *text, size_t len,
+		      int page, float size, unsigned flags);
+
+/* "pdf", "txt", "docx", "html" from the file name's extension
+ * (case-insensitive; .md and .text count as txt, .htm as html), or NULL
+ * when unsupported. */
 const char *extract_format(const char *path);
 
 /* Dispatch on extract_format(path); only a regular file is read, and
  * opening never blocks on a FIFO. */
 int extract_file(const char *path, struct doc_text *out, struct doc_error *err);
-/* Dispatch on format ("pdf", "txt") for a descriptor already opened and
+/* Dispatch on format ("pdf", "txt", "docx", "html") for a descriptor already opened and
  * checked (sources.h: source_open). */
 int extract_fd(int fd, const char *format, struct doc_text *out,
 	       struct doc_error *err);

@@ -19,7 +19,7 @@ struct source {
 	char *doc_id;  /* path relative to the folder given (the file name for a file) */
 	char *path;    /* as the user would type it: root + "/" + doc_id */
 	char *open_path; /* a listed symlink's checked target, or NULL: path */
-	const char *format; /* "pdf", "txt" (static) or NULL */
+	const char *format; /* "pdf", "txt", "docx", "html" (static) or NULL */
 	long long size;
 	char sha256[65];
 	enum source_status status;

@@ -325,6 +325,10 @@ const char *extract_format(const char *path)
 	if (!g_ascii_strcasecmp(dot, ".txt") || !g_ascii_strcasecmp(dot, ".text") ||
 	    !g_ascii_strcasecmp(dot, ".md"))
 		return "txt";
+	if (!g_ascii_strcasecmp(dot, ".docx"))
+		return "docx";
+	if (!g_ascii_strcasecmp(dot, ".html") || !g_ascii_strcasecmp(dot, ".htm"))
+		return "html";
 	return NULL;
 }
 
@@ -336,6 +340,10 @@ int extract_fd(int fd, const char *format, struct doc_text *out,
 				     "unsupported file type");
 	if (!strcmp(format, "pdf"))
 		return extract_pdf_fd(fd, out, err);
+	if (!strcmp(format, "docx"))
+		return extract_docx_fd(fd, out, err);
+	if (!strcmp(format, "html"))
+		return extract_html_fd(fd, out, err);
 	return extract_txt_fd(fd, out, err);
 }
 
