@@ -155,7 +155,9 @@ static void extract_txt__format_by_extension(void **state)
 	assert_string_equal(extract_format("a/b.PDF"), "pdf");
 	assert_string_equal(extract_format("x.txt"), "txt");
 	assert_string_equal(extract_format("x.md"), "txt");
-	assert_null(extract_format("x.docx"));
+	assert_string_equal(extract_format("x.docx"), "docx");
+	assert_string_equal(extract_format("page.HTM"), "html");
+	assert_null(extract_format("x.odt"));
 	assert_null(extract_format("dir.pdf/file"));
 }
 

@@ -34,7 +34,7 @@ static int setup(void **state)
 	put("b.pdf", "%PDF-1.4");
 	put("a.txt", "hello");
 	put("sub/c.TXT", "hello again");
-	put("notes.docx", "skip me");
+	put("notes.odt", "skip me");
 	put(".hidden.txt", "hidden");
 	put("big.txt", "0123456789012345678901234567890123456789");
 	p = g_build_filename(dir, "fifo.pdf", NULL);
@@ -91,7 +91,7 @@ static void sources__lists_sorted_with_policy(void **state)
 	assert_string_equal(find(&l, "b.pdf")->format, "pdf");
 	assert_non_null(find(&l, "sub/c.TXT"));
 	assert_null(find(&l, ".hidden.txt"));
-	assert_null(find(&l, "notes.docx"));
+	assert_null(find(&l, "notes.odt"));
 	assert_int_equal(l.unsupported, 1);
 	assert_int_equal(find(&l, "fifo.pdf")->status, SOURCE_ERROR);
 	assert_string_equal(find(&l, "fifo.pdf")->message, "not a regular file");
@@ -108,22 +108,22 @@ static void sources__missing_path_and_explicit_file(void **state)
 {
 	struct source_list l = { 0 };
 	char *missing = g_build_filename(dir, "nope.pdf", NULL);
-	char *docx = g_build_filename(dir, "notes.docx", NULL);
+	char *odt = g_build_filename(dir, "notes.odt", NULL);
 	char *a = g_build_filename(dir, "a.txt", NULL);
-	char *paths[] = { missing, docx, a, a };
+	char *paths[] = { missing, odt, a, a };
 
 	(void)state;
 	sources_collect(paths, 4, 0, &l);
 	assert_int_equal(l.nr, 3); /* a.txt once */
 	assert_int_equal(find(&l, "nope.pdf")->status, SOURCE_ERROR);
 	assert_int_equal(l.missing, 1);
-	assert_non_null(strstr(find(&l, "notes.docx")->message, "unsupported"));
+	assert_non_null(strstr(find(&l, "notes.odt")->message, "unsupported"));
 	assert_int_equal(source_hash(find(&l, "a.txt")), 0);
 	assert_string_equal(find(&l, "a.txt")->sha256,
 		"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
 	source_list_release(&l);
 	g_free(missing);
-	g_free(docx);
+	g_free(odt);
 	g_free(a);
 }
 
