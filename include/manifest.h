@@ -19,12 +19,17 @@ struct manifest {
 	const char *codebook, *codebook_hash;
 	const char *stopwords, *stopwords_hash;
 	const char *config;
+	const char *date;          /* of the run, "YYYY-MM-DDTHH:MM:SSZ" (UTC) */
+	unsigned min_lr, min_any;  /* the document rule */
 	int jobs;
 	size_t unsupported;
 	double seconds_map, seconds_reduce, seconds_total;
 	const struct reduce_counts *counts;
 	const struct source_list *sources;
 };
+
+/* The date of a run now (UTC; SOURCE_DATE_EPOCH when set), into buf. */
+void manifest_date(char *buf, size_t size);
 
 int manifest_write(const char *outdir, const struct manifest *m,
 		   struct doc_error *err);

@@ -23,6 +23,7 @@ static const struct cmd {
 	{ "eval", cmd_eval, "[-c CODEBOOK] [--stopwords FILE] [--show-errors] GOLD.csv" },
 	{ "map", cmd_map, "--shard K/N --records DIR [-j N] [-c CODEBOOK] [--stopwords FILE] [PATH...]" },
 	{ "reduce", cmd_reduce, "--records DIR [-o DIR] [--top-terms K] [--excel]" },
+	{ "report", cmd_report, "OUT_DIR" },
 };
 
 void say(const char *fmt, ...)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
+#include <time.h>
 #include <glib.h>
 #include "util.h"
 #include "manifest.h"
@@ -55,6 +56,7 @@ static void write_body(FILE *f, const struct manifest *m)
 	fputs("{\n", f);
 	kv_str(f, "revmine_version", REVMINE_VERSION, 0);
 	kv_str(f, "command", m->command, 0);
+	kv_str(f, "date", m->date, 0);
 	fputs("  \"arguments\": [", f);
 	for (k = 1; k < m->argc; k++) {
 		if (k > 1)
@@ -68,6 +70,8 @@ static void write_body(FILE *f, const struct manifest *m)
 	kv_str(f, "stopwords", m->stopwords, 0);
 	kv_str(f, "stopwords_sha256", m->stopwords_hash, 0);
 	kv_str(f, "configuration", m->config, 0);
+	fprintf(f, "  \"document_rule\": {\"min_lr\": %u, \"min_any\": %u},\n",
+		m->min_lr, m->min_any);
 	fprintf(f, "  \"counts\": {\"documents\": %zu, \"ok\": %zu, \"warning\": %zu, "
 		"\"error\": %zu, \"unsupported_skipped\": %zu, \"pages\": %lu, "
 		"\"passages\": %lu, \"tokens\": %lu, \"terms\": %lu},\n",
@@ -98,6 +102,16 @@ static void write_body(FILE *f, const struct manifest *m)
 	      "\"vocabulary.csv\", \"theme_cooccurrence.csv\", \"theme_pairs.csv\", "
 	      "\"theme_prevalence.csv\", \"theme_terms.csv\", \"term_pairs.csv\", \"quotes.csv\"]\n", f);
 	fputs("}\n", f);
+}
+
+void manifest_date(char *buf, size_t size)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 int manifest_write(const char *outdir, const struct manifest *m,

@@ -18,6 +18,7 @@
 #include "batch.h"
 #include "analyze.h"
 #include "paths.h"
+#include "html_report.h"
 #include "banned.h"
 
 enum {
@@ -288,6 +289,8 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	struct doc_error err = { 0 };
 	const char **before = xcalloc(l->nr + 1, sizeof(*before));
 	double t1 = now_seconds();
+	struct html_info hi;
+	char date[32];
 	size_t i;
 	int rc = EXIT_FATAL;
 
@@ -299,6 +302,23 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 		goto out;
 	}
 	runopts_report_late_errors(l, before);
+	manifest_date(date, sizeof(date));
+	m->date = date;
+	m->min_lr = ro->min_lr;
+	m->min_any = ro->min_any;
+	memset(&hi, 0, sizeof(hi));
+	hi.date = date;
+	hi.command = m->command;
+	hi.version = REVMINE_VERSION;
+	hi.codebook = m->codebook;
+	hi.codebook_hash = m->codebook_hash;
+	hi.config = m->config;
+	hi.min_lr = ro->min_lr;
+	hi.min_any = ro->min_any;
+	if (html_report_write(o->outdir, &hi, &err)) {
+		say("%s", err.msg);
+		goto out;
+	}
 	m->unsupported = l->unsupported;
 	m->seconds_reduce = now_seconds() - t1;
 	m->seconds_total = now_seconds() - t0;

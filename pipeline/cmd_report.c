@@ -1,0 +1,36 @@
+/*
+ * revmine report OUT/: rebuilds OUT/report.html from the CSVs of an output
+ * folder and its manifest.json (for the run's date, codebook and document
+ * rule), without the records or the documents.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "util.h"
+#include "cmds.h"
+#include "html_report.h"
+#include "banned.h"
+
+int cmd_report(int argc, char **argv)
+{
+	struct html_info info;
+	struct doc_error err = { 0 };
+	int rc = EXIT_OK;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		puts("usage: revmine report OUT_DIR");
+		return EXIT_OK;
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		say("usage: revmine report OUT_DIR");
+		return EXIT_USAGE;
+	}
+	if (html_info_from_manifest(argv[1], &info))
+		say("'%s' has no readable manifest.json: the report lacks the run's date and codebook",
+		    argv[1]);
+	if (html_report_write(argv[1], &info, &err)) {
+		say("%s", err.msg);
+		rc = EXIT_USAGE;
+	}
+	html_info_release(&info);
+	return rc;
+}
