@@ -24,6 +24,8 @@ static const struct cmd {
 	{ "map", cmd_map, "--shard K/N --records DIR [-j N] [-c CODEBOOK] [--stopwords FILE] [PATH...]" },
 	{ "reduce", cmd_reduce, "--records DIR [-o DIR] [--top-terms K] [--excel]" },
 	{ "report", cmd_report, "OUT_DIR" },
+	{ "export", cmd_export, "[--qdpx FILE] [--qdc FILE] [--records DIR] OUTDIR" },
+	{ "import", cmd_import, "--qdpx FILE [-o labels.csv]" },
 };
 
 void say(const char *fmt, ...)
