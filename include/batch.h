@@ -35,10 +35,14 @@ char *batch_config_hash(const struct analyzer *a);
 int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 	      const struct batch_options *o, size_t shard, size_t shards);
 
-/* Removes what an interrupted run can leave in dir: temporary files
- * ("*.tmp.PID") and, when config is given, records made under another
- * configuration, which this build can never use again. */
-void batch_prune(const char *dir, const char *config);
+/* Removes from dir the temporary files revmine writes ("*.tmp.PID") that
+ * are at least temp_age seconds old (0: all; only safe in a folder whose
+ * lock is held), and records ("*.rec") not written or used for record_age
+ * seconds (0: none), whatever their configuration: a run never removes the
+ * fresh records of another configuration. */
+#define BATCH_RECORD_MAX_AGE (30.0 * 86400)
+#define BATCH_TEMP_MAX_AGE 3600.0
+void batch_prune(const char *dir, double temp_age, double record_age);
 
 /* Index files: DIR/index-K-of-N.tsv lists a shard's sources and results. */
 int batch_write_index(const struct source_list *l, const char *dir,

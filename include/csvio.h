@@ -4,7 +4,8 @@
 /*
  * CSV in and out through libcsv (the only file that sees it). Writers put
  * RFC 4180 rows with '\n' line ends into PATH.tmp.PID and rename it onto
- * PATH on csv_out_commit(), so a reader never sees half a file. Text cells
+ * PATH on csv_out_commit() (or, inside a publish, once the whole set is
+ * complete), so a reader never sees half a file. Text cells
  * that a spreadsheet would run as a formula (first character '=', '+', '-',
  * '@', tab or CR) get a leading apostrophe; numeric cells are written as
  * given. Readers return one row at a time. Handles are caller-owned.
@@ -41,12 +42,35 @@ int csv_out_commit(struct csv_out *c, struct doc_error *err);
 /* Removes the temporary file and frees c (NULL is a no-op). */
 void csv_out_abort(struct csv_out *c);
 
+/*
+ * Publishing a set of files together (the outputs of a run). Between
+ * csv_publish_begin(DIR) and csv_publish_end(), csv_out_commit() and
+ * csv_commit_file() complete and fsync each file but leave it under its
+ * temporary name. csv_publish_end() writes the list of them to DIR/.publish
+ * (fsynced), renames them all in commit order (so the file committed last,
+ * the manifest, is renamed last), syncs DIR and removes the list; 0, or -1
+ * with err filled. csv_publish_abort() removes the temporary files and
+ * leaves every previous output as it was. A run killed during the renames
+ * leaves DIR/.publish behind: csv_publish_recover(DIR), called by the next
+ * run while it holds the folder's lock, finishes them. One publish at a time.
+ */
+void csv_publish_begin(const char *dir);
+int csv_publish_end(struct doc_error *err);
+void csv_publish_abort(void);
+int csv_publish_recover(const char *dir, struct doc_error *err);
+/* Renames tmp onto path now, or at csv_publish_end() inside a publish. */
+int csv_commit_file(const char *tmp, const char *path, struct doc_error *err);
+/* Inside a publish: the temporary name of the file committed as path, or
+ * NULL. */
+const char *csv_publish_pending(const char *path);
+
 /* Formats v like csv_out_double into buf (>= 32 bytes); returns buf. */
 char *csv_format_double(char *buf, size_t size, double v);
 
 struct csv_in;
 
-/* Opens PATH ("-" for stdin) for reading; a leading UTF-8 BOM is skipped. */
+/* Opens PATH ("-" for stdin) for reading; a leading UTF-8 BOM is skipped.
+ * Inside a publish, a PATH committed in it is read in its new version. */
 struct csv_in *csv_in_open(const char *path, struct doc_error *err);
 /*
  * Reads the next row: 1 and (*fields, *nr) valid until the next call,

@@ -6,8 +6,10 @@
  * (never the documents themselves), in path order, and writes every CSV of
  * the output folder: documents, passages, passage themes, term counts,
  * vocabulary and term matrix here, the theme matrices and statistical
- * summaries through report.c. Each file is written to a temporary name and
- * renamed once all are complete. Sources whose record cannot be read are
+ * summaries through report.c. Each file is written to a temporary name;
+ * the caller wraps reduce_write() and the manifest in a publish (csvio.h:
+ * csv_publish_begin), so they are renamed only once all are complete,
+ * manifest.json last. Sources whose record cannot be read are
  * turned into errors. The caller owns the source list.
  */
 

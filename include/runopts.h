@@ -15,6 +15,7 @@
 struct run_opts {
 	const char *outdir, *records, *codebook, *stopwords;
 	int jobs, use_cache, strict, quiet, excel, keep_names;
+	int allow_empty, replace, no_wait;
 	size_t top_terms;
 	long long max_size;
 	size_t shard, shards;
@@ -35,14 +36,23 @@ struct manifest;
 struct analyzer;
 
 /*
- * The end that run and reduce share: clear stale temporary files, reduce
- * the records to every CSV, report documents that turned to errors there,
- * write the manifest (the caller fills m's command, arguments, codebook and
- * map timing; counts, sources and the rest are filled here) and say the
- * summary. t0: when the command started. Returns the exit status.
+ * The end that run and reduce share (with the output folder locked):
+ * finish or clear what a killed run left, reduce the records to every CSV,
+ * report documents that turned to errors there, write the manifest (the
+ * caller fills m's command, arguments, codebook and map timing; counts,
+ * sources and the rest are filled here), publish them all at once (csvio.h)
+ * and say the summary. Nothing is published, and EXIT_FATAL returned, when
+ * no document was found or every one failed (unless --allow-empty), or when
+ * more than half of the documents published before would be dropped
+ * (unless --replace). t0: when the command started. Returns the exit status.
  */
 int runopts_finish(const struct run_opts *o, struct source_list *l,
 		   const struct reduce_options *ro, struct manifest *m, double t0);
+
+/* Locks the output folder for the rest of the process (flock on
+ * DIR/.lock): waits for another run holding it, saying so, or with
+ * --no-wait fails at once. 0, or EXIT_FATAL (reported). */
+int runopts_lock(const struct run_opts *o);
 
 /* The analyzer of the options' codebook and stopwords (or the defaults);
  * *cb and *sw get the paths used (caller frees). On error prints it and

@@ -261,6 +261,8 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			path = g_build_filename(o->records_dir, name, NULL);
 			if (o->use_cache && g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
 				close(fd);
+				/* used: kept from pruning for another while */
+				utimensat(AT_FDCWD, path, NULL, 0);
 				s->record = name;
 				s->status = SOURCE_OK;
 				g_free(path);
@@ -488,8 +490,9 @@ int batch_read_index(const char *dir, struct source_list *l, char **config,
 	return rc;
 }
 
-/* "NAME.csv.tmp.PID", "manifest.json.tmp.PID", "NAME.rec.tmp.PID": what
- * revmine writes before renaming; nothing else in a folder is touched. */
+/* "NAME.csv.tmp.PID", "manifest.json.tmp.PID", "NAME.rec.tmp.PID",
+ * ".publish.tmp.PID": what revmine writes before renaming; nothing else in
+ * a folder is touched. */
 static int is_our_temp(const char *nm)
 {
 	const char *t = strstr(nm, ".tmp.");
@@ -502,31 +505,32 @@ static int is_our_temp(const char *nm)
 			return 0;
 	return (t - nm >= 4 && !strncmp(t - 4, ".csv", 4)) ||
 	       (t - nm >= 4 && !strncmp(t - 4, ".rec", 4)) ||
-	       (t - nm >= 5 && !strncmp(t - 5, ".json", 5));
+	       (t - nm >= 5 && !strncmp(t - 5, ".json", 5)) ||
+	       (t - nm == 8 && !strncmp(nm, ".publish", 8));
 }
 
-void batch_prune(const char *dir, const char *config)
+void batch_prune(const char *dir, double temp_age, double record_age)
 {
 	GDir *d = g_dir_open(dir, 0, NULL);
-	char *mine = config ? xstrfmt("-%.16s.rec", config) : NULL;
+	time_t now = time(NULL);
 	const char *nm;
 
-	if (!d) {
-		free(mine);
+	if (!d)
 		return;
-	}
 	while ((nm = g_dir_read_name(d))) {
-		int stale = is_our_temp(nm);
+		char *p = g_build_filename(dir, nm, NULL);
+		struct stat st;
+		double age;
 
-		if (mine && g_str_has_suffix(nm, ".rec") && !g_str_has_suffix(nm, mine))
-			stale = 1;
-		if (stale) {
-			char *p = g_build_filename(dir, nm, NULL);
-
-			unlink(p);
+		if (lstat(p, &st) || !S_ISREG(st.st_mode)) {
 			g_free(p);
+			continue;
 		}
+		age = difftime(now, st.st_mtime);
+		if ((is_our_temp(nm) && age >= temp_age) ||
+		    (record_age > 0 && g_str_has_suffix(nm, ".rec") && age >= record_age))
+			unlink(p);
+		g_free(p);
 	}
 	g_dir_close(d);
-	free(mine);
 }

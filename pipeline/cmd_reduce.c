@@ -58,7 +58,7 @@ int cmd_reduce(int argc, char **argv)
 	ro.keep_names = o.keep_names;
 	ro.top_terms = o.top_terms;
 	ro.excel = o.excel;
-	if ((rc = runopts_writable(o.outdir, "output folder")))
+	if ((rc = runopts_writable(o.outdir, "output folder")) || (rc = runopts_lock(&o)))
 		goto out;
 	memset(&m, 0, sizeof(m));
 	m.command = "reduce";

@@ -42,12 +42,11 @@ int cmd_run(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = runopts_writable(o.outdir, "output folder")))
+	if ((rc = runopts_writable(o.outdir, "output folder")) || (rc = runopts_lock(&o)))
 		goto out;
 	records = g_build_filename(o.outdir, ".cache", NULL);
 	config = batch_config_hash(a);
-	batch_prune(o.outdir, NULL);
-	batch_prune(records, config);
+	batch_prune(records, BATCH_TEMP_MAX_AGE, BATCH_RECORD_MAX_AGE);
 	runopts_sources(&o, &l);
 	for (i = 0; o.strict && i < l.nr; i++)
 		if (l.items[i].status == SOURCE_ERROR) {

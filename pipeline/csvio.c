@@ -3,7 +3,10 @@
  * holds a comma, quote, CR or LF, so files stay readable; text cells that a
  * spreadsheet would evaluate get a leading apostrophe (OWASP's CSV injection
  * advice). Files are written to PATH.tmp.PID and renamed on commit, so an
- * interrupted run leaves the previous complete file or none. Reading: the
+ * interrupted run leaves the previous complete file or none; inside a
+ * publish (csv_publish_begin) the renames wait until every file of the set
+ * is complete, and a list of them on disk lets the next run finish renames
+ * a kill interrupted. Reading: the
  * input is fed to libcsv in 64 KiB chunks; completed rows queue up and are
  * handed out one at a time; a field longer than CSV_MAX_FIELD is refused so
  * a hostile file cannot take unbounded memory.
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <errno.h>
 #include <math.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <csv.h>
 #include <glib.h>
@@ -194,14 +198,168 @@ int csv_out_commit(struct csv_out *c, struct doc_error *err)
 	if (fclose(c->f) && !rc)
 		rc = doc_error_set(err, "write", DOC_ERR_IO, "cannot write '%s': %s",
 				   c->tmp, strerror(errno));
-	if (!rc && rename(c->tmp, c->path))
-		rc = doc_error_set(err, "write", DOC_ERR_IO, "cannot rename '%s' to '%s': %s",
-				   c->tmp, c->path, strerror(errno));
+	if (!rc)
+		rc = csv_commit_file(c->tmp, c->path, err);
 	if (rc)
 		unlink(c->tmp);
 	free(c->tmp);
 	free(c->path);
 	free(c);
+	return rc;
+}
+
+/* The set being published: temporary and final names, in commit order. */
+static struct {
+	char *dir;
+	GPtrArray *tmp, *path;
+} pub;
+
+static const char publish_list[] = ".publish";
+
+void csv_publish_begin(const char *dir)
+{
+	if (pub.dir)
+		BUG("csv_publish_begin twice");
+	pub.dir = xstrdup(dir);
+	pub.tmp = g_ptr_array_new_with_free_func(free);
+	pub.path = g_ptr_array_new_with_free_func(free);
+}
+
+static void publish_release(void)
+{
+	free(pub.dir);
+	pub.dir = NULL;
+	g_ptr_array_free(pub.tmp, TRUE);
+	g_ptr_array_free(pub.path, TRUE);
+	pub.tmp = pub.path = NULL;
+}
+
+int csv_commit_file(const char *tmp, const char *path, struct doc_error *err)
+{
+	if (pub.dir) {
+		g_ptr_array_add(pub.tmp, xstrdup(tmp));
+		g_ptr_array_add(pub.path, xstrdup(path));
+		return 0;
+	}
+	if (rename(tmp, path))
+		return doc_error_set(err, "write", DOC_ERR_IO, "cannot rename '%s' to '%s': %s",
+				     tmp, path, strerror(errno));
+	return 0;
+}
+
+const char *csv_publish_pending(const char *path)
+{
+	guint i;
+
+	for (i = 0; pub.dir && i < pub.path->len; i++)
+		if (!strcmp(pub.path->pdata[i], path))
+			return pub.tmp->pdata[i];
+	return NULL;
+}
+
+static void sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* Renames every pair of the list at lp ("tmp<TAB>path" lines, names in
+ * dir) whose temporary file is still there, then removes the list. */
+static int replay(const char *dir, const char *lp, struct doc_error *err)
+{
+	char *text = NULL, **lines, **ln;
+	int rc = 0;
+
+	if (!g_file_get_contents(lp, &text, NULL, NULL))
+		return 0;
+	lines = g_strsplit(text, "\n", -1);
+	for (ln = lines; *ln; ln++) {
+		char *tab = strchr(*ln, '\t'), *t, *p;
+
+		if (!tab || strchr(*ln, '/') || tab == *ln || !tab[1])
+			continue;
+		*tab = '\0';
+		t = g_build_filename(dir, *ln, NULL);
+		p = g_build_filename(dir, tab + 1, NULL);
+		if (access(t, F_OK) == 0 && rename(t, p) && !rc)
+			rc = doc_error_set(err, "write", DOC_ERR_IO,
+					   "cannot rename '%s' to '%s': %s", t, p, strerror(errno));
+		g_free(t);
+		g_free(p);
+	}
+	g_strfreev(lines);
+	g_free(text);
+	if (!rc) {
+		sync_dir(dir);
+		unlink(lp);
+		sync_dir(dir);
+	}
+	return rc;
+}
+
+int csv_publish_end(struct doc_error *err)
+{
+	GString *list = g_string_new(NULL);
+	char *lp, *ltmp;
+	guint i;
+	int rc = 0, fd;
+
+	if (!pub.dir)
+		BUG("csv_publish_end without begin");
+	for (i = 0; i < pub.tmp->len; i++) {
+		char *t = g_path_get_basename(pub.tmp->pdata[i]);
+		char *p = g_path_get_basename(pub.path->pdata[i]);
+
+		g_string_append_printf(list, "%s\t%s\n", t, p);
+		g_free(t);
+		g_free(p);
+	}
+	lp = g_build_filename(pub.dir, publish_list, NULL);
+	ltmp = xstrfmt("%s.tmp.%ld", lp, (long)getpid());
+	/* The list is complete on disk before the first rename, so a run
+	 * killed among the renames can be finished by the next one. */
+	fd = open(ltmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || write(fd, list->str, list->len) != (ssize_t)list->len ||
+	    fsync(fd) || close(fd) || rename(ltmp, lp)) {
+		rc = doc_error_set(err, "write", DOC_ERR_IO, "cannot write '%s': %s",
+				   ltmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(ltmp);
+		csv_publish_abort();
+		goto out;
+	}
+	sync_dir(pub.dir);
+	rc = replay(pub.dir, lp, err);
+	publish_release();
+out:
+	g_string_free(list, TRUE);
+	g_free(lp);
+	free(ltmp);
+	return rc;
+}
+
+void csv_publish_abort(void)
+{
+	guint i;
+
+	if (!pub.dir)
+		return;
+	for (i = 0; i < pub.tmp->len; i++)
+		unlink(pub.tmp->pdata[i]);
+	publish_release();
+}
+
+int csv_publish_recover(const char *dir, struct doc_error *err)
+{
+	char *lp = g_build_filename(dir, publish_list, NULL);
+	int rc = replay(dir, lp, err);
+
+	g_free(lp);
 	return rc;
 }
 
@@ -246,6 +404,10 @@ static int no_space(unsigned char c)
 struct csv_in *csv_in_open(const char *path, struct doc_error *err)
 {
 	struct csv_in *c = xcalloc(1, sizeof(*c));
+	const char *pending = csv_publish_pending(path);
+
+	if (pending) /* the new version, committed but not yet renamed */
+		path = pending;
 
 	if (!strcmp(path, "-")) {
 		c->f = stdin;

@@ -1146,7 +1146,8 @@ int html_report_write(const char *outdir, const struct html_info *info,
 	{
 		FILE *f = fopen(tmp, "w");
 
-		if (!f || fwrite(h->str, 1, h->len, f) != h->len || fflush(f) || ferror(f)) {
+		if (!f || fwrite(h->str, 1, h->len, f) != h->len || fflush(f) || ferror(f) ||
+		    fsync(fileno(f))) {
 			doc_error_set(err, "write", DOC_ERR_IO, "cannot write '%s': %s", tmp,
 				      strerror(errno));
 			if (f)
@@ -1155,9 +1156,8 @@ int html_report_write(const char *outdir, const struct html_info *info,
 			goto out;
 		}
 		fclose(f);
-		if (rename(tmp, path)) {
-			doc_error_set(err, "write", DOC_ERR_IO, "cannot rename '%s': %s", tmp,
-				      strerror(errno));
+		/* renamed now, or with the other outputs (csvio.h publish) */
+		if (csv_commit_file(tmp, path, err)) {
 			unlink(tmp);
 			goto out;
 		}

@@ -13,6 +13,7 @@
 #include "util.h"
 #include "manifest.h"
 #include "cmds.h"
+#include "csvio.h"
 #include "banned.h"
 
 static void json_str(FILE *f, const char *s)
@@ -133,9 +134,8 @@ int manifest_write(const char *outdir, const struct manifest *m,
 				   tmp, strerror(errno));
 	}
 	fclose(f);
-	if (!rc && rename(tmp, path))
-		rc = doc_error_set(err, "write", DOC_ERR_IO, "cannot rename '%s': %s",
-				   tmp, strerror(errno));
+	if (!rc)
+		rc = csv_commit_file(tmp, path, err);
 	if (rc)
 		unlink(tmp);
 out:

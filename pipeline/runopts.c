@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <glib.h>
 #include "util.h"
@@ -19,23 +21,27 @@
 #include "analyze.h"
 #include "paths.h"
 #include "html_report.h"
+#include "csvio.h"
 #include "banned.h"
 
 enum {
 	OPT_STOPWORDS = 256, OPT_NO_CACHE, OPT_STRICT, OPT_TOP_TERMS, OPT_EXCEL,
 	OPT_MAX_SIZE, OPT_TIMEOUT, OPT_MEMORY, OPT_SHARD, OPT_RECORDS, OPT_KEEP_NAMES,
+	OPT_ALLOW_EMPTY, OPT_REPLACE, OPT_NO_WAIT,
 };
 
 static const char *usage_run =
 	"usage: revmine run [PATH...] [-o DIR] [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
 	"                   [--no-cache] [--strict] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
-	"                   [--max-size MB] [--timeout SECONDS] [--memory MB]\n";
+	"                   [--max-size MB] [--timeout SECONDS] [--memory MB]\n"
+	"                   [--allow-empty] [--replace] [--no-wait]\n";
 static const char *usage_map =
 	"usage: revmine map --shard K/N --records DIR [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
 	"                   [--no-cache] [--strict] [--quiet] [--max-size MB] [--timeout SECONDS]\n"
 	"                   [--memory MB] [PATH...]\n";
 static const char *usage_reduce =
-	"usage: revmine reduce --records DIR [-o DIR] [--top-terms K] [--excel] [--keep-names] [--quiet]\n";
+	"usage: revmine reduce --records DIR [-o DIR] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
+	"                      [--allow-empty] [--replace] [--no-wait]\n";
 
 static int num(const char *opt, const char *s, long min, long max, long *out)
 {
@@ -99,6 +105,9 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "records", required_argument, NULL, OPT_RECORDS },
 		{ "keep-names", no_argument, NULL, OPT_KEEP_NAMES },
+		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+		{ "replace", no_argument, NULL, OPT_REPLACE },
+		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -133,6 +142,9 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 			break;
 		case OPT_EXCEL: o->excel = 1; ok_here = which != RUNOPT_MAP; break;
 		case OPT_KEEP_NAMES: o->keep_names = 1; ok_here = which != RUNOPT_MAP; break;
+		case OPT_ALLOW_EMPTY: o->allow_empty = 1; ok_here = which != RUNOPT_MAP; break;
+		case OPT_REPLACE: o->replace = 1; ok_here = which != RUNOPT_MAP; break;
+		case OPT_NO_WAIT: o->no_wait = 1; ok_here = which != RUNOPT_MAP; break;
 		case 'q': o->quiet = 1; break;
 		case OPT_MAX_SIZE:
 			if (num("--max-size", optarg, 1, 1L << 20, &v))
@@ -282,6 +294,108 @@ int runopts_batch(const struct run_opts *o, struct source_list *l,
 	return 0;
 }
 
+int runopts_lock(const struct run_opts *o)
+{
+	static int fd = -1;
+	char *p;
+
+	if (fd >= 0)
+		return 0;
+	p = g_build_filename(o->outdir, ".lock", NULL);
+	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		say("cannot create the lock file '%s': %s", p, strerror(errno));
+		g_free(p);
+		return EXIT_FATAL;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK) {
+			say("cannot lock '%s': %s", p, strerror(errno));
+		} else if (o->no_wait) {
+			say("output folder '%s' is in use by another run (--no-wait)", o->outdir);
+		} else {
+			say("output folder '%s' is in use by another run; waiting for it to finish",
+			    o->outdir);
+			while (flock(fd, LOCK_EX) && errno == EINTR)
+				;
+			g_free(p);
+			return 0;
+		}
+		close(fd);
+		fd = -1;
+		g_free(p);
+		return EXIT_FATAL;
+	}
+	g_free(p);
+	return 0;
+}
+
+/* Documents published (status ok or warning) in the documents.csv at path;
+ * their ids go into ids when given, and those found in keep are counted
+ * in *kept. -1 when there is no such file. */
+static long published(const char *path, GHashTable *ids, GHashTable *keep,
+		      long *kept)
+{
+	struct doc_error err = { 0 };
+	struct csv_in *c;
+	char **f;
+	size_t n, i, id_col = (size_t)-1, st_col = (size_t)-1;
+	long count = 0;
+
+	if (access(path, F_OK) || !(c = csv_in_open(path, &err)))
+		return -1;
+	if (csv_in_next(c, &f, &n, &err) > 0)
+		for (i = 0; i < n; i++) {
+			if (!strcmp(f[i], "doc_id"))
+				id_col = i;
+			else if (!strcmp(f[i], "status"))
+				st_col = i;
+		}
+	while (id_col != (size_t)-1 && st_col != (size_t)-1 &&
+	       csv_in_next(c, &f, &n, &err) > 0) {
+		if (n <= id_col || n <= st_col ||
+		    (strcmp(f[st_col], "ok") && strcmp(f[st_col], "warning")))
+			continue;
+		count++;
+		if (ids)
+			g_hash_table_add(ids, g_strdup(f[id_col]));
+		if (keep && kept && g_hash_table_contains(keep, f[id_col]))
+			(*kept)++;
+	}
+	csv_in_close(c);
+	return count;
+}
+
+/* Says why the new outputs would replace good ones by accident, or NULL.
+ * old_ids: the documents published before (NULL: none), before: their
+ * number. */
+static char *refusal(const struct run_opts *o, const struct source_list *l,
+		     const struct reduce_counts *c, GHashTable *old_ids, long before)
+{
+	char *new_path;
+	const char *pending;
+	long kept = 0;
+
+	if (!l->nr && !o->allow_empty)
+		return xstrfmt("no documents found (.pdf, .txt, .text or .md)");
+	if (l->nr && c->error == l->nr && !o->allow_empty)
+		return xstrfmt("every document failed");
+	if (o->replace || (o->allow_empty && (!l->nr || c->error == l->nr)) ||
+	    before <= 0 || !old_ids)
+		return NULL;
+	new_path = g_build_filename(o->outdir, "documents.csv", NULL);
+	pending = csv_publish_pending(new_path);
+	g_free(new_path);
+	if (!pending)
+		return NULL;
+	published(pending, NULL, old_ids, &kept);
+	if (2 * (before - kept) > before)
+		return xstrfmt("%ld of the %ld documents published in '%s' would be dropped "
+			       "(--replace to publish anyway)", before - kept, before,
+			       o->outdir);
+	return NULL;
+}
+
 int runopts_finish(const struct run_opts *o, struct source_list *l,
 		   const struct reduce_options *ro, struct manifest *m, double t0)
 {
@@ -291,17 +405,41 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	double t1 = now_seconds();
 	struct html_info hi;
 	char date[32];
+	char *no;
+	GHashTable *old_ids = NULL;
+	long old_nr = -1;
 	size_t i;
 	int rc = EXIT_FATAL;
 
 	for (i = 0; i < l->nr; i++)
 		before[i] = l->items[i].status == SOURCE_ERROR ? "" : NULL;
-	batch_prune(o->outdir, NULL);
-	if (reduce_write(l, ro, &counts, &err)) {
+	/* The folder is locked: what a killed run left is finished or removed. */
+	if (csv_publish_recover(o->outdir, &err)) {
 		say("%s", err.msg);
 		goto out;
 	}
+	batch_prune(o->outdir, 0, 0);
+	if (!o->replace) {
+		char *p = g_build_filename(o->outdir, "documents.csv", NULL);
+
+		old_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		old_nr = published(p, old_ids, NULL, NULL);
+		g_free(p);
+	}
+	csv_publish_begin(o->outdir);
+	if (reduce_write(l, ro, &counts, &err)) {
+		say("%s", err.msg);
+		csv_publish_abort();
+		goto out;
+	}
 	runopts_report_late_errors(l, before);
+	if ((no = refusal(o, l, &counts, old_ids, old_nr))) {
+		csv_publish_abort();
+		say("not publishing: %s; the outputs in '%s' are left as they were%s", no,
+		    o->outdir, strstr(no, "--replace") ? "" : " (--allow-empty to publish anyway)");
+		free(no);
+		goto out;
+	}
 	manifest_date(date, sizeof(date));
 	m->date = date;
 	m->min_lr = ro->min_lr;
@@ -315,7 +453,9 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	hi.config = m->config;
 	hi.min_lr = ro->min_lr;
 	hi.min_any = ro->min_any;
+	/* reads the CSVs of this publish (csv_in_open sees them) */
 	if (html_report_write(o->outdir, &hi, &err)) {
+		csv_publish_abort();
 		say("%s", err.msg);
 		goto out;
 	}
@@ -324,13 +464,17 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	m->seconds_total = now_seconds() - t0;
 	m->counts = &counts;
 	m->sources = l;
-	if (manifest_write(o->outdir, m, &err)) {
+	/* the manifest is committed last, so it is renamed last */
+	if (manifest_write(o->outdir, m, &err) || csv_publish_end(&err)) {
+		csv_publish_abort();
 		say("%s", err.msg);
 		goto out;
 	}
 	runopts_summary(o, l, &counts, now_seconds() - t0);
 	rc = runopts_exit_status(l, &counts);
 out:
+	if (old_ids)
+		g_hash_table_destroy(old_ids);
 	free(before);
 	return rc;
 }
