@@ -40,6 +40,8 @@ int cmd_map(int argc, char **argv)
 	if ((rc = runopts_writable(o.records, "records folder")))
 		goto out;
 	config = batch_config_hash(a);
+	/* shared by concurrent shards: only temporary files surely abandoned */
+	batch_prune(o.records, BATCH_TEMP_MAX_AGE, 0);
 	runopts_sources(&o, &l);
 	if ((rc = runopts_batch(&o, &l, a, config, o.records)))
 		goto out;

@@ -46,7 +46,8 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	records = g_build_filename(o.outdir, ".cache", NULL);
 	config = batch_config_hash(a);
-	batch_prune(records, BATCH_TEMP_MAX_AGE, BATCH_RECORD_MAX_AGE);
+	/* the folder is locked: every temporary record is a killed run's */
+	batch_prune(records, 0, BATCH_RECORD_MAX_AGE);
 	runopts_sources(&o, &l);
 	for (i = 0; o.strict && i < l.nr; i++)
 		if (l.items[i].status == SOURCE_ERROR) {
