@@ -18,6 +18,7 @@
 #include "util.h"
 
 struct themetab;
+struct docvars;
 
 struct reduce_options {
 	const char *outdir;
@@ -31,6 +32,8 @@ struct reduce_options {
 	/* labels, groups and thresholds of theme_ids (NULL: ids alone) */
 	const struct themetab *tab;
 	int keep_names; /* theme keyness keeps name-like terms */
+	struct docvars *vars;  /* --metadata, or NULL */
+	const char *group_by;  /* a metadata column or "folder" (NULL: folder) */
 };
 
 struct reduce_counts {

@@ -14,6 +14,7 @@
 
 struct run_opts {
 	const char *outdir, *records, *codebook, *stopwords;
+	const char *metadata, *group_by;
 	int jobs, use_cache, strict, quiet, excel, keep_names;
 	int allow_empty, replace, no_wait;
 	size_t top_terms;
@@ -69,6 +70,11 @@ void runopts_sources(struct run_opts *o, struct source_list *l);
  * (reported) when --strict stopped it. */
 int runopts_batch(const struct run_opts *o, struct source_list *l,
 		  struct analyzer *a, const char *config, const char *records);
+
+struct docvars;
+/* Loads --metadata into dv (empty without it) and checks --group-by names
+ * folder or one of its columns: 0, or EXIT_USAGE (said). */
+int runopts_docvars(const struct run_opts *o, struct docvars *dv);
 
 /* The one-line summary on stderr (unless quiet). */
 void runopts_summary(const struct run_opts *o, const struct source_list *l,

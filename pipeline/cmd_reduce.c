@@ -15,6 +15,7 @@
 #include "reduce.h"
 #include "manifest.h"
 #include "themetab.h"
+#include "docvars.h"
 #include "banned.h"
 
 int cmd_reduce(int argc, char **argv)
@@ -27,6 +28,7 @@ int cmd_reduce(int argc, char **argv)
 	char *config = NULL;
 	char **ids = NULL;
 	struct themetab tab = { 0 };
+	struct docvars dv = { 0 };
 	double t0 = now_seconds();
 	int rc;
 
@@ -34,6 +36,8 @@ int cmd_reduce(int argc, char **argv)
 	rc = runopts_parse(&o, RUNOPT_REDUCE, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	if ((rc = runopts_docvars(&o, &dv)))
+		goto out;
 	if (batch_read_index(o.records, &l, &config, &ids, &ro.min_lr, &ro.min_any, &err)) {
 		say("%s", err.msg);
 		rc = EXIT_USAGE;
@@ -56,6 +60,8 @@ int cmd_reduce(int argc, char **argv)
 			ro.tab = &tab;
 	}
 	ro.keep_names = o.keep_names;
+	ro.vars = o.metadata ? &dv : NULL;
+	ro.group_by = o.group_by;
 	ro.top_terms = o.top_terms;
 	ro.excel = o.excel;
 	if ((rc = runopts_writable(o.outdir, "output folder")) || (rc = runopts_lock(&o)))
@@ -68,6 +74,7 @@ int cmd_reduce(int argc, char **argv)
 	rc = runopts_finish(&o, &l, &ro, &m, t0);
 out:
 	themetab_release(&tab);
+	docvars_release(&dv);
 	g_strfreev(ids);
 	free(config);
 	source_list_release(&l);

@@ -18,6 +18,7 @@
 #include "manifest.h"
 #include "paths.h"
 #include "themetab.h"
+#include "docvars.h"
 #include "banned.h"
 
 int cmd_run(int argc, char **argv)
@@ -30,6 +31,7 @@ int cmd_run(int argc, char **argv)
 	char *config = NULL, *records = NULL, *cb = NULL, *sw = NULL;
 	char **ids = NULL;
 	struct themetab tab = { 0 };
+	struct docvars dv = { 0 };
 	double t0 = now_seconds();
 	size_t i, nth;
 	int rc;
@@ -37,6 +39,8 @@ int cmd_run(int argc, char **argv)
 	rc = runopts_parse(&o, RUNOPT_RUN, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	if ((rc = runopts_docvars(&o, &dv)))
+		goto out;
 	a = runopts_analyzer(&o, &cb, &sw);
 	if (!a) {
 		rc = EXIT_USAGE;
@@ -65,6 +69,8 @@ int cmd_run(int argc, char **argv)
 	themetab_from_codebook(&tab, analyzer_codebook(a));
 	ro.tab = &tab;
 	ro.keep_names = o.keep_names;
+	ro.vars = o.metadata ? &dv : NULL;
+	ro.group_by = o.group_by;
 	ro.outdir = o.outdir;
 	ro.records_dir = records;
 	ro.config = config;
@@ -87,6 +93,7 @@ int cmd_run(int argc, char **argv)
 	rc = runopts_finish(&o, &l, &ro, &m, t0);
 out:
 	themetab_release(&tab);
+	docvars_release(&dv);
 	free(ids);
 	free(config);
 	g_free(records);

@@ -1202,54 +1202,110 @@ static void subgroups_section(GString *h, const struct model *m)
 {
 	struct table *g = m->bygroup;
 	int ct = col(g, "theme"), cv = col(g, "variable"), cg = col(g, "group"), ck = col(g, "k"),
-	    cn = col(g, "n"), cs = col(g, "share"), clo = col(g, "ci_low"), chi = col(g, "ci_high"),
-	    cp = col(g, "p"), cq = col(g, "q"), cte = col(g, "test");
-	size_t i;
+	    cn = col(g, "n"), cs = col(g, "share"), cp = col(g, "p"), cq = col(g, "q"),
+	    cte = col(g, "test");
+	size_t i = 0, nrows = g->rows->len;
 
-	g_string_append(h, "<section id=\"subgroups\">\n<h2>6. Subgroups</h2>\n<p>Documents split by ");
-	esc(h, g->rows->len ? cell(g, 0, cv) : "group");
-	g_string_append(h, " (theme_by_group.csv): for each theme, k of n documents in each group with "
-			   "its Wilson 95% interval, and a test of whether the share differs across "
-			   "groups (Fisher's exact test for two groups, Pearson's chi-square otherwise), "
-			   "with Benjamini-Hochberg q-values over the themes.</p>\n");
-	g_string_append(h, "<table id=\"subgroups-table\">\n<caption>Theme by group</caption>\n"
-		"<thead><tr><th scope=\"col\">Theme</th><th scope=\"col\">Group</th>"
-		"<th scope=\"col\">Documents</th><th scope=\"col\">Share</th>"
-		"<th scope=\"col\">95% interval</th><th scope=\"col\">Test</th>"
-		"<th scope=\"col\">p</th><th scope=\"col\">q</th></tr></thead>\n<tbody>\n");
-	for (i = 0; i < g->rows->len; i++) {
-		int t = theme_of(m, cell(g, i, ct));
-		int first = i == 0 || strcmp(cell(g, i - 1, ct), cell(g, i, ct));
+	g_string_append(h, "<section id=\"subgroups\">\n<h2>6. Subgroups</h2>\n<p>Documents split "
+			   "by a document variable (theme_by_group.csv): k of n documents of each group "
+			   "feature the theme, and a test of whether the share differs across the "
+			   "groups: Fisher's exact test for two groups, Pearson's chi-square for more "
+			   "(with many small groups, read it as a rough guide), with Benjamini-Hochberg "
+			   "q-values over the themes; ● marks q &lt; 0.05. Documents without a value "
+			   "are left out. The 95% intervals of each share are in the file.</p>\n");
+	while (i < nrows) {
+		const char *var = cell(g, i, cv);
+		size_t start = i, end, ng = 0, j;
+		int numeric = 1;
 
-		g_string_append(h, "<tr><th scope=\"row\">");
-		if (first)
-			esc(h, t >= 0 ? m->th[t].label : cell(g, i, ct));
-		g_string_append(h, "</th><td>");
-		esc(h, cell(g, i, cg));
-		g_string_append(h, "</td><td class=\"n\">");
-		esc(h, cell(g, i, ck));
-		g_string_append(h, " of ");
-		esc(h, cell(g, i, cn));
-		g_string_append(h, "</td><td class=\"n\">");
-		pct(h, num(cell(g, i, cs)));
-		g_string_append(h, "</td><td class=\"n\">");
-		if (*cell(g, i, clo)) {
-			pct(h, num(cell(g, i, clo)));
-			g_string_append(h, "–");
-			pct(h, num(cell(g, i, chi)));
+		for (end = i; end < nrows && !strcmp(cell(g, end, cv), var); end++)
+			;
+		/* groups: those of the first theme, in file order */
+		for (j = start; j < end && !strcmp(cell(g, j, ct), cell(g, start, ct)); j++) {
+			const char *v = cell(g, j, cg);
+
+			ng++;
+			numeric &= *v && strspn(v, "0123456789") == strlen(v);
 		}
-		g_string_append(h, "</td><td>");
-		if (first)
-			esc(h, cell(g, i, cte));
-		g_string_append(h, "</td><td class=\"n\">");
-		if (first)
-			esc(h, cell(g, i, cp));
-		g_string_append(h, "</td><td class=\"n\">");
-		if (first)
-			esc(h, cell(g, i, cq));
-		g_string_append(h, "</td></tr>\n");
+		g_string_append(h, "<h3>By ");
+		esc(h, var);
+		g_string_append(h, "</h3>\n");
+		if (ng < 2) {
+			g_string_append(h, "<p class=\"note\">One group only: nothing to compare.</p>\n");
+			i = end;
+			continue;
+		}
+		g_string_append(h, "<table class=\"bygroup\" data-variable=\"");
+		esc(h, var);
+		g_string_append(h, "\">\n<thead><tr><th scope=\"col\">Theme</th>");
+		for (j = 0; j < ng; j++) {
+			g_string_append(h, "<th scope=\"col\">");
+			esc(h, cell(g, start + j, cg));
+			g_string_append(h, "</th>");
+		}
+		if (numeric)
+			g_string_append(h, "<th scope=\"col\">Trend</th>");
+		g_string_append(h, "<th scope=\"col\">Test</th><th scope=\"col\">p</th>"
+				   "<th scope=\"col\">q</th></tr></thead>\n<tbody>\n");
+		for (j = start; j + ng <= end; j += ng) {
+			int t = theme_of(m, cell(g, j, ct));
+			double q = num(cell(g, j, cq));
+			size_t x;
+
+			if (t < 0 || m->th[t].k <= 0)
+				continue;
+			g_string_append(h, "<tr><th scope=\"row\">");
+			esc(h, m->th[t].label);
+			g_string_append(h, "</th>");
+			for (x = 0; x < ng; x++) {
+				g_string_append(h, "<td class=\"n\">");
+				esc(h, cell(g, j + x, ck));
+				g_string_append(h, " of ");
+				esc(h, cell(g, j + x, cn));
+				g_string_append(h, " (");
+				pct(h, num(cell(g, j + x, cs)));
+				g_string_append(h, ")</td>");
+			}
+			if (numeric) {
+				/* share by group, 0 to 100%, as a line */
+				double w = 110, ht = 26, step = (w - 8) / (double)(ng - 1);
+
+				g_string_append_printf(h, "<td><svg xmlns=\"http://www.w3.org/2000/svg\" "
+						       "width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+						       "aria-label=\"share by %s\"><polyline fill=\"none\" "
+						       "stroke=\"#0072B2\" stroke-width=\"1.5\" points=\"",
+						       w, ht, "group");
+				for (x = 0; x < ng; x++) {
+					double sh = num(cell(g, j + x, cs));
+
+					if (!isnan(sh))
+						g_string_append_printf(h, "%.1f,%.1f ", 4 + step * x,
+								       ht - 3 - (ht - 6) * sh);
+				}
+				g_string_append(h, "\"/>");
+				for (x = 0; x < ng; x++) {
+					double sh = num(cell(g, j + x, cs));
+
+					if (!isnan(sh))
+						g_string_append_printf(h, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" "
+								       "fill=\"#0072B2\"/>", 4 + step * x,
+								       ht - 3 - (ht - 6) * sh);
+				}
+				g_string_append(h, "</svg></td>");
+			}
+			g_string_append(h, "<td>");
+			esc(h, cell(g, j, cte));
+			g_string_append(h, "</td>");
+			num_cell(h, num(cell(g, j, cp)), "%.3g");
+			g_string_append(h, "<td class=\"n\">");
+			if (!isnan(q))
+				g_string_append_printf(h, "%.3g%s", q, q < 0.05 ? " ●" : "");
+			g_string_append(h, "</td></tr>\n");
+		}
+		g_string_append(h, "</tbody>\n</table>\n");
+		i = end;
 	}
-	g_string_append(h, "</tbody>\n</table>\n</section>\n");
+	g_string_append(h, "</section>\n");
 }
 
 /* ---- manifest.json ------------------------------------------------------- */

@@ -101,7 +101,8 @@ static void write_body(FILE *f, const struct manifest *m)
 	fputs("  \"outputs\": [\"documents.csv\", \"passages.csv\", \"passage_themes.csv\", "
 	      "\"doc_theme_matrix.csv\", \"doc_term_counts.csv\", \"doc_term_matrix.csv\", "
 	      "\"vocabulary.csv\", \"theme_cooccurrence.csv\", \"theme_pairs.csv\", "
-	      "\"theme_prevalence.csv\", \"theme_terms.csv\", \"term_pairs.csv\", \"quotes.csv\"]\n", f);
+	      "\"theme_prevalence.csv\", \"theme_terms.csv\", \"term_pairs.csv\", \"quotes.csv\", \"theme_by_group.csv\", "
+	      "\"report.html\"]\n", f);
 	fputs("}\n", f);
 }
 

@@ -19,6 +19,8 @@
 #include "report.h"
 #include "names.h"
 #include "themetab.h"
+#include "docvars.h"
+#include "groups.h"
 #include "banned.h"
 
 struct tinfo {
@@ -56,6 +58,8 @@ struct reducer {
 	struct quote_list *quotes; /* per theme */
 	const struct passage **best; /* per theme: this document's best quote */
 	size_t *best_no;
+	char **folder;  /* per document: the built-in group */
+	long *metarow;  /* per document: its --metadata row, or -1 */
 };
 
 /*
@@ -433,15 +437,22 @@ static void renumber_terms(struct reducer *r)
 static int write_documents(struct reducer *r, struct source_list *l,
 			   struct doc_error *err)
 {
+	static const char *const head[] = { "doc_id", "path", "format", "sha256", "pages",
+					    "passages", "tokens", "status", "message", "folder" };
 	struct csv_out *c = csv_out_open_in(r->o->outdir, "documents.csv", r->o->excel, err);
 	size_t i;
 
 	if (!c)
 		return -1;
-	csv_out_line(c, "doc_id,path,format,sha256,pages,passages,tokens,status,message");
+	for (i = 0; i < ARRAY_SIZE(head); i++)
+		csv_out_raw(c, head[i]);
+	for (i = 0; r->o->vars && i < r->o->vars->ncol; i++)
+		csv_out_text(c, r->o->vars->cols[i]);
+	csv_out_end_row(c);
 	for (i = 0; i < l->nr; i++) {
 		const struct source *s = &l->items[i];
 		const struct corpus_doc *cd = &r->c.docs[i];
+		size_t j;
 
 		csv_out_raw(c, s->doc_id);
 		csv_out_text(c, s->path);
@@ -452,6 +463,10 @@ static int write_documents(struct reducer *r, struct source_list *l,
 		csv_out_int(c, (long long)s->tokens);
 		csv_out_raw(c, source_status_name(s->status));
 		csv_out_text(c, cd->message);
+		csv_out_text(c, r->folder[i]);
+		for (j = 0; r->o->vars && j < r->o->vars->ncol; j++)
+			csv_out_text(c, r->metarow[i] < 0 ? "" :
+				     ((char **)r->o->vars->rows->pdata[r->metarow[i]])[j]);
 		csv_out_end_row(c);
 	}
 	return csv_out_commit(c, err);
@@ -540,6 +555,41 @@ fail:
 	free(col);
 	free(row);
 	return -1;
+}
+
+/* Each document's value of variable `name` (folder or a metadata column). */
+static char **var_values(struct reducer *r, const char *name)
+{
+	size_t d, nd = r->c.nr_docs;
+	char **v = xcalloc(nd + 1, sizeof(char *));
+	int col = r->o->vars ? docvars_col(r->o->vars, name) : -1;
+
+	for (d = 0; d < nd; d++)
+		v[d] = !strcmp(name, "folder") ? r->folder[d] :
+		       col >= 0 && r->metarow[d] >= 0 ?
+		       ((char **)r->o->vars->rows->pdata[r->metarow[d]])[col] : NULL;
+	return v;
+}
+
+/* theme_by_group.csv: by --group-by (default folder), and by year too when
+ * the metadata has a year column. */
+static int write_groups(struct reducer *r, struct doc_error *err)
+{
+	struct group_var v[2];
+	size_t nv = 0, i;
+	const char *by = r->o->group_by ? r->o->group_by : "folder";
+	int rc;
+
+	v[nv].name = by;
+	v[nv++].value = var_values(r, by);
+	if (strcmp(by, "year") && r->o->vars && docvars_col(r->o->vars, "year") >= 0) {
+		v[nv].name = "year";
+		v[nv++].value = var_values(r, "year");
+	}
+	rc = groups_write(&r->c, v, nv, r->o->outdir, r->o->excel, err);
+	for (i = 0; i < nv; i++)
+		free(v[i].value);
+	return rc;
 }
 
 /* quotes.csv: per theme (codebook order), its quotes in rank order. */
@@ -638,6 +688,13 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 		finish_source(&r, &l->items[i]);
 	}
 	renumber_terms(&r);
+	r.folder = xcalloc(l->nr + 1, sizeof(char *));
+	r.metarow = xcalloc(l->nr + 1, sizeof(long));
+	for (i = 0; i < l->nr; i++) {
+		r.folder[i] = docvars_folder(l->items[i].doc_id, l->items[i].path);
+		r.metarow[i] = o->vars ? docvars_match(o->vars, l->items[i].doc_id,
+						       l->items[i].path) : -1;
+	}
 	if (csv_out_commit(r.passages, err)) {
 		r.passages = NULL;
 		goto out;
@@ -654,7 +711,8 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	}
 	r.counts = NULL;
 	if (write_documents(&r, l, err) || write_vocabulary(&r, err) ||
-	    write_term_matrix(&r, err) || write_quotes(&r, err) || report_write(&r.c, o->outdir, o->excel, err))
+	    write_term_matrix(&r, err) || write_quotes(&r, err) || report_write(&r.c, o->outdir, o->excel, err) ||
+	    write_groups(&r, err))
 		goto out;
 	for (i = 0; i < l->nr; i++) {
 		const struct source *s = &l->items[i];
@@ -677,5 +735,9 @@ out:
 	corpus_release(&r.c);
 	names_free(r.names);
 	free_quotes(&r);
+	for (i = 0; r.folder && i < l->nr; i++)
+		g_free(r.folder[i]);
+	free(r.folder);
+	free(r.metarow);
 	return rc;
 }

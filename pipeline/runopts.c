@@ -22,17 +22,19 @@
 #include "paths.h"
 #include "html_report.h"
 #include "csvio.h"
+#include "docvars.h"
 #include "banned.h"
 
 enum {
 	OPT_STOPWORDS = 256, OPT_NO_CACHE, OPT_STRICT, OPT_TOP_TERMS, OPT_EXCEL,
 	OPT_MAX_SIZE, OPT_TIMEOUT, OPT_MEMORY, OPT_SHARD, OPT_RECORDS, OPT_KEEP_NAMES,
-	OPT_ALLOW_EMPTY, OPT_REPLACE, OPT_NO_WAIT,
+	OPT_ALLOW_EMPTY, OPT_REPLACE, OPT_NO_WAIT, OPT_METADATA, OPT_GROUP_BY,
 };
 
 static const char *usage_run =
 	"usage: revmine run [PATH...] [-o DIR] [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
 	"                   [--no-cache] [--strict] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
+	"                   [--metadata FILE.csv] [--group-by COLUMN]\n"
 	"                   [--max-size MB] [--timeout SECONDS] [--memory MB]\n"
 	"                   [--allow-empty] [--replace] [--no-wait]\n";
 static const char *usage_map =
@@ -41,6 +43,7 @@ static const char *usage_map =
 	"                   [--memory MB] [PATH...]\n";
 static const char *usage_reduce =
 	"usage: revmine reduce --records DIR [-o DIR] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
+	"                      [--metadata FILE.csv] [--group-by COLUMN]\n"
 	"                      [--allow-empty] [--replace] [--no-wait]\n";
 
 static int num(const char *opt, const char *s, long min, long max, long *out)
@@ -108,6 +111,8 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "replace", no_argument, NULL, OPT_REPLACE },
 		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
+		{ "metadata", required_argument, NULL, OPT_METADATA },
+		{ "group-by", required_argument, NULL, OPT_GROUP_BY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -145,6 +150,8 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		case OPT_ALLOW_EMPTY: o->allow_empty = 1; ok_here = which != RUNOPT_MAP; break;
 		case OPT_REPLACE: o->replace = 1; ok_here = which != RUNOPT_MAP; break;
 		case OPT_NO_WAIT: o->no_wait = 1; ok_here = which != RUNOPT_MAP; break;
+		case OPT_METADATA: o->metadata = optarg; ok_here = which != RUNOPT_MAP; break;
+		case OPT_GROUP_BY: o->group_by = optarg; ok_here = which != RUNOPT_MAP; break;
 		case 'q': o->quiet = 1; break;
 		case OPT_MAX_SIZE:
 			if (num("--max-size", optarg, 1, 1L << 20, &v))
@@ -236,6 +243,37 @@ void runopts_report_late_errors(const struct source_list *l, const char **before
 			say("skipping '%s': %s: %s", l->items[i].path,
 			    l->items[i].stage ? l->items[i].stage : "error",
 			    l->items[i].message ? l->items[i].message : "");
+}
+
+int runopts_docvars(const struct run_opts *o, struct docvars *dv)
+{
+	struct doc_error err = { 0 };
+
+	memset(dv, 0, sizeof(*dv));
+	if (o->metadata && docvars_load(dv, o->metadata, &err)) {
+		say("%s", err.msg);
+		return EXIT_USAGE;
+	}
+	if (o->group_by && strcmp(o->group_by, "folder") &&
+	    (!o->metadata || docvars_col(dv, o->group_by) < 0)) {
+		say("--group-by: '%s' is not 'folder' nor a column of the --metadata file",
+		    o->group_by);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Metadata rows that matched no document, and documents without a row. */
+static void report_metadata_use(const struct docvars *dv)
+{
+	size_t i, none = 0, first = 0;
+
+	for (i = 0; i < dv->rows->len; i++)
+		if (!dv->used[i] && none++ == 0)
+			first = i;
+	if (none)
+		say("metadata: %zu row%s of '%s' match%s no document (first: '%s')", none,
+		    none == 1 ? "" : "s", dv->path, none == 1 ? "es" : "", dv->keys[first]);
 }
 
 struct analyzer *runopts_analyzer(const struct run_opts *o, char **cb, char **sw)
@@ -433,6 +471,8 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 		goto out;
 	}
 	runopts_report_late_errors(l, before);
+	if (ro->vars && ro->vars->rows)
+		report_metadata_use(ro->vars);
 	if ((no = refusal(o, l, &counts, old_ids, old_nr))) {
 		csv_publish_abort();
 		say("not publishing: %s; the outputs in '%s' are left as they were%s", no,

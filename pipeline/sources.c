@@ -141,6 +141,57 @@ static void walk(struct source_list *l, const char *root_real, const char *dir,
 	g_ptr_array_free(names, TRUE);
 }
 
+/* The folder the document was found under: path = root "/" doc_id. */
+static char *source_root(const struct source *s)
+{
+	size_t lp = strlen(s->path), ld = strlen(s->doc_id);
+
+	if (lp > ld + 1 && !strcmp(s->path + lp - ld, s->doc_id) && s->path[lp - ld - 1] == '/')
+		return g_strndup(s->path, lp - ld - 1);
+	return NULL;
+}
+
+/* Ids given to more than one document become root-name/id (whole: the
+ * path without a leading "/" or "./"). */
+static void qualify_repeats(struct source_list *l, int whole)
+{
+	GHashTable *count = g_hash_table_new(g_str_hash, g_str_equal);
+	char **ids = xcalloc(l->nr + 1, sizeof(*ids));
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		g_hash_table_insert(count, l->items[i].doc_id, GSIZE_TO_POINTER(
+			GPOINTER_TO_SIZE(g_hash_table_lookup(count, l->items[i].doc_id)) + 1));
+	for (i = 0; i < l->nr; i++) {
+		struct source *s = &l->items[i];
+		char *root;
+
+		if (GPOINTER_TO_SIZE(g_hash_table_lookup(count, s->doc_id)) < 2)
+			continue;
+		if (whole) {
+			const char *p = s->path;
+
+			while (*p == '/' || (p[0] == '.' && p[1] == '/'))
+				p += *p == '/' ? 1 : 2;
+			ids[i] = xstrdup(p);
+		} else if ((root = source_root(s))) {
+			char *base = g_path_get_basename(root);
+
+			if (strcmp(base, ".") && strcmp(base, "/"))
+				ids[i] = xstrfmt("%s/%s", base, s->doc_id);
+			g_free(base);
+			g_free(root);
+		}
+	}
+	g_hash_table_destroy(count);
+	for (i = 0; i < l->nr; i++)
+		if (ids[i]) {
+			free(l->items[i].doc_id);
+			l->items[i].doc_id = ids[i];
+		}
+	free(ids);
+}
+
 static int cmp_source(const void *a, const void *b)
 {
 	const struct source *x = a, *y = b;
@@ -209,7 +260,11 @@ void sources_collect(char **paths, size_t n, long long max_size,
 		out->items[j++] = out->items[i];
 	}
 	out->nr = j;
-	/* doc_ids must be unique across roots: suffix repeats with ~2, ~3... */
+	/* doc_ids must be unique across roots: a repeated id takes its input
+	 * folder's name, then the whole path (areaA/review1.txt,
+	 * areaB/review1.txt); ~2, ~3 only if even paths collide. */
+	qualify_repeats(out, 0);
+	qualify_repeats(out, 1);
 	for (i = 0; i < out->nr; i++) {
 		int k = 2;
 

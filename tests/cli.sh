@@ -64,7 +64,7 @@ done
 	pass "run: reports the encrypted file" || fail "run: encrypted file not reported"; }
 for f in documents passages passage_themes doc_theme_matrix doc_term_counts \
 	 doc_term_matrix vocabulary theme_cooccurrence theme_pairs theme_prevalence \
-	 theme_terms term_pairs quotes; do
+	 theme_terms term_pairs quotes theme_by_group; do
 	[ -s "$T/out1/$f.csv" ] && pass "run: wrote $f.csv" || fail "run: $f.csv missing"
 done
 [ -s "$T/out1/manifest.json" ] && pass "run: wrote manifest.json" || fail "run: manifest.json missing"

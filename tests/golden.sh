@@ -28,6 +28,6 @@ for f in "$G"/expected/*.csv; do
 		fails=$((fails + 1))
 	fi
 done
-[ "$(ls "$G"/expected/*.csv | wc -l)" = 13 ] || { echo "FAIL - expected 13 CSV files"; fails=$((fails + 1)); }
+[ "$(ls "$G"/expected/*.csv | wc -l)" = 14 ] || { echo "FAIL - expected 14 CSV files"; fails=$((fails + 1)); }
 echo "golden: $fails failed"
 [ $fails = 0 ]
