@@ -8,6 +8,7 @@
  * which documents failed and why. The caller owns everything passed in.
  */
 
+#include <time.h>
 #include "sources.h"
 #include "reduce.h"
 #include "util.h"
@@ -22,6 +23,7 @@ struct manifest {
 	const char *date;          /* of the run, "YYYY-MM-DDTHH:MM:SSZ" (UTC) */
 	unsigned min_lr, min_any;  /* the document rule */
 	int jobs;
+	int xlsx;                  /* revmine.xlsx was written */
 	size_t unsupported;
 	double seconds_map, seconds_reduce, seconds_total;
 	const struct reduce_counts *counts;
@@ -30,6 +32,8 @@ struct manifest {
 
 /* The date of a run now (UTC; SOURCE_DATE_EPOCH when set), into buf. */
 void manifest_date(char *buf, size_t size);
+/* The same instant as a time_t. */
+time_t manifest_now(void);
 
 int manifest_write(const char *outdir, const struct manifest *m,
 		   struct doc_error *err);

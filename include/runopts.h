@@ -15,7 +15,7 @@
 struct run_opts {
 	const char *outdir, *records, *codebook, *stopwords;
 	const char *metadata, *group_by;
-	int jobs, use_cache, strict, quiet, excel, keep_names;
+	int jobs, use_cache, strict, quiet, excel, keep_names, xlsx;
 	int allow_empty, replace, no_wait;
 	size_t top_terms;
 	long long max_size;

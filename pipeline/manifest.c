@@ -102,14 +102,21 @@ static void write_body(FILE *f, const struct manifest *m)
 	      "\"doc_theme_matrix.csv\", \"doc_term_counts.csv\", \"doc_term_matrix.csv\", "
 	      "\"vocabulary.csv\", \"theme_cooccurrence.csv\", \"theme_pairs.csv\", "
 	      "\"theme_prevalence.csv\", \"theme_terms.csv\", \"term_pairs.csv\", \"quotes.csv\", \"theme_by_group.csv\", "
-	      "\"report.html\"]\n", f);
+	      "\"report.html\"", f);
+	fputs(m->xlsx ? ", \"revmine.xlsx\"]\n" : "]\n", f);
 	fputs("}\n", f);
+}
+
+time_t manifest_now(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+
+	return sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
 }
 
 void manifest_date(char *buf, size_t size)
 {
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+	time_t t = manifest_now();
 	struct tm tm;
 
 	gmtime_r(&t, &tm);

@@ -23,18 +23,19 @@
 #include "html_report.h"
 #include "csvio.h"
 #include "docvars.h"
+#include "xlsx_out.h"
 #include "banned.h"
 
 enum {
 	OPT_STOPWORDS = 256, OPT_NO_CACHE, OPT_STRICT, OPT_TOP_TERMS, OPT_EXCEL,
 	OPT_MAX_SIZE, OPT_TIMEOUT, OPT_MEMORY, OPT_SHARD, OPT_RECORDS, OPT_KEEP_NAMES,
-	OPT_ALLOW_EMPTY, OPT_REPLACE, OPT_NO_WAIT, OPT_METADATA, OPT_GROUP_BY,
+	OPT_ALLOW_EMPTY, OPT_REPLACE, OPT_NO_WAIT, OPT_METADATA, OPT_GROUP_BY, OPT_XLSX,
 };
 
 static const char *usage_run =
 	"usage: revmine run [PATH...] [-o DIR] [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
 	"                   [--no-cache] [--strict] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
-	"                   [--metadata FILE.csv] [--group-by COLUMN]\n"
+	"                   [--metadata FILE.csv] [--group-by COLUMN] [--xlsx]\n"
 	"                   [--max-size MB] [--timeout SECONDS] [--memory MB]\n"
 	"                   [--allow-empty] [--replace] [--no-wait]\n";
 static const char *usage_map =
@@ -43,7 +44,7 @@ static const char *usage_map =
 	"                   [--memory MB] [PATH...]\n";
 static const char *usage_reduce =
 	"usage: revmine reduce --records DIR [-o DIR] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
-	"                      [--metadata FILE.csv] [--group-by COLUMN]\n"
+	"                      [--metadata FILE.csv] [--group-by COLUMN] [--xlsx]\n"
 	"                      [--allow-empty] [--replace] [--no-wait]\n";
 
 static int num(const char *opt, const char *s, long min, long max, long *out)
@@ -113,6 +114,7 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
 		{ "metadata", required_argument, NULL, OPT_METADATA },
 		{ "group-by", required_argument, NULL, OPT_GROUP_BY },
+		{ "xlsx", no_argument, NULL, OPT_XLSX },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -152,6 +154,7 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		case OPT_NO_WAIT: o->no_wait = 1; ok_here = which != RUNOPT_MAP; break;
 		case OPT_METADATA: o->metadata = optarg; ok_here = which != RUNOPT_MAP; break;
 		case OPT_GROUP_BY: o->group_by = optarg; ok_here = which != RUNOPT_MAP; break;
+		case OPT_XLSX: o->xlsx = 1; ok_here = which != RUNOPT_MAP; break;
 		case 'q': o->quiet = 1; break;
 		case OPT_MAX_SIZE:
 			if (num("--max-size", optarg, 1, 1L << 20, &v))
@@ -494,11 +497,13 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	hi.min_lr = ro->min_lr;
 	hi.min_any = ro->min_any;
 	/* reads the CSVs of this publish (csv_in_open sees them) */
-	if (html_report_write(o->outdir, &hi, &err)) {
+	if (html_report_write(o->outdir, &hi, &err) ||
+	    (o->xlsx && xlsx_write(o->outdir, manifest_now(), &err))) {
 		csv_publish_abort();
 		say("%s", err.msg);
 		goto out;
 	}
+	m->xlsx = o->xlsx;
 	m->unsupported = l->unsupported;
 	m->seconds_reduce = now_seconds() - t1;
 	m->seconds_total = now_seconds() - t0;
