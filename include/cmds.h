@@ -19,6 +19,7 @@ int cmd_reduce(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_codebook(int argc, char **argv);
 
 /* "revmine: " + message + "\n" on stderr. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -26,6 +26,7 @@ static const struct cmd {
 	{ "report", cmd_report, "OUT_DIR" },
 	{ "export", cmd_export, "[--qdpx FILE] [--qdc FILE] [--records DIR] OUTDIR" },
 	{ "import", cmd_import, "--qdpx FILE [-o labels.csv]" },
+	{ "codebook", cmd_codebook, "convert [--format liwc|quanteda|wordstat] [-o FILE.cb] FILE" },
 };
 
 void say(const char *fmt, ...)
