@@ -238,6 +238,7 @@ struct export {
 	size_t nr_themes;
 	char **theme_ids; /* NULL-terminated, for record_read */
 	char **var_names; /* extra documents.csv columns */
+	int *var_integer; /* every value a whole number (or empty) */
 	size_t nr_vars;
 	struct qdoc *docs;
 	size_t nr_docs, alloc_docs;
@@ -294,6 +295,8 @@ static int read_themes(struct export *x, struct doc_error *err)
 		x->theme_ids[n] = x->themes[n].id;
 	return 0;
 }
+
+static int is_integer(const char *s);
 
 static const char *const doc_columns[] = {
 	"doc_id", "path", "format", "sha256", "pages", "passages", "tokens",
@@ -366,6 +369,21 @@ static int read_documents(struct export *x, struct doc_error *err)
 	}
 	free(var_col);
 	csv_in_close(c);
+	x->var_integer = xcalloc(x->nr_vars + 1, sizeof(int));
+	for (i = 0; i < x->nr_vars; i++) {
+		size_t d, filled = 0;
+
+		x->var_integer[i] = 1;
+		for (d = 0; d < x->nr_docs; d++) {
+			const char *v = x->docs[d].vars[i];
+
+			if (*v && !is_integer(v))
+				x->var_integer[i] = 0;
+			filled += *v != 0;
+		}
+		if (!filled)
+			x->var_integer[i] = 0;
+	}
 	return rc < 0 ? -1 : 0;
 }
 
@@ -589,7 +607,7 @@ static int write_source(struct export *x, struct qdoc *d, GString *o, GString *t
 	for (j = 0; j < x->nr_vars + 2; j++) {
 		const char *vname = j == 0 ? "format" : j == 1 ? "pages" : x->var_names[j - 2];
 		const char *val = j == 0 ? d->format : j == 1 ? d->pages : d->vars[j - 2];
-		int integer = j == 1 && is_integer(val);
+		int integer = j == 1 ? is_integer(val) : j >= 2 && x->var_integer[j - 2];
 
 		if (!*val)
 			continue;
@@ -709,6 +727,7 @@ static void export_release(struct export *x)
 	for (i = 0; i < x->nr_vars; i++)
 		free(x->var_names[i]);
 	free(x->var_names);
+	free(x->var_integer);
 	free(x->config);
 	g_free(x->records);
 }
@@ -769,7 +788,8 @@ int qda_export(const struct qda_export_options *o, struct qda_export_counts *c,
 		g_string_append(xml, "<Variable");
 		attr(xml, "guid", guid);
 		attr(xml, "name", vname);
-		attr(xml, "typeOfVariable", i == 1 ? "Integer" : "Text");
+		attr(xml, "typeOfVariable",
+		     i == 1 || (i >= 2 && x.var_integer[i - 2]) ? "Integer" : "Text");
 		g_string_append(xml, "/>\n");
 		c->variables++;
 	}

@@ -45,20 +45,20 @@ grep -q '<Variable guid="[^"]*" name="pages" typeOfVariable="Integer"/>' "$T/pro
 	grep -q '<IntegerValue>' "$T/project.qde" && pass "variables: format and pages" ||
 	fail "variables: format and pages missing"
 
-# Document variables from extra documents.csv columns (--metadata).
-cp -r "$T/out" "$T/meta"
-python3 - "$T/meta/documents.csv" <<'PY'
-import csv, sys
-rows = list(csv.reader(open(sys.argv[1], encoding='utf-8')))
-rows[0].append('region')
-for i, r in enumerate(rows[1:]):
-    r.append('North & East' if i % 2 else 'South')
-csv.writer(open(sys.argv[1], 'w', encoding='utf-8', newline=''), lineterminator='\n').writerows(rows)
-PY
+# Document variables: the folder and the --metadata columns of documents.csv.
+cat >"$T/meta.csv" <<'CSV'
+path,year,area
+dhr-amara.pdf,2023,North & East
+sar-daniel.pdf,2022,South
+CSV
+"$REVMINE" run corpus -o "$T/meta" -j 2 --quiet --metadata "$T/meta.csv" 2>/dev/null ||
+	fail "run --metadata"
 "$REVMINE" export --qdpx "$T/meta.qdpx" "$T/meta" 2>/dev/null
 python3 -c "import zipfile,sys; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read('project.qde'))" "$T/meta.qdpx" >"$T/meta.qde"
-grep -q 'name="region" typeOfVariable="Text"' "$T/meta.qde" && grep -q '<TextValue>North &amp; East</TextValue>' "$T/meta.qde" &&
-	pass "variables: an extra documents.csv column becomes a Variable" || fail "variables: region missing"
+grep -q 'name="area" typeOfVariable="Text"' "$T/meta.qde" && grep -q '<TextValue>North &amp; East</TextValue>' "$T/meta.qde" &&
+	grep -q 'name="year" typeOfVariable="Integer"' "$T/meta.qde" && grep -q '<IntegerValue>2023</IntegerValue>' "$T/meta.qde" &&
+	grep -q 'name="folder" typeOfVariable="Text"' "$T/meta.qde" &&
+	pass "variables: folder and --metadata columns (year as Integer)" || fail "variables: metadata missing"
 if [ -f "$XSD" ]; then
 	xmllint --noout --schema "$XSD" "$T/meta.qde" 2>/dev/null && pass "with variables: validates" ||
 		fail "with variables: does not validate"
