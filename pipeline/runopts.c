@@ -217,7 +217,7 @@ void runopts_summary(const struct run_opts *o, const struct source_list *l,
 		    const struct reduce_counts *c, double secs)
 {
 	if (!l->nr)
-		say("no documents found (.pdf, .txt, .text or .md)");
+		say("no documents found (.pdf, .docx, .html, .htm, .txt, .text or .md)");
 	if (o->quiet)
 		return;
 	fprintf(stderr, "revmine: %zu documents (%zu ok, %zu warning, %zu error)",
@@ -418,7 +418,7 @@ static char *refusal(const struct run_opts *o, const struct source_list *l,
 	long kept = 0;
 
 	if (!l->nr && !o->allow_empty)
-		return xstrfmt("no documents found (.pdf, .txt, .text or .md)");
+		return xstrfmt("no documents found (.pdf, .docx, .html, .htm, .txt, .text or .md)");
 	if (l->nr && c->error == l->nr && !o->allow_empty)
 		return xstrfmt("every document failed");
 	if (o->replace || (o->allow_empty && (!l->nr || c->error == l->nr)) ||
