@@ -46,6 +46,7 @@ BIN      := $(BUILD)/revmine
 MKCORPUS := $(BUILD)/mkcorpus
 SCORE    := $(BUILD)/extract-score
 TEXTBENCH := $(BUILD)/textbench
+FLOOR    := $(BUILD)/floor
 
 .PHONY: all run test check-asan check-valgrind bench eval install clean corpus FORCE
 .SECONDARY:
@@ -86,6 +87,8 @@ $(SCORE): $(BUILD)/tools/extract_score.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs glib-2.0) -lm
 $(TEXTBENCH): $(BUILD)/bench/textbench.o $(BUILD)/librevmine.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(FLOOR): $(BUILD)/bench/floor.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs poppler-glib)
 
 run: $(BIN)
 	./$(BIN) run corpus -o out $(if $(JOBS),-j $(JOBS))
@@ -112,8 +115,8 @@ check-valgrind: $(BIN)
 corpus: $(MKCORPUS)
 	./$(MKCORPUS) --out corpus --truth tests/golden/corpus-truth tools/corpus-src/*.txt
 
-bench: $(BIN) $(MKCORPUS) $(TEXTBENCH)
-	sh bench/run.sh $(BIN) $(MKCORPUS) $(TEXTBENCH)
+bench: $(BIN) $(MKCORPUS) $(TEXTBENCH) $(FLOOR)
+	sh bench/run.sh $(BIN) $(MKCORPUS) $(TEXTBENCH) $(FLOOR)
 
 eval: $(BIN)
 	@if [ -f ../shared/gold/dev.csv ]; then echo "== ../shared/gold/dev.csv"; \

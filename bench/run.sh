@@ -1,40 +1,123 @@
 #!/bin/sh
-# make bench: speed of revmine against baselines measured in the same run.
-#  1. extraction + whole pipeline: `revmine run -j1` against `pdftotext` (one
-#     process per file, as revmine's workers) over a generated scale corpus;
-#  2. the text stage: tokenize + stem + classify against a plain
-#     split-and-stem loop over the same text (bench/textbench.c).
-# Usage: bench/run.sh REVMINE MKCORPUS TEXTBENCH [DOCS]
+# make bench: revmine's speed against honest baselines, all measured in the
+# same run on the same files, ratios printed at the end.
+#  1. PDF corpora: the generated scale corpus and, when ../shared/pdf-samples
+#     exists, PDFs from real producers (copied BENCH_COPIES times). On each:
+#     - floor: the in-process poppler get_text loop (bench/floor.c), 1 core;
+#     - the PyMuPDF + scikit-learn script (bench/pymupdf_sklearn.py), 1 core,
+#       when python3-fitz and python3-sklearn are installed
+#       (scripts/install-deps --bench);
+#     - pdftotext, one process per file;
+#     - revmine run -j1 --no-cache and -j2 --no-cache.
+#  2. A text-only corpus (the generated corpus's text cut into BENCH_TEXT_DOCS
+#     .txt documents): a cold run -j2 in MB/s per core, then the nightly
+#     case (the same run again with 1% new documents, from the cache) as a
+#     share of the cold run, and the record cache's size against the text.
+#  3. The text stage alone (bench/textbench.c).
+# Each figure is the mean of BENCH_REPEAT runs (default 1) after the files
+# were read once (page cache warm).
+# Usage: bench/run.sh REVMINE MKCORPUS TEXTBENCH FLOOR [DOCS]
 set -eu
-REVMINE=$1 MKCORPUS=$2 TEXTBENCH=$3 DOCS=${4:-${BENCH_DOCS:-200}}
+REVMINE=$1 MKCORPUS=$2 TEXTBENCH=$3 FLOOR=$4 DOCS=${5:-${BENCH_DOCS:-200}}
+COPIES=${BENCH_COPIES:-5} TEXT_DOCS=${BENCH_TEXT_DOCS:-2000} R=${BENCH_REPEAT:-1}
+SAMPLES=${BENCH_SAMPLES:-../shared/pdf-samples}
 B=${BENCH_DIR:-build/bench}
-rm -rf "$B" && mkdir -p "$B/scale" "$B/text"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+rm -rf "$B" && mkdir -p "$B/scale" "$B/text" "$B/out"
 now() { date +%s.%N; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+# timeit VAR CMD...: mean wall seconds of R runs of CMD into $VAR
+timeit() {
+	var=$1
+	shift
+	t0=$(now)
+	k=0
+	while [ $k -lt "$R" ]; do
+		"$@" >/dev/null 2>&1 || true
+		k=$((k + 1))
+	done
+	eval "$var=$(awk -v a="$t0" -v b="$(now)" -v r="$R" 'BEGIN { printf "%.3f", (b - a) / r }')"
+}
+pdftotext_each() { for f in "$@"; do pdftotext "$f" - >/dev/null 2>&1 || true; done; }
+have_py=0
+"$PY" -c 'import fitz, sklearn' 2>/dev/null && have_py=1
 
 echo "bench: generating $DOCS documents (--scale)"
 "$MKCORPUS" --scale "$DOCS" --out "$B/scale" tools/corpus-src/*.txt >/dev/null
-pages=$(for f in "$B"/scale/*.pdf; do pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}'; done |
-	awk '{ s += $1 } END { print s + 0 }')
-echo "bench: $(ls "$B"/scale/*.pdf | wc -l) PDFs, $pages pages"
+corpora=scale
+if [ -d "$SAMPLES" ] && ls "$SAMPLES"/*.pdf >/dev/null 2>&1; then
+	mkdir -p "$B/real"
+	c=1
+	while [ $c -le "$COPIES" ]; do
+		for f in "$SAMPLES"/*.pdf; do cp "$f" "$B/real/c$c-$(basename "$f")"; done
+		c=$((c + 1))
+	done
+	corpora="scale real"
+else
+	echo "bench: $SAMPLES not found, PDFs from real producers skipped"
+fi
+[ $have_py = 1 ] || echo "bench: python3-fitz or python3-sklearn missing, PyMuPDF + scikit-learn script skipped (scripts/install-deps --bench)"
 
-# Warm the page cache so neither side pays for the first read.
-cat "$B"/scale/*.pdf > /dev/null
+summary=
+for c in $corpora; do
+	set -- "$B/$c"/*.pdf
+	cat "$@" >/dev/null
+	pages=$("$FLOOR" "$@" | sed 's/.*), \([0-9]*\) pages.*/\1/')
+	[ "$c" = scale ] && scale_pages=$pages
+	echo "bench: $c: $# PDFs, $pages pages"
+	timeit floor "$FLOOR" "$@"
+	py=0
+	if [ $have_py = 1 ]; then
+		mkdir -p "$B/py-$c"
+		timeit py "$PY" bench/pymupdf_sklearn.py "$B/py-$c" "$@"
+	fi
+	timeit p2t pdftotext_each "$@"
+	timeit j1 "$REVMINE" run "$B/$c" -o "$B/out/$c-j1" -j 1 --no-cache --quiet
+	timeit j2 "$REVMINE" run "$B/$c" -o "$B/out/$c-j2" -j 2 --no-cache --quiet
+	printf 'bench: %-5s floor (poppler get_text, 1 core)   %7.2f s\n' "$c" "$floor"
+	[ $have_py = 1 ] && printf 'bench: %-5s PyMuPDF + scikit-learn (1 core) %7.2f s\n' "$c" "$py"
+	printf 'bench: %-5s pdftotext per file              %7.2f s\n' "$c" "$p2t"
+	printf 'bench: %-5s revmine run -j1 --no-cache      %7.2f s\n' "$c" "$j1"
+	printf 'bench: %-5s revmine run -j2 --no-cache      %7.2f s\n' "$c" "$j2"
+	summary="$summary
+bench: $c: run -j1 / floor $(ratio "$j1" "$floor") (target <= 1.50); run -j1 / pdftotext $(ratio "$j1" "$p2t"); -j2 speed-up over -j1 $(ratio "$j1" "$j2")"
+	[ $have_py = 1 ] && summary="$summary
+bench: $c: PyMuPDF + scikit-learn / run -j2 $(ratio "$py" "$j2") (target >= 1.50); PyMuPDF + scikit-learn / run -j1 $(ratio "$py" "$j1")"
+done
 
-t0=$(now)
-for f in "$B"/scale/*.pdf; do pdftotext "$f" - > /dev/null 2>&1 || true; done
-t1=$(now)
-"$REVMINE" run "$B/scale" -o "$B/out" -j 1 --no-cache --quiet || true
-t2=$(now)
-"$REVMINE" run "$B/scale" -o "$B/out2" -j 2 --no-cache --quiet || true
-t3=$(now)
-base=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-rev=$(awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }')
-rev2=$(awk -v a="$t2" -v b="$t3" 'BEGIN { print b - a }')
-printf 'bench: pdftotext        %8.2f s\n' "$base"
-printf 'bench: revmine run -j1  %8.2f s   ratio %s x pdftotext (target <= 1.10)\n' "$rev" "$(ratio "$rev" "$base")"
-printf 'bench: revmine run -j2  %8.2f s   speed-up %s x over -j1\n' "$rev2" "$(ratio "$rev" "$rev2")"
+# Text-only corpus: the scale corpus's text, pages grouped into TEXT_DOCS
+# documents.
+for f in "$B"/scale/*.pdf; do pdftotext "$f" - 2>/dev/null || true; done |
+	awk -v n="$TEXT_DOCS" -v dir="$B/text" -v pages="$scale_pages" '
+	BEGIN { RS = "\f"; per = pages / n; if (per < 1) per = 1 }
+	{ d = int((NR - 1) / per); if (d >= n) d = n - 1
+	  f = sprintf("%s/t%05d.txt", dir, d + 1); print > f; if (d != last) close(last_f); last = d; last_f = f }'
+ntext=$(ls "$B/text" | wc -l)
+bytes=$(cat "$B"/text/*.txt | wc -c)
+cores=$(nproc)
+[ "$cores" -gt 2 ] && cores=2
+timeit cold "$REVMINE" run "$B/text" -o "$B/out/text" -j 2 --quiet
+# 1% new documents: copies of existing ones with a line of their own.
+new=$((ntext / 100))
+[ $new -ge 1 ] || new=1
+k=1
+for f in $(ls "$B"/text/*.txt | head -n $new); do
+	{ cat "$f"; echo "Nightly addition $k."; } > "$B/text/new-$k.txt"
+	k=$((k + 1))
+done
+R0=$R R=1
+timeit nightly "$REVMINE" run "$B/text" -o "$B/out/text" -j 2 --quiet
+R=$R0
+cache=$(du -sb "$B/out/text/.cache" | cut -f1)
+mbs=$(awk -v b="$bytes" -v t="$cold" -v c="$cores" 'BEGIN { printf "%.2f", b / 1e6 / t / c }')
+printf 'bench: text  %d documents, %.1f MB: cold run -j2 %.2f s, %s MB/s per core (target >= 4)\n' \
+	"$ntext" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$cold" "$mbs"
+printf 'bench: text  nightly rerun with %d new documents (1%%): %.2f s, %s%% of the cold run (target <= 5%%)\n' \
+	"$new" "$nightly" "$(awk -v a="$nightly" -v b="$cold" 'BEGIN { printf "%.1f", 100 * a / b }')"
+printf 'bench: text  record cache %.1f MB, %s x the input text (target <= 1.5)\n' \
+	"$(awk -v b="$cache" 'BEGIN { print b / 1e6 }')" "$(ratio "$cache" "$bytes")"
+echo "$summary" | sed '/^$/d'
 
-# Text stage over the extracted text of the same documents.
-for f in "$B"/scale/*.pdf; do pdftotext "$f" "$B/text/$(basename "$f" .pdf).txt" 2>/dev/null || true; done
-"$TEXTBENCH" "$B"/text/*.txt
+# The text stage alone over the same text.
+"$TEXTBENCH" "$B"/text/t*.txt
