@@ -30,6 +30,8 @@ OPT      ?= -O2 -g
 WARN      = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DREVMINE_PREFIX='"$(PREFIX)"'
 CFLAGS   += -std=c11 $(OPT) $(WARN) -MMD -MP
+# Symbols bound once at start, in the parent, not again in every worker.
+LDFLAGS  += -Wl,-z,now
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lstemmer -lcsv -llinear -lm
 ifneq ($(SANITIZE),)
