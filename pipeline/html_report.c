@@ -976,6 +976,11 @@ static void documents_section(GString *h, const struct model *m)
 	struct table *q = m->quotes;
 	int qt = col(q, "theme"), qd = col(q, "doc_id");
 	size_t d, t, i, *top = xcalloc(m->nt + 1, sizeof(*top));
+	size_t nq_all = q ? q->rows->len : 0, *rank = xcalloc(nq_all + 1, sizeof(*rank));
+
+	/* each quote's rank within its theme (rows are grouped by theme) */
+	for (i = 1; i < nq_all; i++)
+		rank[i] = strcmp(cell(q, i, qt), cell(q, i - 1, qt)) ? 0 : rank[i - 1] + 1;
 
 	g_string_append(h, "<section id=\"documents\">\n<h2>5. Each document</h2>\n");
 	g_string_append(h, "<table id=\"documents-table\">\n<caption>Documents in path order</caption>\n"
@@ -1025,14 +1030,8 @@ static void documents_section(GString *h, const struct model *m)
 			    (t2 = theme_of(m, cell(q, i, qt))) < 0 || m->th[t2].k <= 0)
 				continue;
 			/* only quotes that section 4 shows */
-			{
-				size_t j, rank = 0;
-
-				for (j = 0; j < i; j++)
-					rank += !strcmp(cell(q, j, qt), cell(q, i, qt));
-				if (rank >= QUOTES_SHOWN)
-					continue;
-			}
+			if (rank[i] >= QUOTES_SHOWN)
+				continue;
 			if (nq++)
 				g_string_append(h, ", ");
 			g_string_append(h, "<a href=\"#q-");
@@ -1045,6 +1044,7 @@ static void documents_section(GString *h, const struct model *m)
 	}
 	g_string_append(h, "</tbody>\n</table>\n</section>\n");
 	free(top);
+	free(rank);
 }
 
 static void method_section(GString *h, const struct model *m)
