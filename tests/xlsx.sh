@@ -36,13 +36,19 @@ cmp -s "$T/out/revmine.xlsx" "$T/first.xlsx" && pass "the same run gives the sam
 "$REVMINE" map --shard 1/1 --records "$T/rec" --quiet "$T/in" &&
 	"$REVMINE" reduce --records "$T/rec" -o "$T/red" --xlsx --quiet &&
 	python3 tests/lib/xlsx_check.py "$T/red" >/dev/null && pass "reduce --xlsx" || fail "reduce --xlsx"
-if command -v soffice >/dev/null 2>&1; then
+# LibreOffice with Calc (libreoffice-calc-nogui; Writer alone cannot open
+# a workbook)
+calc=
+for d in /usr/lib/libreoffice/program /opt/libreoffice*/program; do
+	[ -e "$d/libsclo.so" ] && calc=yes
+done
+if command -v soffice >/dev/null 2>&1 && [ -n "$calc" ]; then
 	(cd "$T" && HOME=$T timeout 120 soffice --headless --convert-to csv:"Text - txt - csv (StarCalc)":44,34,76,1,,0,false,true,false,false,false,-1 \
 		--outdir "$T/lo" out/revmine.xlsx >/dev/null 2>&1)
 	n=$(ls "$T/lo" 2>/dev/null | wc -l)
 	[ "$n" -ge 14 ] && pass "LibreOffice opens every sheet ($n)" || fail "LibreOffice: $n sheets"
 else
-	echo "xlsx: LibreOffice check skipped (no soffice)"
+	echo "xlsx: LibreOffice check skipped (no LibreOffice Calc; scripts/install-deps --office installs it)"
 fi
 echo "xlsx: $fails failed"
 [ $fails = 0 ]
