@@ -44,9 +44,28 @@ const struct codebook *analyzer_codebook(const struct analyzer *a);
 const char *analyzer_codebook_hash(const struct analyzer *a);
 const char *analyzer_stopwords_hash(const struct analyzer *a);
 
+/*
+ * Replaces the learned model: PATH, or NULL for the rules alone. The
+ * default model (codebook/default.model) is loaded by analyzer_new when it
+ * exists. Returns 0, or -1 with err "PATH:LINE: what is wrong".
+ */
+int analyzer_set_model(struct analyzer *a, const char *path, struct doc_error *err);
+const char *analyzer_model_path(const struct analyzer *a);  /* NULL: none */
+/* Puts m in place of the analyzer's model (which is returned, not freed);
+ * for cross-validation, where each fold codes with its own model. */
+struct coding_model;
+struct coding_model *analyzer_swap_model(struct analyzer *a, struct coding_model *m);
+const char *analyzer_model_hash(const struct analyzer *a);  /* NULL: none */
+
 /* Classifies and counts terms of every passage of one document, in order
  * (earlier passages, e.g. a heading or a lead-in ending in ':', inform the
  * type of later ones). Replaces any earlier analysis of these passages. */
 void analyze_document(struct analyzer *a, struct passage *ps, size_t nr);
+
+/* The same with the rules alone, returning what they saw of each passage
+ * (for training; valid until the next call on this analyzer). */
+struct passage_view;
+const struct passage_view *analyze_rules(struct analyzer *a, struct passage *ps,
+					 size_t nr);
 
 #endif

@@ -48,4 +48,17 @@ void classify_passage(struct classifier *c, struct passage *p, struct type_cues 
 int classify_heading(struct classifier *c, const char *text,
 		     double score[PASSAGE_TYPES]);
 
+/*
+ * What the last classify_passage saw, for the learned layer (model.c):
+ * every theme's rule score (0 where no rule counted; below-threshold
+ * scores included), the rules of positive weight that counted, and the
+ * tokens (case-folded word and stem; NULL for numbers, links and marks).
+ * Valid until the next call on this classifier.
+ */
+const double *classifier_theme_scores(const struct classifier *c);
+size_t classifier_counted_rules(const struct classifier *c, const unsigned **rules);
+size_t classifier_nr_tokens(const struct classifier *c);
+const char *classifier_token_word(const struct classifier *c, size_t i,
+				  const char **stem);
+
 #endif

@@ -28,9 +28,10 @@ enum cb_elem_kind {
 	CB_ELEM_WORD,   /* a word as written (anchored patterns): s, and its stem in key */
 	CB_ELEM_PREFIX, /* "abc*": a word or stem beginning with abc */
 	CB_ELEM_NUMBER, /* "#": any number */
-	CB_ELEM_GAP,    /* "..": up to CB_GAP_MAX other words */
+	CB_ELEM_GAP,    /* "..": up to CB_GAP_MAX other words; "near/N": up to N */
 };
 #define CB_GAP_MAX 3
+#define CB_NEAR_MAX 12
 
 struct cb_elem {
 	enum cb_elem_kind kind;
@@ -38,6 +39,7 @@ struct cb_elem {
 	 * ==; not owned), or the prefix (owned). */
 	const char *s;
 	const char *key; /* CB_ELEM_WORD: the stem it is indexed under (interned) */
+	unsigned gap;    /* CB_ELEM_GAP: most words it may skip */
 };
 
 /* One sequence of elements. A pattern written with hyphens compiles to
@@ -48,6 +50,7 @@ struct cb_pattern {
 	unsigned rule;  /* index of the pattern as written; the unit of scoring */
 	double weight;
 	int anchored;   /* '^': only at the start of the passage */
+	int affirmed;   /* '!': counts only outside a negation ("no evidence of") */
 	struct cb_elem *elems;
 	size_t nr_elems;
 };
@@ -72,6 +75,7 @@ struct codebook {
 	struct cb_rule *rules;
 	size_t nr_rules, alloc_rules;
 	unsigned min_lr, min_any;
+	int has_affirmed;    /* some pattern is '!' (negation is looked for) */
 	double frame_weight; /* weight of a framing heading or lead-in */
 	int default_type;    /* type when no cue fires */
 	struct cb_index *index;

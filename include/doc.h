@@ -57,7 +57,8 @@ int passage_type_parse(const char *s);
 /* One theme label with the evidence for it ("pattern: matched words; ..."). */
 struct label {
 	int theme; /* index into the codebook's themes */
-	double score;
+	double score;      /* the rules' score */
+	double confidence; /* the model's probability; -1 when the rules alone coded it */
 	char *evidence;
 };
 

@@ -19,6 +19,7 @@ struct manifest {
 	int argc;
 	const char *codebook, *codebook_hash;
 	const char *stopwords, *stopwords_hash;
+	const char *model, *model_hash; /* NULL: the rules alone */
 	const char *config;
 	const char *date;          /* of the run, "YYYY-MM-DDTHH:MM:SSZ" (UTC) */
 	unsigned min_lr, min_any;  /* the document rule */

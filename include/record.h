@@ -16,7 +16,7 @@
 #include "doc.h"
 #include "util.h"
 
-#define RECORD_VERSION 1
+#define RECORD_VERSION 2
 
 struct record_meta {
 	int pages;

@@ -13,8 +13,9 @@
 #include "batch.h"
 
 struct run_opts {
-	const char *outdir, *records, *codebook, *stopwords;
+	const char *outdir, *records, *codebook, *stopwords, *model;
 	const char *metadata, *group_by;
+	int no_model;
 	int jobs, use_cache, strict, quiet, excel, keep_names, xlsx;
 	int allow_empty, replace, no_wait;
 	size_t top_terms;

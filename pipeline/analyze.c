@@ -29,9 +29,10 @@
 #include "codebook.h"
 #include "classify.h"
 #include "analyze.h"
+#include "model.h"
 #include "banned.h"
 
-#define ANALYZE_FORMAT_VERSION "analyze-1"
+#define ANALYZE_FORMAT_VERSION "analyze-2"
 
 /* Cue sums are capped: a long paragraph collects many small learning cues
  * ("professionals", "did not"), and without a cap its length would
@@ -42,7 +43,15 @@ struct analyzer {
 	struct stemmer *stemmer;
 	struct codebook *cb;
 	struct classifier *cl;
-	char config_hash[65], codebook_hash[65], stopwords_hash[65];
+	struct coding_model *model; /* NULL: the rules alone */
+	char *model_path;
+	char config_hash[65], codebook_hash[65], stopwords_hash[65], model_hash[65];
+	/* per-document scratch: what the rules saw of each passage */
+	struct passage_view *views;
+	double *scores;
+	size_t alloc_views;
+	unsigned *rules;
+	size_t nr_rules, alloc_rules;
 };
 
 static void digest(const char *buf, size_t len, char out[65])
@@ -103,6 +112,15 @@ struct analyzer *analyzer_new(const char *codebook_path,
 	digest(all, strlen(all), a->config_hash);
 	free(all);
 	ok = 1;
+	/* the default model, when it is there */
+	{
+		char *mp = data_path("codebook/default.model");
+
+		if (g_file_test(mp, G_FILE_TEST_IS_REGULAR) &&
+		    analyzer_set_model(a, mp, err) < 0)
+			ok = 0;
+		free(mp);
+	}
 out:
 	g_free(cb_buf);
 	g_free(sw_buf);
@@ -115,10 +133,65 @@ out:
 	return a;
 }
 
+int analyzer_set_model(struct analyzer *a, const char *path, struct doc_error *err)
+{
+	struct coding_model *m = NULL;
+	char *buf = NULL, *all;
+	size_t len = 0;
+
+	if (path) {
+		if (read_file(path, "model", &buf, &len, err) < 0)
+			return -1;
+		if (!(m = model_parse(path, buf, len, a->cb, err))) {
+			g_free(buf);
+			return -1;
+		}
+	}
+	model_free(a->model);
+	free(a->model_path);
+	a->model = m;
+	a->model_path = path ? xstrdup(path) : NULL;
+	if (path)
+		digest(buf, len, a->model_hash);
+	else
+		a->model_hash[0] = '\0';
+	g_free(buf);
+	/* the configuration covers the model: its labels are in the records */
+	all = xstrfmt("%s\n%s\nenglish\n%s\n%s%s", a->codebook_hash, a->stopwords_hash,
+		      ANALYZE_FORMAT_VERSION, path ? "model " : "",
+		      path ? a->model_hash : "");
+	digest(all, strlen(all), a->config_hash);
+	free(all);
+	return 0;
+}
+
+struct coding_model *analyzer_swap_model(struct analyzer *a, struct coding_model *m)
+{
+	struct coding_model *old = a->model;
+
+	a->model = m;
+	return old;
+}
+
+const char *analyzer_model_path(const struct analyzer *a)
+{
+	return a->model_path;
+}
+
+const char *analyzer_model_hash(const struct analyzer *a)
+{
+	return a->model_path ? a->model_hash : NULL;
+}
+
 void analyzer_free(struct analyzer *a)
 {
 	if (!a)
 		return;
+	model_free(a->model);
+	free(a->model_path);
+	free(a->views);
+	free(a->scores);
+	free(a->rules);
 	classifier_free(a->cl);
 	codebook_free(a->cb);
 	stemmer_free(a->stemmer);
@@ -261,13 +334,79 @@ static void type_passage(struct analyzer *a, struct passage *p,
 	set_type(p, t, s);
 }
 
+/* Keeps what the rules saw of passage i for the learned layer. */
+static void keep_view(struct analyzer *a, size_t i, const struct passage *p,
+		      const struct type_cues *tc, const struct frame *f, int heading)
+{
+	struct passage_view *v = &a->views[i];
+	size_t nt = a->cb->nr_themes, n;
+	const unsigned *rules;
+
+	v->tc = *tc;
+	v->rtype = p->type;
+	v->frame = tc->lead_type >= 0 ? tc->lead_type :
+		   f->type >= 0 && (!f->items_only || p->kind == PASSAGE_ITEM) ? f->type : -1;
+	v->heading = heading;
+	memcpy(&a->scores[i * nt], classifier_theme_scores(a->cl), nt * sizeof(double));
+	n = classifier_counted_rules(a->cl, &rules);
+	v->nr_rules = n;
+	v->rules = NULL;
+	if (a->nr_rules + n > a->alloc_rules) {
+		a->alloc_rules = (a->nr_rules + n) * 2;
+		a->rules = xrealloc(a->rules, a->alloc_rules * sizeof(*a->rules));
+	}
+	memcpy(a->rules + a->nr_rules, rules, n * sizeof(*rules));
+	a->nr_rules += n;
+	model_view_words(v, a->cl);
+}
+
+/* Points the views at their slices once the arrays have stopped moving. */
+static void link_views(struct analyzer *a, size_t nr)
+{
+	size_t i, off = 0, nt = a->cb->nr_themes;
+
+	for (i = 0; i < nr; i++) {
+		a->views[i].scores = &a->scores[i * nt];
+		a->views[i].rules = a->rules + off;
+		off += a->views[i].nr_rules;
+	}
+}
+
+static void rules_pass(struct analyzer *a, struct passage *ps, size_t nr,
+		       int keep);
+
 void analyze_document(struct analyzer *a, struct passage *ps, size_t nr)
+{
+	rules_pass(a, ps, nr, a->model != NULL);
+	if (a->model) {
+		link_views(a, nr);
+		model_apply(a->model, a->cb, ps, a->views, nr);
+	}
+}
+
+const struct passage_view *analyze_rules(struct analyzer *a, struct passage *ps,
+					 size_t nr)
+{
+	rules_pass(a, ps, nr, 1);
+	link_views(a, nr);
+	return a->views;
+}
+
+static void rules_pass(struct analyzer *a, struct passage *ps, size_t nr, int keep)
 {
 	struct frame f = { -1, 0, NULL, NULL };
 	struct type_cues tc;
 	double h[PASSAGE_TYPES];
 	size_t i;
+	int heading = -1;
 
+	if (keep && nr > a->alloc_views) {
+		a->alloc_views = nr;
+		a->views = xrealloc(a->views, nr * sizeof(*a->views));
+		a->scores = xrealloc(a->scores, nr * (a->cb->nr_themes ? a->cb->nr_themes : 1) *
+					     sizeof(*a->scores));
+	}
+	a->nr_rules = 0;
 	f.seen = g_hash_table_new(g_str_hash, g_str_equal);
 	for (i = 0; i < nr; i++) {
 		struct passage *p = &ps[i];
@@ -284,6 +423,11 @@ void analyze_document(struct analyzer *a, struct passage *ps, size_t nr)
 			f.section = p->section;
 		classify_passage(a->cl, p, &tc);
 		type_passage(a, p, &tc, &f);
+		if (keep) {
+			keep_view(a, i, p, &tc, &f, heading);
+			if (p->kind == PASSAGE_HEADING || tc.heading_shape)
+				heading = (int)i;
+		}
 	}
 	g_hash_table_destroy(f.seen);
 }

@@ -53,6 +53,7 @@ struct lex {
 	struct start *starts; /* unanchored first, then anchored ones */
 	size_t nr_starts, nr_free;
 	uint64_t stem8;      /* the stem's first 8 bytes, big-endian: a quick order */
+	unsigned char neg;   /* NEG_CUE or NEG_BRIDGE: see negated() */
 	unsigned long stamp; /* the passage that last counted it */
 	unsigned count;      /* its count in that passage */
 };
@@ -128,6 +129,11 @@ struct classifier {
 	struct keyed *distinct; /* words of the current passage, once each */
 	size_t alloc_distinct;
 	unsigned long passage; /* stamp of the current passage */
+	/* every theme's rule score for the current passage, and the rules of
+	 * positive weight that counted (for the learned layer) */
+	double *scores;
+	unsigned *counted;
+	size_t nr_counted, alloc_counted;
 };
 
 /* A word hash eight bytes at a time (the multiply-xorshift mix of
@@ -246,6 +252,7 @@ struct classifier *classifier_new(const struct codebook *cb, struct stemmer *st)
 	c->stop = g_hash_table_new(g_str_hash, g_str_equal);
 	c->strings = g_string_chunk_new(64 * 1024);
 	tokenizer_init(&c->tok);
+	c->scores = xcalloc(cb->nr_themes ? cb->nr_themes : 1, sizeof(*c->scores));
 	return c;
 }
 
@@ -266,6 +273,8 @@ void classifier_free(struct classifier *c)
 	free(c->lead);
 	free(c->seg_of);
 	free(c->kept);
+	free(c->scores);
+	free(c->counted);
 	free(c);
 }
 
@@ -344,6 +353,68 @@ static void make_starts(struct classifier *c, struct lex *l, int number)
 	free(ids);
 }
 
+/*
+ * Negation, after NegEx (Chapman et al., "A simple algorithm for
+ * identifying negated findings and diseases in discharge summaries", J
+ * Biomed Inform 34, 2001), narrowed for review prose: a match is negated
+ * when a negation cue stands before it in the same clause with nothing
+ * between them but a few "bridge" words. "No evidence of neglect", "was
+ * not neglected", "no known history of domestic abuse" are negated; "did
+ * not recognise neglect" is not (a verb between), because a review that
+ * says so is about neglect. Only '!' patterns consult this.
+ */
+enum { NEG_CUE = 1, NEG_BRIDGE = 2 };
+#define NEG_REACH 4 /* bridge words between cue and match, at most */
+
+static const char *const neg_cues[] = {
+	"no", "not", "never", "without", "nor", "neither", "none", "denied",
+	"denies", "deny", "denying", "absence", "ruled", "unlikely",
+	/* contractions, as the tokenizer folds them ("wasn't" -> "wasnt") */
+	"wasnt", "werent", "isnt", "arent", "didnt", "dont", "doesnt", "hasnt",
+	"havent", "hadnt", "cant", "couldnt", "wouldnt", "wont",
+};
+static const char *const neg_bridges[] = {
+	"evidence", "indication", "indications", "sign", "signs", "suggestion",
+	"history", "concern", "concerns", "known", "reported", "apparent",
+	"obvious", "recorded", "of", "about", "any", "a", "an", "the", "been",
+	"was", "were", "be", "is", "are", "further", "previous", "prior",
+	"current", "out", "that", "there", "significant", "clear", "actual",
+	"direct", "suspected", "specific", "physical", "such",
+};
+
+static unsigned char neg_class(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(neg_cues); i++)
+		if (!strcmp(w, neg_cues[i]))
+			return NEG_CUE;
+	for (i = 0; i < ARRAY_SIZE(neg_bridges); i++)
+		if (!strcmp(w, neg_bridges[i]))
+			return NEG_BRIDGE;
+	return 0;
+}
+
+/* Whether the match starting at token s stands in a negation's scope. */
+static int negated(const struct classifier *c, size_t s)
+{
+	const struct token *tk = c->tok.items;
+	size_t j = s, steps;
+
+	for (steps = 0; steps <= NEG_REACH && j > 0; steps++) {
+		if (tk[j].flags & TOKEN_BREAK)
+			return 0;
+		j--;
+		if (!c->lx[j])
+			return 0;
+		if (c->lx[j]->neg == NEG_CUE)
+			return 1;
+		if (c->lx[j]->neg != NEG_BRIDGE && !(tk[j].flags & TOKEN_PART))
+			return 0;
+	}
+	return 0;
+}
+
 static struct lex *lookup(struct classifier *c, const struct token *tk)
 {
 	uint64_t h = word_hash(tk->text, tk->len);
@@ -360,6 +431,7 @@ static struct lex *lookup(struct classifier *c, const struct token *tk)
 	l->word = stemmer_intern(c->st, tk->text);
 	l->stem = number ? l->word : stemmer_stem(c->st, tk->text, tk->len);
 	l->stop = g_hash_table_contains(c->stop, tk->text);
+	l->neg = number ? 0 : neg_class(tk->text);
 	make_starts(c, l, number);
 	l->stem8 = prefix_key(l->stem);
 	l->word_len = tk->len;
@@ -397,7 +469,7 @@ static size_t extend(struct classifier *c, const struct cb_pattern *p, size_t k,
 
 		if ((r = extend(c, p, k + 1, j)))
 			return r;
-		for (g = 0; g < CB_GAP_MAX; g++) {
+		for (g = 0; g < p->elems[k].gap; g++) {
 			j = next_pos(tk, j);
 			if (j >= c->tok.nr || (tk[j].flags & TOKEN_BREAK))
 				return 0;
@@ -455,6 +527,9 @@ static void find_hits(struct classifier *c)
 				continue;
 			end = st->single ? j : extend(c, &cb->patterns[st->pattern], 1, j);
 			if (!end)
+				continue;
+			if (cb->has_affirmed && cb->patterns[st->pattern].affirmed &&
+			    negated(c, i))
 				continue;
 			ALLOC_GROW(c->hits, c->nr_hits, c->alloc_hits);
 			h = &c->hits[c->nr_hits++];
@@ -629,8 +704,11 @@ static double score_rules(struct classifier *c, const struct hit *h, size_t nr,
 				c->claim[t] = c->claim_stamp;
 		}
 		sum += rh[i].weight;
-		if (rh[i].weight > 0 && positive)
+		if (rh[i].weight > 0 && positive) {
 			*positive = 1;
+			ALLOC_GROW(c->counted, c->nr_counted, c->alloc_counted);
+			c->counted[c->nr_counted++] = rh[i].rule;
+		}
 		if (ev)
 			append_evidence(c, ev, rh[i].rule, c->kept, nk);
 	}
@@ -643,6 +721,8 @@ static void label_themes(struct classifier *c, struct passage *p)
 	GString *ev = NULL;
 	size_t i, j, nex;
 
+	memset(c->scores, 0, cb->nr_themes * sizeof(*c->scores));
+	c->nr_counted = 0;
 	for (i = 0; i < c->nr_hits && c->hits[i].kind == CB_MATCH; i = j) {
 		int t = c->hits[i].owner, positive = 0;
 		const struct hit *ex = hit_range(c, CB_EXCLUDE, t, &nex);
@@ -653,6 +733,7 @@ static void label_themes(struct classifier *c, struct passage *p)
 			    c->hits[j].owner == t; j++)
 			;
 		score = score_rules(c, c->hits + i, j - i, ex, nex, NULL, &positive);
+		c->scores[t] = score;
 		if (!positive || score < cb->themes[t].threshold)
 			continue;
 		/* evidence only for labels: most themes with a hit do not reach
@@ -666,6 +747,7 @@ static void label_themes(struct classifier *c, struct passage *p)
 		l = &p->labels[p->nr_labels++];
 		l->theme = t;
 		l->score = score;
+		l->confidence = -1;
 		l->evidence = xstrndup(ev->str, ev->len);
 	}
 	if (ev)
@@ -995,4 +1077,35 @@ int classify_heading(struct classifier *c, const char *text,
 		}
 	}
 	return tie ? -1 : top;
+}
+
+const double *classifier_theme_scores(const struct classifier *c)
+{
+	return c->scores;
+}
+
+size_t classifier_counted_rules(const struct classifier *c, const unsigned **rules)
+{
+	*rules = c->counted;
+	return c->nr_counted;
+}
+
+size_t classifier_nr_tokens(const struct classifier *c)
+{
+	return c->tok.nr;
+}
+
+const char *classifier_token_word(const struct classifier *c, size_t i,
+				  const char **stem)
+{
+	const struct lex *l = i < c->tok.nr ? c->lx[i] : NULL;
+
+	if (!l || c->tok.items[i].kind != TOKEN_WORD) {
+		if (stem)
+			*stem = NULL;
+		return NULL;
+	}
+	if (stem)
+		*stem = l->stem;
+	return l->word;
 }

@@ -1,69 +1,144 @@
 /*
- * revmine classify [-c CB] [--stopwords F] [--text-column NAME]
- *                  [--id-column NAME] [--lines] [FILE.csv|-]
+ * revmine classify [-c CB] [--stopwords F] [-m MODEL | --no-model]
+ *                  [--text-column NAME] [--id-column NAME]
+ *                  [--doc-column NAME] [--lines] [FILE.csv|-]
  *
- * Codes a spreadsheet of passages: each row's text is classified as one
- * passage on its own (a `section` column, when present, frames its type as
- * a heading would), and `id,type,themes,type_score,evidence` is written to
- * stdout in input order. Themes depend on the text alone, so a passage gets
- * the same themes here as in `revmine run`.
+ * Codes a spreadsheet of passages and writes
+ * `id,type,themes,type_score,evidence,confidence` to stdout in input order.
+ * Each row's text is classified as one passage on its own (a `section`
+ * column, when present, frames its type as a heading would); with
+ * --doc-column, consecutive rows with the same value are one document in
+ * order, so headings and lead-ins frame the passages under them as in
+ * `revmine run` (a text starting with '#' is a heading, one starting with
+ * a bullet or list number an item).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <getopt.h>
+#include <glib.h>
 #include "cmds.h"
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
 #include "csvio.h"
+#include "gold.h"
 #include "banned.h"
 
 struct classify_opts {
-	const char *codebook, *stopwords;
-	const char *text_column, *id_column;
-	int lines;
+	const char *codebook, *stopwords, *model;
+	const char *text_column, *id_column, *doc_column;
+	int lines, no_model;
+};
+
+#define CLASSIFY_HEADER "id,type,themes,type_score,evidence,confidence\n"
+#define CLASSIFY_USAGE "usage: revmine classify [-c CODEBOOK] [--stopwords FILE] " \
+	"[-m MODEL | --no-model] [--text-column NAME] [--id-column NAME] " \
+	"[--doc-column NAME] [--lines] [FILE.csv|-]"
+
+/* The rows of one document, coded together (--doc-column). */
+struct pending {
+	char *doc;
+	char **ids;
+	struct passage *ps;
+	size_t nr, alloc;
 };
 
 static void print_row(struct analyzer *a, const char *id, struct passage *p)
 {
 	size_t i;
-	char *themes = xstrdup(""), *evidence = xstrdup(""), *t;
+	GString *themes = g_string_new(NULL), *evidence = g_string_new(NULL),
+		*conf = g_string_new(NULL);
 
 	for (i = 0; i < p->nr_labels; i++) {
 		const char *th = analyzer_theme_id(a, p->labels[i].theme);
 
-		t = xstrfmt("%s%s%s", themes, i ? ";" : "", th);
-		free(themes);
-		themes = t;
-		t = xstrfmt("%s%s%s: %s", evidence, i ? " | " : "", th,
-			    p->labels[i].evidence);
-		free(evidence);
-		evidence = t;
+		if (i) {
+			g_string_append_c(themes, ';');
+			g_string_append(evidence, " | ");
+			g_string_append_c(conf, ';');
+		}
+		g_string_append(themes, th);
+		g_string_append_printf(evidence, "%s: %s", th, p->labels[i].evidence);
+		if (p->labels[i].confidence >= 0)
+			g_string_append_printf(conf, "%.3f", p->labels[i].confidence);
 	}
 	csv_fput_text(stdout, id);
 	printf(",%s,", passage_type_name(p->type));
-	csv_fput_text(stdout, themes);
+	csv_fput_text(stdout, themes->str);
 	printf(",%.3f,", p->type_score);
-	csv_fput_text(stdout, evidence);
+	csv_fput_text(stdout, evidence->str);
+	fputc(',', stdout);
+	csv_fput_text(stdout, conf->str);
 	fputc('\n', stdout);
-	free(themes);
-	free(evidence);
+	g_string_free(themes, TRUE);
+	g_string_free(evidence, TRUE);
+	g_string_free(conf, TRUE);
+}
+
+/* The kind a `kind` cell names, or the one the text shows. */
+static enum passage_kind kind_for(const char *cell, const char *text, int from_text)
+{
+	int k = cell ? passage_kind_parse(cell) : -1;
+
+	if (k >= 0)
+		return (enum passage_kind)k;
+	return from_text ? gold_kind_of(text) : PASSAGE_PARAGRAPH;
 }
 
 static void classify_one(struct analyzer *a, const char *id, const char *section,
-			 const char *text)
+			 const char *kind, const char *text)
 {
 	struct passage p;
 
 	memset(&p, 0, sizeof(p));
 	p.page = 1;
-	p.kind = PASSAGE_PARAGRAPH;
+	p.kind = kind_for(kind, text, 0);
 	p.section = (char *)(section ? section : "");
 	p.text = (char *)text;
 	analyze_document(a, &p, 1);
 	print_row(a, id, &p);
 	passage_clear_analysis(&p);
+}
+
+/* Codes and prints the pending document's rows, then empties it. */
+static void flush_doc(struct analyzer *a, struct pending *d)
+{
+	size_t i;
+
+	if (d->nr)
+		analyze_document(a, d->ps, d->nr);
+	for (i = 0; i < d->nr; i++) {
+		print_row(a, d->ids[i], &d->ps[i]);
+		passage_clear_analysis(&d->ps[i]);
+		free(d->ps[i].section);
+		free(d->ps[i].text);
+		free(d->ids[i]);
+	}
+	d->nr = 0;
+	free(d->doc);
+	d->doc = NULL;
+}
+
+static void add_row(struct analyzer *a, struct pending *d, const char *doc,
+		    const char *id, const char *section, const char *kind,
+		    const char *text)
+{
+	struct passage *p;
+
+	if (d->doc && strcmp(d->doc, doc))
+		flush_doc(a, d);
+	if (!d->doc)
+		d->doc = xstrdup(doc);
+	ALLOC_GROW(d->ps, d->nr, d->alloc);
+	d->ids = xrealloc(d->ids, d->alloc * sizeof(*d->ids));
+	p = &d->ps[d->nr];
+	memset(p, 0, sizeof(*p));
+	p->page = 1;
+	p->text = xstrdup(text);
+	p->kind = kind_for(kind, text, 1);
+	p->section = xstrdup(section ? section : "");
+	d->ids[d->nr++] = xstrdup(id);
 }
 
 static int column(char **fields, size_t nr, const char *name)
@@ -87,11 +162,12 @@ static int classify_lines(struct analyzer *a, const char *path)
 		say("classify: cannot open '%s'", path);
 		return EXIT_USAGE;
 	}
+	fputs(CLASSIFY_HEADER, stdout);
 	while ((len = getline(&line, &alloc, f)) >= 0) {
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
 		snprintf(id, sizeof(id), "%zu", ++n);
-		classify_one(a, id, NULL, line);
+		classify_one(a, id, NULL, NULL, line);
 	}
 	free(line);
 	if (f != stdin)
@@ -106,8 +182,10 @@ static int classify_csv(struct analyzer *a, const char *path,
 	struct csv_in *in;
 	char **fields, id[32];
 	size_t nr, row = 0;
-	int rc, text_col, id_col, sec_col, status = EXIT_OK;
+	int rc, text_col, id_col, sec_col, kind_col, doc_col = -1, status = EXIT_OK;
+	struct pending doc;
 
+	memset(&doc, 0, sizeof(doc));
 	memset(&err, 0, sizeof(err));
 	if (!(in = csv_in_open(path, &err))) {
 		say("classify: %s", err.msg);
@@ -121,6 +199,7 @@ static int classify_csv(struct analyzer *a, const char *path,
 	text_col = column(fields, nr, o->text_column);
 	id_col = column(fields, nr, o->id_column);
 	sec_col = column(fields, nr, "section");
+	kind_col = column(fields, nr, "kind");
 	if (text_col < 0) {
 		say("classify: '%s': no column named '%s'", path, o->text_column);
 		csv_in_close(in);
@@ -131,6 +210,14 @@ static int classify_csv(struct analyzer *a, const char *path,
 		csv_in_close(in);
 		return EXIT_USAGE;
 	}
+	if (o->doc_column && (doc_col = column(fields, nr, o->doc_column)) < 0) {
+		say("classify: '%s': no column named '%s'", path, o->doc_column);
+		csv_in_close(in);
+		return EXIT_USAGE;
+	}
+	/* the header only once the input is known good: `> out.csv` of a
+	 * failed run leaves no half file that looks like a result */
+	fputs(CLASSIFY_HEADER, stdout);
 	while ((rc = csv_in_next(in, &fields, &nr, &err)) > 0) {
 		row++;
 		if ((size_t)text_col >= nr) {
@@ -140,10 +227,21 @@ static int classify_csv(struct analyzer *a, const char *path,
 			continue;
 		}
 		snprintf(id, sizeof(id), "%zu", row);
-		classify_one(a, id_col >= 0 && (size_t)id_col < nr ? fields[id_col] : id,
-			     sec_col >= 0 && (size_t)sec_col < nr ? fields[sec_col] : NULL,
-			     fields[text_col]);
+		if (doc_col >= 0)
+			add_row(a, &doc, (size_t)doc_col < nr ? fields[doc_col] : "",
+				id_col >= 0 && (size_t)id_col < nr ? fields[id_col] : id,
+				sec_col >= 0 && (size_t)sec_col < nr ? fields[sec_col] : NULL,
+				kind_col >= 0 && (size_t)kind_col < nr ? fields[kind_col] : NULL,
+				fields[text_col]);
+		else
+			classify_one(a, id_col >= 0 && (size_t)id_col < nr ? fields[id_col] : id,
+				     sec_col >= 0 && (size_t)sec_col < nr ? fields[sec_col] : NULL,
+				     kind_col >= 0 && (size_t)kind_col < nr ? fields[kind_col] : NULL,
+				     fields[text_col]);
 	}
+	flush_doc(a, &doc);
+	free(doc.ps);
+	free(doc.ids);
 	if (rc < 0) {
 		say("classify: '%s': %s", path, err.msg);
 		status = EXIT_USAGE;
@@ -159,44 +257,49 @@ int cmd_classify(int argc, char **argv)
 		{ "stopwords", required_argument, NULL, 's' },
 		{ "text-column", required_argument, NULL, 't' },
 		{ "id-column", required_argument, NULL, 'i' },
+		{ "doc-column", required_argument, NULL, 'd' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "no-model", no_argument, NULL, 'n' },
 		{ "lines", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct classify_opts o = { NULL, NULL, "text", "id", 0 };
+	struct classify_opts o = { NULL, NULL, NULL, "text", "id", NULL, 0, 0 };
 	struct doc_error err;
 	struct analyzer *a;
 	const char *path;
 	int c, status;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.codebook = optarg; break;
 		case 's': o.stopwords = optarg; break;
 		case 't': o.text_column = optarg; break;
 		case 'i': o.id_column = optarg; break;
+		case 'd': o.doc_column = optarg; break;
+		case 'm': o.model = optarg; break;
+		case 'n': o.no_model = 1; break;
 		case 'l': o.lines = 1; break;
 		case 'h':
-			printf("usage: revmine classify [-c CODEBOOK] [--stopwords FILE] "
-			       "[--text-column NAME] [--id-column NAME] [--lines] [FILE.csv|-]\n");
+			printf("%s\n", CLASSIFY_USAGE);
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
 		}
 	}
-	if (argc - optind > 1) {
-		say("usage: revmine classify [-c CODEBOOK] [--text-column NAME] "
-		    "[--id-column NAME] [--lines] [FILE.csv|-]");
+	if (argc - optind > 1 || (o.model && o.no_model) || (o.lines && o.doc_column)) {
+		say("%s", CLASSIFY_USAGE);
 		return EXIT_USAGE;
 	}
 	path = optind < argc ? argv[optind] : "-";
 	memset(&err, 0, sizeof(err));
-	if (!(a = analyzer_new(o.codebook, o.stopwords, &err))) {
+	if (!(a = analyzer_new(o.codebook, o.stopwords, &err)) ||
+	    ((o.model || o.no_model) && analyzer_set_model(a, o.model, &err) < 0)) {
 		say("classify: %s", err.msg);
+		analyzer_free(a);
 		return EXIT_USAGE;
 	}
-	fputs("id,type,themes,type_score,evidence\n", stdout);
 	status = o.lines ? classify_lines(a, path) : classify_csv(a, path, &o);
 	analyzer_free(a);
 	if (fflush(stdout) || ferror(stdout)) {

@@ -87,6 +87,8 @@ int cmd_run(int argc, char **argv)
 	m.codebook_hash = analyzer_codebook_hash(a);
 	m.stopwords = sw;
 	m.stopwords_hash = analyzer_stopwords_hash(a);
+	m.model = analyzer_model_path(a);
+	m.model_hash = analyzer_model_hash(a);
 	m.config = config;
 	m.jobs = o.jobs;
 	m.seconds_map = now_seconds() - t0;

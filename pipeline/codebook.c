@@ -116,6 +116,7 @@ struct slot {
 	struct cb_elem alt[2][16];
 	size_t nr_alt[2];
 	int alts;
+	int near; /* "near/N": the words on either side may come in either order */
 };
 
 static int compile_word(struct parser *ps, const char *w, int exact,
@@ -129,7 +130,20 @@ static int compile_word(struct parser *ps, const char *w, int exact,
 	sl->alts = 1;
 	if (!strcmp(w, "..")) {
 		sl->alt[0][0].kind = CB_ELEM_GAP;
+		sl->alt[0][0].gap = CB_GAP_MAX;
 		sl->nr_alt[0] = 1;
+		return 0;
+	}
+	if (!strncmp(w, "near/", 5)) {
+		char *end;
+		long g = strtol(w + 5, &end, 10);
+
+		if (*end || end == w + 5 || g < 1 || g > CB_NEAR_MAX)
+			return fail(ps, "'%s': near/N takes N from 1 to %d", w, CB_NEAR_MAX);
+		sl->alt[0][0].kind = CB_ELEM_GAP;
+		sl->alt[0][0].gap = (unsigned)g;
+		sl->nr_alt[0] = 1;
+		sl->near = 1;
 		return 0;
 	}
 	if (!strcmp(w, "#")) {
@@ -193,6 +207,7 @@ static void add_variant(struct codebook *cb, const struct cb_pattern *tmpl,
 		p->elems[i].s = elems[i].kind == CB_ELEM_PREFIX ? xstrdup(elems[i].s)
 							       : elems[i].s;
 		p->elems[i].key = elems[i].key;
+		p->elems[i].gap = elems[i].gap;
 	}
 	p->nr_elems = nr;
 	index_pattern(cb, (unsigned)cb->nr_patterns++);
@@ -209,7 +224,8 @@ static void free_slots(struct slot *slots, size_t nr)
 					free((char *)slots[i].alt[a][k].s);
 }
 
-/* Compiles one '|'-separated alternative: words, '^' anchor, 'x*', '#'. */
+/* Compiles one '|'-separated alternative: words, '!' (outside negation),
+ * '^' anchor, 'x*', '#', '..', near/N. */
 static int compile_pattern(struct parser *ps, enum cb_kind kind, int owner,
 			   double weight, char *text)
 {
@@ -218,10 +234,15 @@ static int compile_pattern(struct parser *ps, enum cb_kind kind, int owner,
 	struct cb_pattern tmpl = { 0 };
 	struct cb_elem elems[64];
 	char **words;
-	size_t nr = 0, i, v, nv = 1, ne;
-	int ret = -1;
+	size_t nr = 0, i, o, v, nv = 1, ne;
+	int ret = -1, near = -1, order;
 
 	g_strstrip(text);
+	if (*text == '!') {
+		tmpl.affirmed = 1;
+		cb->has_affirmed = 1;
+		text++;
+	}
 	if (*text == '^') {
 		tmpl.anchored = 1;
 		text++;
@@ -246,7 +267,20 @@ static int compile_pattern(struct parser *ps, enum cb_kind kind, int owner,
 	}
 	if (slots[0].alt[0][0].kind == CB_ELEM_GAP ||
 	    slots[nr - 1].alt[0][0].kind == CB_ELEM_GAP) {
-		fail(ps, "'..' must stand between two words");
+		fail(ps, "'..' and near/N must stand between two words");
+		goto out;
+	}
+	for (i = 0, near = -1; i < nr; i++) {
+		if (!slots[i].near)
+			continue;
+		if (near >= 0) {
+			fail(ps, "pattern '%s' has more than one near/N", text);
+			goto out;
+		}
+		near = (int)i;
+	}
+	if (near >= 0 && tmpl.anchored) {
+		fail(ps, "pattern '%s': near/N cannot be anchored with '^'", text);
 		goto out;
 	}
 	if (nv > MAX_VARIANTS) {
@@ -254,30 +288,37 @@ static int compile_pattern(struct parser *ps, enum cb_kind kind, int owner,
 		goto out;
 	}
 	ALLOC_GROW(cb->rules, cb->nr_rules, cb->alloc_rules);
-	cb->rules[cb->nr_rules].text = xstrfmt("%s%s", tmpl.anchored ? "^" : "", text);
+	cb->rules[cb->nr_rules].text = xstrfmt("%s%s%s", tmpl.affirmed ? "!" : "",
+					       tmpl.anchored ? "^" : "", text);
 	cb->rules[cb->nr_rules].line = ps->line;
 	tmpl.kind = kind;
 	tmpl.owner = owner;
 	tmpl.weight = weight;
 	tmpl.rule = (unsigned)cb->nr_rules++;
 	/* Variant v picks, for each hyphenated word, the joined or split form
-	 * by one bit of v. */
-	for (v = 0; v < nv; v++) {
-		size_t bits = v;
+	 * by one bit of v; with near/N, the words after it also come first. */
+	for (order = 0; order < (near >= 0 ? 2 : 1); order++) {
+		for (v = 0; v < nv; v++) {
+			size_t bits = v;
 
-		ne = 0;
-		for (i = 0; i < nr; i++) {
-			int a = 0;
-			size_t k;
+			ne = 0;
+			for (o = 0; o < nr; o++) {
+				int a = 0;
+				size_t k;
 
-			if (slots[i].alts == 2) {
-				a = (int)(bits & 1);
-				bits >>= 1;
+				/* order 1: the slots after near/N, near/N, the slots before */
+				i = !order ? o : o < nr - (size_t)near - 1 ? (size_t)near + 1 + o :
+					   o == nr - (size_t)near - 1 ? (size_t)near :
+					   o - (nr - (size_t)near);
+				if (slots[i].alts == 2) {
+					a = (int)(bits & 1);
+					bits >>= 1;
+				}
+				for (k = 0; k < slots[i].nr_alt[a] && ne < ARRAY_SIZE(elems); k++)
+					elems[ne++] = slots[i].alt[a][k];
 			}
-			for (k = 0; k < slots[i].nr_alt[a] && ne < ARRAY_SIZE(elems); k++)
-				elems[ne++] = slots[i].alt[a][k];
+			add_variant(cb, &tmpl, elems, ne);
 		}
-		add_variant(cb, &tmpl, elems, ne);
 	}
 	ret = 0;
 out:

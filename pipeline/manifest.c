@@ -70,6 +70,8 @@ static void write_body(FILE *f, const struct manifest *m)
 	kv_str(f, "codebook_sha256", m->codebook_hash, 0);
 	kv_str(f, "stopwords", m->stopwords, 0);
 	kv_str(f, "stopwords_sha256", m->stopwords_hash, 0);
+	kv_str(f, "model", m->model, 0);
+	kv_str(f, "model_sha256", m->model_hash, 0);
 	kv_str(f, "configuration", m->config, 0);
 	fprintf(f, "  \"document_rule\": {\"min_lr\": %u, \"min_any\": %u},\n",
 		m->min_lr, m->min_any);

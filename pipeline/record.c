@@ -5,7 +5,8 @@
  *   revmine-record <version> <config-hash>
  *   m <pages> <warnings>
  *   p <page> <kind> <type> <type_score> <tokens> <section> <text>
- *   l <theme-id> <score> <evidence>          (labels of the passage above)
+ *   l <theme-id> <score> <confidence> <evidence>  (labels of the passage above;
+ *                                            confidence -1: rules alone)
  *   t <term> <surface> <count>               (terms of the passage above)
  *   end
  *
@@ -60,7 +61,7 @@ static void put_fields(FILE *f, const char *tag, const char *const *v, size_t n)
 static void write_passage(FILE *f, const struct passage *p,
 			  char *const *theme_ids, size_t nr_themes)
 {
-	char page[16], score[40], tokens[24];
+	char page[16], score[40], conf[40], tokens[24];
 	const char *v[7];
 	size_t i;
 
@@ -81,10 +82,12 @@ static void write_passage(FILE *f, const struct passage *p,
 		if (l->theme < 0 || (size_t)l->theme >= nr_themes)
 			BUG("label theme %d out of range", l->theme);
 		snprintf(score, sizeof(score), "%.17g", l->score);
+		snprintf(conf, sizeof(conf), "%.17g", l->confidence);
 		v[0] = theme_ids[l->theme];
 		v[1] = score;
-		v[2] = l->evidence ? l->evidence : "";
-		put_fields(f, "l", v, 3);
+		v[2] = conf;
+		v[3] = l->evidence ? l->evidence : "";
+		put_fields(f, "l", v, 4);
 	}
 	for (i = 0; i < p->nr_terms; i++) {
 		snprintf(tokens, sizeof(tokens), "%u", p->terms[i].count);
@@ -219,7 +222,7 @@ int record_read(const char *path, const char *config,
 			p->type = (enum passage_type)type;
 			p->type_score = g_ascii_strtod(v[4], NULL);
 			p->tokens = (unsigned)strtoul(v[5], NULL, 10);
-		} else if (!strcmp(v[0], "l") && n == 4 && p) {
+		} else if (!strcmp(v[0], "l") && n == 5 && p) {
 			int t = theme_index(v[1], theme_ids, nr_themes);
 			struct label *l;
 
@@ -229,7 +232,8 @@ int record_read(const char *path, const char *config,
 			l = &p->labels[p->nr_labels++];
 			l->theme = t;
 			l->score = g_ascii_strtod(v[2], NULL);
-			l->evidence = xstrdup(v[3]);
+			l->confidence = g_ascii_strtod(v[3], NULL);
+			l->evidence = xstrdup(v[4]);
 		} else if (!strcmp(v[0], "t") && n == 4 && p) {
 			struct term_count *t;
 

@@ -213,6 +213,7 @@ static void write_passage_rows(struct reducer *r, const struct source *s,
 	csv_out_int(r->passages, (long long)no);
 	csv_out_int(r->passages, p->page);
 	csv_out_text(r->passages, p->section);
+	csv_out_raw(r->passages, passage_kind_name(p->kind));
 	csv_out_raw(r->passages, passage_type_name(p->type));
 	csv_out_raw(r->passages, themes->str);
 	csv_out_text(r->passages, p->text);
@@ -223,6 +224,10 @@ static void write_passage_rows(struct reducer *r, const struct source *s,
 		csv_out_int(r->themes, (long long)no);
 		csv_out_raw(r->themes, r->o->theme_ids[p->labels[i].theme]);
 		csv_out_double(r->themes, p->labels[i].score);
+		if (p->labels[i].confidence >= 0) /* empty: coded by the rules alone */
+			csv_out_double(r->themes, p->labels[i].confidence);
+		else
+			csv_out_raw(r->themes, "");
 		csv_out_text(r->themes, p->labels[i].evidence);
 		csv_out_end_row(r->themes);
 	}
@@ -675,9 +680,9 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 		goto out;
 	}
 	r.passages = open_stream(&r, "passages.csv",
-				 "doc_id,passage,page,section,type,themes,text", err);
+				 "doc_id,passage,page,section,kind,type,themes,text", err);
 	r.themes = r.passages ? open_stream(&r, "passage_themes.csv",
-					    "doc_id,passage,theme,score,evidence", err) : NULL;
+					    "doc_id,passage,theme,score,confidence,evidence", err) : NULL;
 	r.counts = r.themes ? open_stream(&r, "doc_term_counts.csv",
 					  "doc_id,term,count", err) : NULL;
 	if (!r.counts)

@@ -29,18 +29,18 @@
 enum {
 	OPT_STOPWORDS = 256, OPT_NO_CACHE, OPT_STRICT, OPT_TOP_TERMS, OPT_EXCEL,
 	OPT_MAX_SIZE, OPT_TIMEOUT, OPT_MEMORY, OPT_SHARD, OPT_RECORDS, OPT_KEEP_NAMES,
-	OPT_ALLOW_EMPTY, OPT_REPLACE, OPT_NO_WAIT, OPT_METADATA, OPT_GROUP_BY, OPT_XLSX,
+	OPT_ALLOW_EMPTY, OPT_REPLACE, OPT_NO_WAIT, OPT_METADATA, OPT_GROUP_BY, OPT_XLSX, OPT_NO_MODEL,
 };
 
 static const char *usage_run =
 	"usage: revmine run [PATH...] [-o DIR] [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
-	"                   [--no-cache] [--strict] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
+	"                   [-m MODEL | --no-model] [--no-cache] [--strict] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
 	"                   [--metadata FILE.csv] [--group-by COLUMN] [--xlsx]\n"
 	"                   [--max-size MB] [--timeout SECONDS] [--memory MB]\n"
 	"                   [--allow-empty] [--replace] [--no-wait]\n";
 static const char *usage_map =
 	"usage: revmine map --shard K/N --records DIR [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
-	"                   [--no-cache] [--strict] [--quiet] [--max-size MB] [--timeout SECONDS]\n"
+	"                   [-m MODEL | --no-model] [--no-cache] [--strict] [--quiet] [--max-size MB] [--timeout SECONDS]\n"
 	"                   [--memory MB] [PATH...]\n";
 static const char *usage_reduce =
 	"usage: revmine reduce --records DIR [-o DIR] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
@@ -98,6 +98,8 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "codebook", required_argument, NULL, 'c' },
 		{ "stopwords", required_argument, NULL, OPT_STOPWORDS },
+		{ "model", required_argument, NULL, 'm' },
+		{ "no-model", no_argument, NULL, OPT_NO_MODEL },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "top-terms", required_argument, NULL, OPT_TOP_TERMS },
@@ -126,7 +128,7 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 	defaults(o);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:j:c:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:j:c:m:qh", longopts, NULL)) != -1) {
 		int ok_here = 1;
 
 		switch (c) {
@@ -139,6 +141,8 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 			break;
 		case 'c': o->codebook = optarg; ok_here = which != RUNOPT_REDUCE; break;
 		case OPT_STOPWORDS: o->stopwords = optarg; ok_here = which != RUNOPT_REDUCE; break;
+		case 'm': o->model = optarg; ok_here = which != RUNOPT_REDUCE; break;
+		case OPT_NO_MODEL: o->no_model = 1; ok_here = which != RUNOPT_REDUCE; break;
 		case OPT_NO_CACHE: o->use_cache = 0; ok_here = which != RUNOPT_REDUCE; break;
 		case OPT_STRICT: o->strict = 1; ok_here = which != RUNOPT_REDUCE; break;
 		case OPT_TOP_TERMS:
@@ -197,6 +201,11 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 			fputs(usage, stderr);
 			return EXIT_USAGE;
 		}
+	}
+	if (o->model && o->no_model) {
+		say("-m MODEL and --no-model exclude each other");
+		fputs(usage, stderr);
+		return EXIT_USAGE;
 	}
 	o->paths = argv + optind;
 	o->nr_paths = (size_t)(argc - optind);
@@ -287,6 +296,10 @@ struct analyzer *runopts_analyzer(const struct run_opts *o, char **cb, char **sw
 	*cb = o->codebook ? xstrdup(o->codebook) : data_path("codebook/default.cb");
 	*sw = o->stopwords ? xstrdup(o->stopwords) : data_path("stopwords/english.txt");
 	a = analyzer_new(*cb, *sw, &err);
+	if (a && (o->model || o->no_model) && analyzer_set_model(a, o->model, &err) < 0) {
+		analyzer_free(a);
+		a = NULL;
+	}
 	if (!a)
 		say("%s", err.msg);
 	return a;

@@ -16,7 +16,10 @@ else
 fi
 
 # Every label carries evidence.
-if awk -F, 'NR > 1 && $3 != "" && $NF == "" { bad = 1 } END { exit bad }' "$T/out.csv"; then
+if /usr/bin/python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+sys.exit(any(r["themes"] and not r["evidence"] for r in rows) or not rows)' "$T/out.csv"; then
 	pass "every labelled row has evidence"
 else
 	fail "a labelled row has no evidence"
@@ -36,7 +39,7 @@ awk -F'"' 'NR > 1 { print $2 }' "$G/input.csv" >"$T/lines.txt"
 if "$REVMINE" classify --lines "$T/lines.txt" >"$T/lines.csv"; then
 	cut -d, -f3 "$T/out.csv" | tail -n +2 >"$T/a"
 	cut -d, -f3 "$T/lines.csv" | tail -n +2 >"$T/b"
-	if cmp -s "$T/a" "$T/b" && [ "$(head -1 "$T/lines.csv")" = "id,type,themes,type_score,evidence" ]; then
+	if cmp -s "$T/a" "$T/b" && [ "$(head -1 "$T/lines.csv")" = "id,type,themes,type_score,evidence,confidence" ]; then
 		pass "--lines gives the same themes"
 	else
 		fail "--lines themes differ"

@@ -11,14 +11,15 @@ fails=0
 for in in corpus tests/golden/run/input; do
 	"$REVMINE" run "$in" -o "$T/out" -j 2 --quiet
 	python3 tests/consistency.py "$T/out" || fails=$((fails + 1))
-	# classify gives the themes run gave, passage by passage
-	"$REVMINE" classify --id-column passage "$T/out/passages.csv" > "$T/classified.csv"
+	# classify, given passages.csv as documents (its section and kind
+	# columns), codes every passage as run did, themes and type
+	"$REVMINE" classify --id-column passage --doc-column doc_id "$T/out/passages.csv" > "$T/classified.csv"
 	python3 - "$T/out/passages.csv" "$T/classified.csv" <<'PY' || fails=$((fails + 1))
 import csv, sys
-run = [r["themes"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))]
-cls = [r["themes"] for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))]
+run = [(r["themes"], r["type"]) for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))]
+cls = [(r["themes"], r["type"]) for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))]
 bad = sum(a != b for a, b in zip(run, cls)) + abs(len(run) - len(cls))
-print(f"classify vs run: {len(run)} passages, {bad} with other themes")
+print(f"classify vs run: {len(run)} passages, {bad} with other themes or type")
 sys.exit(1 if bad else 0)
 PY
 	rm -rf "$T/out"

@@ -1,33 +1,42 @@
 #!/bin/sh
 # Golden test: a small fixture corpus (tests/golden/run/input) through the
 # whole pipeline, every CSV compared byte for byte with
-# tests/golden/run/expected. After a deliberate change to the codebook or a
-# stage, regenerate with REVMINE_UPDATE_GOLDEN=1 and review the diff.
+# tests/golden/run/expected (the default coding: rules and the default
+# model) and, run with --no-model, with tests/golden/run/expected-rules
+# (the rules alone, which no retraining of the model may change). After a
+# deliberate change to the codebook, model or a stage, regenerate with
+# REVMINE_UPDATE_GOLDEN=1 and review the diff.
 set -u
 REVMINE=${REVMINE:-build/revmine}
 G=tests/golden/run
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-"$REVMINE" run "$G/input" -o "$T/out" -j 2 --quiet
-rc=$?
-[ $rc = 0 ] || { echo "golden: run exited $rc"; exit 1; }
-if [ "${REVMINE_UPDATE_GOLDEN:-}" = 1 ]; then
-	rm -rf "$G/expected" && mkdir -p "$G/expected"
-	cp "$T"/out/*.csv "$G/expected/"
-	echo "golden: expected files rewritten"
-	exit 0
-fi
 fails=0
-for f in "$G"/expected/*.csv; do
-	n=$(basename "$f")
-	if cmp -s "$f" "$T/out/$n"; then
-		echo "ok - $n"
-	else
-		echo "FAIL - $n differs:"
-		diff "$f" "$T/out/$n" | head -n 10
-		fails=$((fails + 1))
+for variant in expected expected-rules; do
+	opt=
+	[ "$variant" = expected-rules ] && opt=--no-model
+	# shellcheck disable=SC2086
+	"$REVMINE" run "$G/input" -o "$T/$variant" -j 2 --quiet $opt
+	rc=$?
+	[ $rc = 0 ] || { echo "golden: run $opt exited $rc"; exit 1; }
+	if [ "${REVMINE_UPDATE_GOLDEN:-}" = 1 ]; then
+		rm -rf "${G:?}/$variant" && mkdir -p "$G/$variant"
+		cp "$T/$variant"/*.csv "$G/$variant/"
+		echo "golden: $variant files rewritten"
+		continue
 	fi
+	for f in "$G/$variant"/*.csv; do
+		n=$(basename "$f")
+		if cmp -s "$f" "$T/$variant/$n"; then
+			echo "ok - $variant/$n"
+		else
+			echo "FAIL - $variant/$n differs:"
+			diff "$f" "$T/$variant/$n" | head -n 10
+			fails=$((fails + 1))
+		fi
+	done
+	[ "$(ls "$G/$variant"/*.csv | wc -l)" = 14 ] ||
+		{ echo "FAIL - expected 14 CSV files in $variant"; fails=$((fails + 1)); }
 done
-[ "$(ls "$G"/expected/*.csv | wc -l)" = 14 ] || { echo "FAIL - expected 14 CSV files"; fails=$((fails + 1)); }
 echo "golden: $fails failed"
 [ $fails = 0 ]

@@ -81,7 +81,7 @@ $CHECK same "$T/labels.csv" "$T/out/passages.csv" >"$T/same.log" &&
 $CHECK edit "$T/a.qdpx" "$T/edited.qdpx" dhr-amara.pdf 12 recommendation neglect professional_curiosity
 "$REVMINE" import --qdpx "$T/edited.qdpx" -o "$T/edited.csv" 2>/dev/null
 row=$(grep '^dhr-amara.pdf,12,' "$T/edited.csv" | cut -d, -f1-4)
-want=$(grep '^dhr-amara.pdf,12,' "$T/out/passages.csv" | cut -d, -f6 | tr ';' '\n' |
+want=$(grep '^dhr-amara.pdf,12,' "$T/out/passages.csv" | cut -d, -f7 | tr ';' '\n' |
 	{ grep -vx professional_curiosity; echo neglect; } | python3 -c "
 import sys
 order = [l.split(',')[0] for l in open(sys.argv[1]).read().split('\n')[1:] if l]

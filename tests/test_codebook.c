@@ -63,8 +63,13 @@ static void codebook__errors_name_file_and_line(void **state)
 	fails_with(THEME "match 2\n", "t.cb:3: match: expected a weight and patterns");
 	fails_with(THEME "match w word\n", "t.cb:3: match weight: expected a number, got 'w'");
 	fails_with(THEME "match 1 a ||b\n", "t.cb:3: empty pattern");
-	fails_with(THEME "match 1 !!\n", "t.cb:3: pattern word '!!' has no letters or digits");
-	fails_with(THEME "match 1 .. a\n", "t.cb:3: '..' must stand between two words");
+	fails_with(THEME "match 1 %%\n", "t.cb:3: pattern word '%%' has no letters or digits");
+	fails_with(THEME "match 1 !!\n", "t.cb:3: pattern word '!' has no letters or digits");
+	fails_with(THEME "match 1 a near/0 b\n", "t.cb:3: 'near/0': near/N takes N from 1 to 12");
+	fails_with(THEME "match 1 near/3 b\n", "t.cb:3: '..' and near/N must stand between two words");
+	fails_with(THEME "match 1 a near/2 b near/2 c\n",
+		   "t.cb:3: pattern 'a near/2 b near/2 c' has more than one near/N");
+	fails_with(THEME "match 1 .. a\n", "t.cb:3: '..' and near/N must stand between two words");
 	fails_with(THEME "match 1 a b c d e f g h i j k l m\n",
 		   "t.cb:3: pattern 'a b c d e f g h i j k l m' has more than 12 words");
 	fails_with(THEME "match 1 a-b c-d e-f g-h i-j\n",
@@ -257,6 +262,38 @@ static void codebook__anchored_pattern_only_at_start_and_as_written(void **state
 	expect_labels(cb, "Reviews of the policy", "");
 }
 
+static void codebook__negation_scope_for_affirmed_patterns(void **state)
+{
+	const char *cb = "theme n\nthreshold 2\nmatch 2 !neglect* | !domestic abuse\n"
+			 "theme c\nthreshold 2\nmatch 2 curios*\n";
+
+	(void)state;
+	expect_labels(cb, "Neglect was evident throughout.", "n");
+	expect_labels(cb, "There was no evidence of neglect.", "");
+	expect_labels(cb, "The children were not neglected.", "");
+	expect_labels(cb, "No known history of domestic abuse was recorded.", "");
+	expect_labels(cb, "She denied any domestic abuse.", "");
+	expect_labels(cb, "There wasn't any neglect.", "");
+	/* a verb between: the passage is about the missed neglect */
+	expect_labels(cb, "Professionals did not recognise neglect.", "n");
+	/* negation stops at the clause */
+	expect_labels(cb, "There was no plan; neglect continued.", "n");
+	/* patterns without '!' ignore negation */
+	expect_labels(cb, "There was no curiosity.", "c");
+}
+
+static void codebook__near_matches_either_order_within_n(void **state)
+{
+	const char *cb = "theme v\nthreshold 2\nmatch 2 voice near/3 child\n";
+
+	(void)state;
+	expect_labels(cb, "The voice of the child was lost.", "v");
+	expect_labels(cb, "The child's own voice was lost.", "v");
+	expect_labels(cb, "The voice of the young child was lost.", "v");
+	expect_labels(cb, "The voice was that of a very young child.", "");
+	expect_labels(cb, "Her voice, not the child, was heard.", "");
+}
+
 static void codebook__evidence_lists_rules_and_words(void **state)
 {
 	struct doc_error err;
@@ -294,6 +331,8 @@ int main(void)
 		cmocka_unit_test(codebook__exclusion_masks_overlapping_matches),
 		cmocka_unit_test(codebook__negative_weight_lowers_score),
 		cmocka_unit_test(codebook__anchored_pattern_only_at_start_and_as_written),
+		cmocka_unit_test(codebook__negation_scope_for_affirmed_patterns),
+		cmocka_unit_test(codebook__near_matches_either_order_within_n),
 		cmocka_unit_test(codebook__evidence_lists_rules_and_words),
 	};
 

@@ -1,0 +1,69 @@
+#ifndef GOLD_H
+#define GOLD_H
+
+/*
+ * Hand-coded passages (the gold format: doc,passage,type,themes,text; see
+ * README.md, "Labelled passages") and how coding agrees with them: per
+ * theme precision, recall, F1 and Cohen's kappa, micro and macro F1, type
+ * F1 and confusion, and document-level prevalence error, with bootstrap
+ * intervals over documents. Used by eval, cv, train and review.
+ *
+ * The passages of one document are consecutive rows with the same doc
+ * (in one file); they are analysed together, in order, as `run` analyses
+ * a document, so headings and lead-ins frame what follows. A text starting
+ * with '#' or wholly **bold** is a heading, one starting with a bullet or
+ * list number an item, as the extractor would mark them.
+ */
+
+#include <stddef.h>
+#include "doc.h"
+
+struct analyzer;
+
+struct gold_row {
+	char *doc, *id;
+	int type;
+	unsigned char *themes; /* one flag per theme */
+	size_t line;
+	size_t docno; /* index of its document (0-based, in order) */
+};
+
+struct gold {
+	struct gold_row *rows;
+	size_t nr, alloc;
+	struct passage *ps; /* the analysed passages, parallel to rows */
+	size_t nr_docs;
+	size_t *doc_start; /* first row of each document; doc_start[nr_docs] = nr */
+};
+
+/* The passage kind the extractor would give a text. */
+enum passage_kind gold_kind_of(const char *text);
+
+/* Appends the rows of PATH. `cmd` names the command in messages. Returns 0
+ * or an exit status after saying why. */
+int gold_read(struct analyzer *a, const char *path, struct gold *g, const char *cmd);
+/* Call after the last gold_read: finds the documents. */
+void gold_index(struct gold *g);
+void gold_release(struct gold *g);
+
+/* Analyses document d with the analyzer's current coding. */
+void gold_analyze_doc(struct analyzer *a, struct gold *g, size_t d);
+
+/* Assigns each document a fold 0..k-1 (deterministic: by a hash of its
+ * name, then in turn), so no document is split across folds. */
+void gold_folds(const struct gold *g, unsigned k, unsigned *fold_of_doc);
+
+/* Prints the agreement table, and with boot > 0 bootstrap intervals
+ * (`boot` resamples of documents) of the summary figures. */
+void gold_report(struct analyzer *a, const struct gold *g, unsigned boot);
+void gold_show_errors(struct analyzer *a, const struct gold *g);
+
+/* Summary figures of agreement, computed on a weighting of documents. */
+struct gold_summary {
+	double micro_p, micro_r, micro_f1, macro_f1, type_macro_f1, type_acc;
+	double prev_err_mean, prev_err_max;
+};
+void gold_summary(struct analyzer *a, const struct gold *g,
+		  const unsigned *weight, struct gold_summary *s);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * revmine cv [--folds K] [-c CB] [--stopwords F] [--no-model]
+ *            [--bootstrap N] [--show-errors] [training options] GOLD.csv...
+ *
+ * Cross-validation grouped by document: the documents are dealt into K
+ * folds (gold_folds); for each fold a model is trained on the others
+ * (learn.c) and codes the fold's documents in context. The pooled coding
+ * of every passage, each by a model that never saw its document, is then
+ * scored as `eval` scores (gold.h), with bootstrap intervals over
+ * documents. --no-model scores the rules alone the same way.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <getopt.h>
+#include "cmds.h"
+#include "util.h"
+#include "doc.h"
+#include "analyze.h"
+#include "model.h"
+#include "learn.h"
+#include "gold.h"
+#include "csvio.h"
+#include "banned.h"
+
+#define CV_USAGE "usage: revmine cv [--folds K] [-c CODEBOOK] [--stopwords FILE] " \
+	"[--no-model] [--bootstrap N] [--show-errors] [--show-folds] [--cost C] [--type-cost C] " \
+	"[--keep P] [--add P] GOLD.csv..."
+
+/* Parses a training option's number into *out; 0 or -1 after saying why. */
+int parse_train_option(int opt, const char *arg, struct train_params *tp)
+{
+	char *end;
+	double v = strtod(arg, &end);
+
+	if (end == arg || *end || !(v > 0) || v > 1e6) {
+		say("'%s' is not a positive number", arg);
+		return -1;
+	}
+	switch (opt) {
+	case 'C': tp->c_theme = v; break;
+	case 'T': tp->c_type = v; break;
+	case 'K': case 'A':
+		if (v >= 1) {
+			say("--keep and --add take a probability between 0 and 1");
+			return -1;
+		}
+		*(opt == 'K' ? &tp->keep : &tp->add) = v;
+		break;
+	}
+	return 0;
+}
+
+/* Moves the coding of document d's passages (type and labels) to saved. */
+static void keep_coding(struct gold *g, size_t d, struct passage *saved)
+{
+	size_t i;
+
+	for (i = g->doc_start[d]; i < g->doc_start[d + 1]; i++) {
+		saved[i].type = g->ps[i].type;
+		saved[i].type_score = g->ps[i].type_score;
+		saved[i].labels = g->ps[i].labels;
+		saved[i].nr_labels = g->ps[i].nr_labels;
+		g->ps[i].labels = NULL;
+		g->ps[i].nr_labels = 0;
+	}
+}
+
+int cmd_cv(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "folds", required_argument, NULL, 'k' },
+		{ "codebook", required_argument, NULL, 'c' },
+		{ "stopwords", required_argument, NULL, 's' },
+		{ "no-model", no_argument, NULL, 'n' },
+		{ "bootstrap", required_argument, NULL, 'b' },
+		{ "show-errors", no_argument, NULL, 'e' },
+		{ "show-folds", no_argument, NULL, 'f' },
+		{ "cost", required_argument, NULL, 'C' },
+		{ "type-cost", required_argument, NULL, 'T' },
+		{ "keep", required_argument, NULL, 'K' },
+		{ "add", required_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *codebook = NULL, *stopwords = NULL;
+	struct train_params tp;
+	struct doc_error err;
+	struct analyzer *a;
+	struct gold g;
+	unsigned *fold = NULL;
+	struct passage *saved = NULL;
+	long k = 10, boot = 1000;
+	int c, no_model = 0, errors = 0, show_folds = 0, status = 0, i;
+	size_t d;
+
+	train_params_default(&tp);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': k = strtol(optarg, NULL, 10); break;
+		case 'c': codebook = optarg; break;
+		case 's': stopwords = optarg; break;
+		case 'n': no_model = 1; break;
+		case 'e': errors = 1; break;
+		case 'f': show_folds = 1; break;
+		case 'b': boot = strtol(optarg, NULL, 10); break;
+		case 'C': case 'T': case 'K': case 'A':
+			if (parse_train_option(c, optarg, &tp) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			printf("%s\n", CV_USAGE);
+			return EXIT_OK;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 1 || k < 2 || k > 1000 || boot < 0 || boot > 100000) {
+		say("%s", CV_USAGE);
+		return EXIT_USAGE;
+	}
+	memset(&err, 0, sizeof(err));
+	if (!(a = analyzer_new(codebook, stopwords, &err)) ||
+	    analyzer_set_model(a, NULL, &err) < 0) {
+		say("cv: %s", err.msg);
+		analyzer_free(a);
+		return EXIT_USAGE;
+	}
+	memset(&g, 0, sizeof(g));
+	for (i = optind; i < argc && !status; i++)
+		status = gold_read(a, argv[i], &g, "cv");
+	if (!status) {
+		gold_index(&g);
+		if ((size_t)k > g.nr_docs) {
+			say("cv: %ld folds need at least %ld documents; the gold has %zu",
+			    k, k, g.nr_docs);
+			status = EXIT_USAGE;
+		}
+	}
+	if (!status) {
+		unsigned f;
+
+		fold = xcalloc(g.nr_docs + 1, sizeof(*fold));
+		saved = xcalloc(g.nr + 1, sizeof(*saved));
+		gold_folds(&g, (unsigned)k, fold);
+		if (show_folds) {
+			printf("fold,doc,passages\n");
+			for (d = 0; d < g.nr_docs; d++) {
+				printf("%u,", fold[d] + 1);
+				csv_fput_text(stdout, g.rows[g.doc_start[d]].doc);
+				printf(",%zu\n", g.doc_start[d + 1] - g.doc_start[d]);
+			}
+			printf("\n");
+		}
+		for (f = 0; f < (unsigned)k; f++) {
+			struct coding_model *m = no_model ? NULL :
+				learn_from_gold(a, &g, fold, f, &tp);
+
+			analyzer_swap_model(a, m);
+			for (d = 0; d < g.nr_docs; d++)
+				if (fold[d] == f) {
+					gold_analyze_doc(a, &g, d);
+					keep_coding(&g, d, saved);
+				}
+			analyzer_swap_model(a, NULL);
+			model_free(m);
+		}
+		/* training on later folds recoded these passages with the rules */
+		for (d = 0; d < g.nr; d++) {
+			passage_clear_analysis(&g.ps[d]);
+			g.ps[d].type = saved[d].type;
+			g.ps[d].type_score = saved[d].type_score;
+			g.ps[d].labels = saved[d].labels;
+			g.ps[d].nr_labels = saved[d].nr_labels;
+		}
+		printf("cross-validation: %ld folds grouped by document, %zu documents, "
+		       "%zu passages, %s\n\n", k, g.nr_docs, g.nr,
+		       no_model ? "rules alone" : "rules and learned layer");
+		if (errors)
+			gold_show_errors(a, &g);
+		gold_report(a, &g, (unsigned)boot);
+	}
+	free(fold);
+	free(saved);
+	gold_release(&g);
+	analyzer_free(a);
+	return status;
+}

@@ -1,0 +1,96 @@
+/*
+ * revmine train [-c CB] [--stopwords F] [--cost C] [--type-cost C]
+ *               [--keep P] [--add P] GOLD.csv... -o MODEL
+ *
+ * Fits the learned layer on hand-coded passages (gold files, or review
+ * files an analyst corrected: same columns) and writes the model file.
+ * Training twice on the same files gives the same bytes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <getopt.h>
+#include "cmds.h"
+#include "util.h"
+#include "doc.h"
+#include "analyze.h"
+#include "model.h"
+#include "learn.h"
+#include "gold.h"
+#include "banned.h"
+
+#define TRAIN_USAGE "usage: revmine train [-c CODEBOOK] [--stopwords FILE] " \
+	"[--cost C] [--type-cost C] [--keep P] [--add P] GOLD.csv... -o MODEL"
+
+int parse_train_option(int opt, const char *arg, struct train_params *tp);
+
+int cmd_train(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "codebook", required_argument, NULL, 'c' },
+		{ "stopwords", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "cost", required_argument, NULL, 'C' },
+		{ "type-cost", required_argument, NULL, 'T' },
+		{ "keep", required_argument, NULL, 'K' },
+		{ "add", required_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *codebook = NULL, *stopwords = NULL, *out = NULL;
+	struct train_params tp;
+	struct doc_error err;
+	struct analyzer *a;
+	struct gold g;
+	int c, status = 0, i;
+
+	train_params_default(&tp);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': codebook = optarg; break;
+		case 's': stopwords = optarg; break;
+		case 'o': out = optarg; break;
+		case 'C': case 'T': case 'K': case 'A':
+			if (parse_train_option(c, optarg, &tp) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			printf("%s\n", TRAIN_USAGE);
+			return EXIT_OK;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 1 || !out) {
+		say("%s", TRAIN_USAGE);
+		return EXIT_USAGE;
+	}
+	memset(&err, 0, sizeof(err));
+	if (!(a = analyzer_new(codebook, stopwords, &err)) ||
+	    analyzer_set_model(a, NULL, &err) < 0) {
+		say("train: %s", err.msg);
+		analyzer_free(a);
+		return EXIT_USAGE;
+	}
+	memset(&g, 0, sizeof(g));
+	for (i = optind; i < argc && !status; i++)
+		status = gold_read(a, argv[i], &g, "train");
+	if (!status) {
+		struct coding_model *m;
+
+		gold_index(&g);
+		m = learn_from_gold(a, &g, NULL, 0, &tp);
+		if (model_write(m, analyzer_codebook(a), out, &err) < 0) {
+			say("train: %s", err.msg);
+			status = EXIT_FATAL;
+		} else {
+			fprintf(stderr, "revmine: train: %zu passages from %zu documents -> %s\n",
+				g.nr, g.nr_docs, out);
+		}
+		model_free(m);
+	}
+	gold_release(&g);
+	analyzer_free(a);
+	return status;
+}

@@ -1,0 +1,878 @@
+/*
+ * The learned layer: features of a passage, the model file, and applying
+ * the model to a document's passages (see model.h).
+ *
+ * Probabilities are those of logistic regression: p = 1 / (1 + exp(-z)),
+ * z = bias + sum of weight x value over the passage's features. A passage's
+ * type is the type whose one-vs-rest probability is highest.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include "util.h"
+#include "doc.h"
+#include "codebook.h"
+#include "classify.h"
+#include "model.h"
+#include "banned.h"
+
+#define MODEL_MAX_BYTES (64u << 20)
+#define SCORE_CAP 6.0
+#define EVIDENCE_FEATURES 3
+/* The rules' label enters at a larger scale than other features, so the
+ * L2 penalty weighs less on trusting it: the model starts from the rules
+ * and learns where to depart from them. */
+#define LABEL_VALUE 3.0
+
+/* Words that say what a passage does, whatever it is about: tense, modal
+ * verbs, who is addressed. Stopwords, so the stems do not carry them. */
+static const char *const fwords[] = {
+	"was", "were", "had", "has", "have", "is", "are", "should", "must",
+	"will", "would", "could", "can", "may", "might", "need", "needs", "we",
+	"our", "you", "your", "i", "they", "he", "she", "his", "her", "their",
+	"it", "this", "these", "there", "not", "no", "did", "does", "been",
+	"what", "how", "why", "when", "who", "ensure", "consider", "all", "also",
+	"please", "any", "more",
+};
+#define NR_FWORDS ARRAY_SIZE(fwords)
+
+/* Structural features: fixed names, fixed order. */
+enum yfeat {
+	Y_KIND_HEADING, Y_KIND_ITEM, Y_KIND_PARAGRAPH,
+	Y_RTYPE_CONTEXT, Y_RTYPE_LEARNING, Y_RTYPE_RECOMMENDATION,
+	Y_FRAME_NONE, Y_FRAME_LEARNING, Y_FRAME_RECOMMENDATION,
+	Y_LEAD_CONTEXT, Y_LEAD_LEARNING, Y_LEAD_RECOMMENDATION,
+	Y_HEADING_SHAPE, Y_LEAD_IN, Y_QUESTION, Y_CONTACT,
+	Y_CUE_CONTEXT, Y_CUE_LEARNING, Y_CUE_RECOMMENDATION,
+	Y_HCUE_CONTEXT, Y_HCUE_LEARNING, Y_HCUE_RECOMMENDATION,
+	Y_PREV_NONE, Y_PREV_HEADING, Y_PREV_LEAD_IN, Y_PREV_CONTEXT,
+	Y_PREV_LEARNING, Y_PREV_RECOMMENDATION,
+	Y_LEN5, Y_LEN12, Y_LEN30, Y_LEN60, Y_LONGER,
+	Y_POS_START, Y_POS_FIRST_HALF, Y_POS_SECOND_HALF, Y_POS_LAST,
+	Y_NEXT_ITEM, Y_NO_RULE_THEME, Y_MANY_RULE_THEMES,
+	NR_Y
+};
+static const char *const ynames[NR_Y] = {
+	"kind=heading", "kind=item", "kind=paragraph",
+	"rules=context", "rules=learning", "rules=recommendation",
+	"frame=none", "frame=learning", "frame=recommendation",
+	"lead=context", "lead=learning", "lead=recommendation",
+	"heading-shape", "lead-in", "question", "contact",
+	"cue=context", "cue=learning", "cue=recommendation",
+	"heading-cue=context", "heading-cue=learning", "heading-cue=recommendation",
+	"previous=none", "previous=heading", "previous=lead-in",
+	"previous=context", "previous=learning", "previous=recommendation",
+	"words<=5", "words<=12", "words<=30", "words<=60", "words>60",
+	"position=start", "position=first-half", "position=second-half",
+	"position=last", "next=item", "rule-themes=0", "rule-themes>=3",
+};
+
+/* Theme-indexed feature families. */
+enum tfam { T_SCORE, T_LABEL, T_HEADING, T_PREVIOUS, NR_TFAM };
+static const char tfam_prefix[NR_TFAM] = { 'T', 'L', 'H', 'P' };
+
+struct fspace {
+	size_t nr_themes, nr_rules;
+	size_t fixed;       /* features before the words */
+	GPtrArray *names;   /* owned strings, by index */
+	GHashTable *byname; /* name -> index + 1 (keys in names) */
+	GHashTable *stems;  /* "S:" words: stem -> index + 1 */
+	GHashTable *firsts; /* "F:" opening words: stem -> index + 1 */
+	GHashTable *df;     /* name -> count (fspace_count) */
+	int *owner;         /* fixed features: the theme they belong to, or -1 */
+};
+
+struct coding_model {
+	struct fspace *sp;
+	size_t nr_themes, nout; /* outputs: the codebook's themes, then types */
+	unsigned char *active;  /* per output: the model codes it */
+	double *bias;
+	float *w; /* [feature][output] */
+	double keep, add; /* probabilities that keep a rules' label, add one */
+};
+
+static size_t y_index(enum yfeat y)
+{
+	return (size_t)y;
+}
+
+static size_t w_index(size_t k)
+{
+	return NR_Y + k;
+}
+
+static size_t t_index(const struct fspace *sp, enum tfam f, size_t theme)
+{
+	return NR_Y + NR_FWORDS + (size_t)f * sp->nr_themes + theme;
+}
+
+static size_t r_index(const struct fspace *sp, size_t rule)
+{
+	return NR_Y + NR_FWORDS + NR_TFAM * sp->nr_themes + rule;
+}
+
+static void add_name(struct fspace *sp, char *name)
+{
+	g_ptr_array_add(sp->names, name);
+	g_hash_table_insert(sp->byname, name, GSIZE_TO_POINTER(sp->names->len));
+}
+
+struct fspace *fspace_new(const struct codebook *cb)
+{
+	struct fspace *sp = xcalloc(1, sizeof(*sp));
+	size_t i, f;
+
+	sp->nr_themes = cb->nr_themes;
+	sp->nr_rules = cb->nr_rules;
+	sp->names = g_ptr_array_new_with_free_func(free);
+	sp->byname = g_hash_table_new(g_str_hash, g_str_equal);
+	sp->stems = g_hash_table_new(g_str_hash, g_str_equal);
+	sp->firsts = g_hash_table_new(g_str_hash, g_str_equal);
+	for (i = 0; i < NR_Y; i++)
+		add_name(sp, xstrfmt("Y:%s", ynames[i]));
+	for (i = 0; i < NR_FWORDS; i++)
+		add_name(sp, xstrfmt("W:%s", fwords[i]));
+	for (f = 0; f < NR_TFAM; f++)
+		for (i = 0; i < cb->nr_themes; i++)
+			add_name(sp, xstrfmt("%c:%s", tfam_prefix[f], cb->themes[i].id));
+	for (i = 0; i < cb->nr_rules; i++) {
+		const struct cb_pattern *p = NULL;
+		char *name;
+		size_t k;
+
+		/* the theme a rule belongs to: the owner of its patterns */
+		for (k = 0; k < cb->nr_patterns && !p; k++)
+			if (cb->patterns[k].rule == i)
+				p = &cb->patterns[k];
+		name = p && (p->kind == CB_MATCH || p->kind == CB_EXCLUDE) ?
+			xstrfmt("R:%s:%s%s", cb->themes[p->owner].id,
+				p->kind == CB_EXCLUDE ? "exclude " : "", cb->rules[i].text) :
+			xstrfmt("R:%s:%s", p ? passage_type_name(p->owner) : "?",
+				cb->rules[i].text);
+		/* a rule written twice keeps a name of its own */
+		for (k = 2; g_hash_table_contains(sp->byname, name); k++) {
+			char *again = xstrfmt("%s #%zu", (char *)name, k);
+
+			if (k > 2)
+				*strrchr(again, ' ') = '\0', free(again),
+				again = xstrfmt("%.*s #%zu", (int)(strrchr(name, ' ') - name), name, k);
+			free(name);
+			name = again;
+		}
+		add_name(sp, name);
+	}
+	sp->fixed = sp->names->len;
+	sp->owner = xmalloc(sp->fixed * sizeof(*sp->owner));
+	for (i = 0; i < sp->fixed; i++)
+		sp->owner[i] = -1;
+	for (f = 0; f < NR_TFAM; f++)
+		for (i = 0; i < cb->nr_themes; i++)
+			sp->owner[t_index(sp, f, i)] = (int)i;
+	for (i = 0; i < cb->nr_patterns; i++) {
+		const struct cb_pattern *p = &cb->patterns[i];
+
+		if (p->kind == CB_MATCH || p->kind == CB_EXCLUDE)
+			sp->owner[r_index(sp, p->rule)] = p->owner;
+	}
+	return sp;
+}
+
+void fspace_free(struct fspace *sp)
+{
+	if (!sp)
+		return;
+	g_hash_table_destroy(sp->byname);
+	g_hash_table_destroy(sp->stems);
+	g_hash_table_destroy(sp->firsts);
+	if (sp->df)
+		g_hash_table_destroy(sp->df);
+	g_ptr_array_free(sp->names, TRUE);
+	free(sp->owner);
+	free(sp);
+}
+
+size_t fspace_size(const struct fspace *sp)
+{
+	return sp->names->len;
+}
+
+int fspace_owner(const struct fspace *sp, size_t f)
+{
+	return f < sp->fixed ? sp->owner[f] : -1;
+}
+
+int fspace_is_word(const struct fspace *sp, size_t f)
+{
+	return f >= sp->fixed || (f >= w_index(0) && f < w_index(NR_FWORDS));
+}
+
+/* Index of the word feature "S:stem" or "F:stem", adding it when grow. */
+static long word_feature(struct fspace *sp, char kind, const char *stem, int grow)
+{
+	GHashTable *h = kind == 'S' ? sp->stems : sp->firsts;
+	gpointer v = g_hash_table_lookup(h, stem);
+	char *name;
+
+	if (v)
+		return (long)GPOINTER_TO_SIZE(v) - 1;
+	if (!grow)
+		return -1;
+	name = xstrfmt("%c:%s", kind, stem);
+	add_name(sp, name);
+	g_hash_table_insert(h, name + 2, GSIZE_TO_POINTER(sp->names->len));
+	return (long)sp->names->len - 1;
+}
+
+void fspace_count(struct fspace *sp, const struct fvec *x)
+{
+	size_t i;
+
+	if (!sp->df)
+		sp->df = g_hash_table_new(g_str_hash, g_str_equal);
+	for (i = 0; i < x->nr; i++) {
+		const char *name = g_ptr_array_index(sp->names, x->idx[i]);
+		gpointer v = g_hash_table_lookup(sp->df, name);
+
+		g_hash_table_insert(sp->df, (gpointer)name,
+				    GSIZE_TO_POINTER(GPOINTER_TO_SIZE(v) + 1));
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct fspace *fspace_prune(const struct fspace *sp, const struct codebook *cb,
+			    unsigned min_df)
+{
+	struct fspace *out = fspace_new(cb);
+	char **words = xmalloc((sp->names->len + 1) * sizeof(*words));
+	size_t i, n = 0;
+
+	for (i = sp->fixed; i < sp->names->len; i++) {
+		char *name = g_ptr_array_index(sp->names, i);
+		size_t df = sp->df ? GPOINTER_TO_SIZE(g_hash_table_lookup(sp->df, name)) : 0;
+
+		if (df >= min_df)
+			words[n++] = name;
+	}
+	qsort(words, n, sizeof(*words), cmp_str);
+	for (i = 0; i < n; i++)
+		word_feature(out, words[i][0], words[i] + 2, 1);
+	free(words);
+	return out;
+}
+
+void model_view_words(struct passage_view *v, const struct classifier *c)
+{
+	size_t i, k, n = classifier_nr_tokens(c);
+
+	v->fwords = 0;
+	v->first = NULL;
+	for (i = 0; i < n; i++) {
+		const char *stem, *w = classifier_token_word(c, i, &stem);
+
+		if (!w)
+			continue;
+		if (!v->first && strlen(w) > 1)
+			v->first = stem;
+		for (k = 0; k < NR_FWORDS; k++)
+			if (!strcmp(w, fwords[k]))
+				v->fwords |= 1ull << k;
+	}
+}
+
+static void fvec_add(struct fvec *x, size_t idx, double val)
+{
+	if (val == 0)
+		return;
+	ALLOC_GROW(x->idx, x->nr, x->alloc);
+	x->val = xrealloc(x->val, x->alloc * sizeof(*x->val));
+	x->idx[x->nr] = (unsigned)idx;
+	x->val[x->nr++] = (float)val;
+}
+
+static double capped(double s)
+{
+	return s <= 0 ? 0 : (s < SCORE_CAP ? s : SCORE_CAP) / 3.0;
+}
+
+static int cmp_fidx(const void *a, const void *b)
+{
+	const unsigned *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* Sorts x by index (values follow). */
+static void fvec_sort(struct fvec *x)
+{
+	size_t i, j;
+
+	for (i = 1; i < x->nr; i++) { /* insertion sort, pairs */
+		unsigned ki = x->idx[i];
+		float vi = x->val[i];
+
+		for (j = i; j > 0 && x->idx[j - 1] > ki; j--) {
+			x->idx[j] = x->idx[j - 1];
+			x->val[j] = x->val[j - 1];
+		}
+		x->idx[j] = ki;
+		x->val[j] = vi;
+	}
+	(void)cmp_fidx;
+}
+
+void model_features(struct fspace *sp, const struct codebook *cb,
+		    const struct passage *ps, const struct passage_view *v,
+		    size_t i, size_t nr, int grow, struct fvec *x)
+{
+	const struct passage *p = &ps[i];
+	const struct passage_view *pv = &v[i];
+	const struct type_cues *tc = &pv->tc;
+	size_t t, k, nlab = 0;
+	unsigned w = tc->words;
+	long f;
+
+	x->nr = 0;
+	fvec_add(x, y_index(p->kind == PASSAGE_HEADING ? Y_KIND_HEADING :
+			    p->kind == PASSAGE_ITEM ? Y_KIND_ITEM : Y_KIND_PARAGRAPH), 1);
+	fvec_add(x, y_index(Y_RTYPE_CONTEXT + pv->rtype), 1);
+	fvec_add(x, y_index(pv->frame < 0 ? Y_FRAME_NONE :
+			    pv->frame == TYPE_LEARNING ? Y_FRAME_LEARNING :
+			    pv->frame == TYPE_RECOMMENDATION ? Y_FRAME_RECOMMENDATION :
+			    Y_FRAME_NONE), 1);
+	if (tc->lead_type >= 0)
+		fvec_add(x, y_index(Y_LEAD_CONTEXT + tc->lead_type), 1);
+	fvec_add(x, y_index(Y_HEADING_SHAPE), tc->heading_shape);
+	fvec_add(x, y_index(Y_LEAD_IN), tc->lead_in);
+	fvec_add(x, y_index(Y_QUESTION), tc->question);
+	fvec_add(x, y_index(Y_CONTACT), tc->contact);
+	for (t = 0; t < PASSAGE_TYPES; t++) {
+		fvec_add(x, y_index(Y_CUE_CONTEXT + t), capped(tc->cue[t]));
+		fvec_add(x, y_index(Y_HCUE_CONTEXT + t), capped(tc->heading[t]));
+	}
+	if (!i) {
+		fvec_add(x, y_index(Y_PREV_NONE), 1);
+	} else {
+		const struct passage_view *q = &v[i - 1];
+
+		if (ps[i - 1].kind == PASSAGE_HEADING || q->tc.heading_shape)
+			fvec_add(x, y_index(Y_PREV_HEADING), 1);
+		if (q->tc.lead_in)
+			fvec_add(x, y_index(Y_PREV_LEAD_IN), 1);
+		fvec_add(x, y_index(Y_PREV_CONTEXT + q->rtype), 1);
+	}
+	fvec_add(x, y_index(w <= 5 ? Y_LEN5 : w <= 12 ? Y_LEN12 : w <= 30 ? Y_LEN30 :
+			    w <= 60 ? Y_LEN60 : Y_LONGER), 1);
+	fvec_add(x, y_index(i + 1 == nr ? Y_POS_LAST : i * 10 < nr ? Y_POS_START :
+			    i * 2 < nr ? Y_POS_FIRST_HALF : Y_POS_SECOND_HALF), 1);
+	if (i + 1 < nr && ps[i + 1].kind == PASSAGE_ITEM)
+		fvec_add(x, y_index(Y_NEXT_ITEM), 1);
+	for (k = 0; k < NR_FWORDS; k++)
+		if (pv->fwords & (1ull << k))
+			fvec_add(x, w_index(k), 1);
+	for (t = 0; t < sp->nr_themes; t++) {
+		fvec_add(x, t_index(sp, T_SCORE, t), capped(pv->scores[t]));
+		if (pv->scores[t] >= cb->themes[t].threshold) {
+			fvec_add(x, t_index(sp, T_LABEL, t), LABEL_VALUE);
+			nlab++;
+		}
+		if (pv->heading >= 0)
+			fvec_add(x, t_index(sp, T_HEADING, t),
+				 capped(v[pv->heading].scores[t]));
+		if (i > 0 && ps[i - 1].kind != PASSAGE_HEADING &&
+		    v[i - 1].scores[t] >= cb->themes[t].threshold)
+			fvec_add(x, t_index(sp, T_PREVIOUS, t), 1);
+	}
+	fvec_add(x, y_index(Y_NO_RULE_THEME), nlab == 0);
+	fvec_add(x, y_index(Y_MANY_RULE_THEMES), nlab >= 3);
+	for (k = 0; k < pv->nr_rules; k++)
+		if (pv->rules[k] < sp->nr_rules)
+			fvec_add(x, r_index(sp, pv->rules[k]), 1);
+	for (k = 0; k < p->nr_terms; k++)
+		if ((f = word_feature(sp, 'S', p->terms[k].term, grow)) >= 0)
+			fvec_add(x, (size_t)f, 1);
+	if (pv->first && (f = word_feature(sp, 'F', pv->first, grow)) >= 0)
+		fvec_add(x, (size_t)f, 1);
+	fvec_sort(x);
+	/* a rule counted twice (two themes' copies) is one feature */
+	for (k = 1, t = 1; k < x->nr; k++) {
+		if (x->idx[k] == x->idx[t - 1])
+			continue;
+		x->idx[t] = x->idx[k];
+		x->val[t++] = x->val[k];
+	}
+	if (x->nr)
+		x->nr = t;
+}
+
+/* ---- the model ---- */
+
+struct coding_model *model_new(struct fspace *sp, const struct codebook *cb,
+			       double keep, double add)
+{
+	struct coding_model *m = xcalloc(1, sizeof(*m));
+
+	m->sp = sp;
+	m->nr_themes = cb->nr_themes;
+	m->nout = cb->nr_themes + PASSAGE_TYPES;
+	m->active = xcalloc(m->nout, 1);
+	m->bias = xcalloc(m->nout, sizeof(*m->bias));
+	m->w = xcalloc(fspace_size(sp) * m->nout, sizeof(*m->w));
+	m->keep = keep;
+	m->add = add;
+	return m;
+}
+
+size_t model_nr_outputs(const struct coding_model *m)
+{
+	return m->nout;
+}
+
+void model_set_output(struct coding_model *m, size_t out, int active,
+		      double bias, const double *w)
+{
+	size_t f, n = fspace_size(m->sp);
+
+	m->active[out] = (unsigned char)active;
+	m->bias[out] = bias;
+	for (f = 0; f < n; f++)
+		m->w[f * m->nout + out] = w ? (float)w[f] : 0;
+}
+
+void model_free(struct coding_model *m)
+{
+	if (!m)
+		return;
+	fspace_free(m->sp);
+	free(m->active);
+	free(m->bias);
+	free(m->w);
+	free(m);
+}
+
+static double sigmoid(double z)
+{
+	return 1.0 / (1.0 + exp(-z));
+}
+
+/* A readable name for a feature in evidence. */
+static void append_feature(GString *s, const char *name, double contrib)
+{
+	const char *rest = name + 2, *r;
+
+	if (s->len)
+		g_string_append(s, ", ");
+	switch (name[0]) {
+	case 'R': /* "R:theme:rule" -> the rule */
+		r = strchr(rest, ':');
+		g_string_append(s, r ? r + 1 : rest);
+		break;
+	case 'L': g_string_append(s, "the rules' label"); break;
+	case 'T': g_string_append(s, "the rules' score"); break;
+	case 'H': g_string_append(s, "the heading above"); break;
+	case 'P': g_string_append(s, "the previous passage"); break;
+	case 'F': g_string_append_printf(s, "opens with %s", rest); break;
+	default: g_string_append(s, rest); break; /* S, W, Y */
+	}
+	g_string_append_printf(s, " %+.2f", contrib);
+}
+
+/* The model's strongest positive features of output o on x, as text. */
+static char *strongest(const struct coding_model *m, const struct fvec *x, size_t o)
+{
+	size_t best[EVIDENCE_FEATURES], nb = 0, i, k;
+	double bv[EVIDENCE_FEATURES];
+	GString *s = g_string_new(NULL);
+
+	for (i = 0; i < x->nr; i++) {
+		double c = m->w[(size_t)x->idx[i] * m->nout + o] * x->val[i];
+
+		if (c <= 0.05)
+			continue;
+		for (k = nb; k > 0 && bv[k - 1] < c; k--) {
+			if (k < EVIDENCE_FEATURES) {
+				bv[k] = bv[k - 1];
+				best[k] = best[k - 1];
+			}
+		}
+		if (k < EVIDENCE_FEATURES) {
+			bv[k] = c;
+			best[k] = i;
+			if (nb < EVIDENCE_FEATURES)
+				nb++;
+		}
+	}
+	for (k = 0; k < nb; k++)
+		append_feature(s, g_ptr_array_index(m->sp->names, x->idx[best[k]]), bv[k]);
+	return g_string_free(s, FALSE);
+}
+
+static void relabel(const struct coding_model *m, const struct codebook *cb,
+		    struct passage *p, const struct fvec *x, const double *z)
+{
+	struct label *old = p->labels, *nl;
+	size_t nold = p->nr_labels, t, k, n = 0;
+
+	nl = xcalloc(cb->nr_themes ? cb->nr_themes : 1, sizeof(*nl));
+	for (t = 0; t < m->nr_themes; t++) {
+		struct label *rl = NULL;
+		double pr = sigmoid(z[t]);
+
+		for (k = 0; k < nold; k++)
+			if (old[k].theme == (int)t)
+				rl = &old[k];
+		if (!m->active[t]) { /* rules alone */
+			if (rl) {
+				nl[n] = *rl;
+				nl[n].confidence = -1;
+				rl->evidence = NULL;
+				n++;
+			}
+			continue;
+		}
+		/* the rules' label stands unless the model finds it unlikely; a
+		 * label the rules did not give needs the model to be sure */
+		if (pr < (rl ? m->keep : m->add))
+			continue;
+		{
+			char *feat = strongest(m, x, t);
+
+			nl[n].theme = (int)t;
+			nl[n].score = rl ? rl->score : 0;
+			nl[n].confidence = pr;
+			nl[n].evidence = rl && rl->evidence ?
+				xstrfmt("%s; model p=%.2f: %s", rl->evidence, pr, feat) :
+				xstrfmt("model p=%.2f: %s", pr, feat);
+			g_free(feat);
+			n++;
+		}
+	}
+	for (k = 0; k < nold; k++)
+		free(old[k].evidence);
+	free(old);
+	p->labels = nl;
+	p->nr_labels = n;
+}
+
+void model_apply(const struct coding_model *m, const struct codebook *cb,
+		 struct passage *ps, const struct passage_view *v, size_t nr)
+{
+	struct fvec x = { 0 };
+	double *z = xmalloc(m->nout * sizeof(*z));
+	size_t i, k, o;
+
+	for (i = 0; i < nr; i++) {
+		double best = -1, sum = 0;
+		int type = ps[i].type;
+
+		/* features never grow here: the space is the model's */
+		model_features(m->sp, cb, ps, v, i, nr, 0, &x);
+		for (o = 0; o < m->nout; o++)
+			z[o] = m->bias[o];
+		for (k = 0; k < x.nr; k++) {
+			const float *row = &m->w[(size_t)x.idx[k] * m->nout];
+
+			for (o = 0; o < m->nout; o++)
+				z[o] += row[o] * x.val[k];
+		}
+		relabel(m, cb, &ps[i], &x, z);
+		if (!m->active[m->nr_themes])
+			continue;
+		for (o = 0; o < PASSAGE_TYPES; o++) {
+			double pr = sigmoid(z[m->nr_themes + o]);
+
+			sum += pr;
+			if (pr > best) {
+				best = pr;
+				type = (int)o;
+			}
+		}
+		ps[i].type = (enum passage_type)type;
+		ps[i].type_score = sum > 0 ? best / sum : 1;
+	}
+	free(x.idx);
+	free(x.val);
+	free(z);
+}
+
+/* ---- the model file ---- */
+
+static int line_error(struct doc_error *err, const char *name, size_t line,
+		      const char *what)
+{
+	doc_error_set(err, "model", DOC_ERR_CONFIG, "%s:%zu: %s", name, line, what);
+	return -1;
+}
+
+/* Parses "v1 v2 ... vn" (n doubles) from s; 0 or -1. */
+static int parse_doubles(const char *s, double *out, size_t n)
+{
+	size_t i;
+	char *end;
+
+	for (i = 0; i < n; i++) {
+		while (*s == ' ')
+			s++;
+		out[i] = g_ascii_strtod(s, &end);
+		if (end == s || !isfinite(out[i]) || fabs(out[i]) > 1e6)
+			return -1;
+		s = end;
+	}
+	while (*s == ' ')
+		s++;
+	return *s ? -1 : 0;
+}
+
+struct model_reader {
+	const char *name;
+	size_t line;
+	struct doc_error *err;
+	long *omap;  /* file output -> model output, or -1 */
+	size_t nfile; /* outputs in the file */
+	size_t type_line; /* the first "type" line */
+	double *vals;
+};
+
+/* "theme ID BIAS" / "type NAME BIAS" / "rules ID": the outputs, in order. */
+static int read_output(struct model_reader *r, struct coding_model *m,
+		       const struct codebook *cb, char **f, size_t nf)
+{
+	long o = -1;
+	size_t t;
+	double b = 0;
+
+	if (nf < 2 || (strcmp(f[0], "rules") && nf != 3))
+		return line_error(r->err, r->name, r->line, "expected 'theme ID BIAS', "
+				  "'type NAME BIAS' or 'rules ID'");
+	if (!strcmp(f[0], "type")) {
+		int ty = passage_type_parse(f[1]);
+
+		if (ty < 0)
+			return line_error(r->err, r->name, r->line, "unknown passage type");
+		if (!r->type_line)
+			r->type_line = r->line;
+		o = (long)m->nr_themes + ty;
+	} else {
+		for (t = 0; t < cb->nr_themes; t++)
+			if (!strcmp(cb->themes[t].id, f[1]))
+				o = (long)t;
+	}
+	if (nf == 3 && parse_doubles(f[2], &b, 1) < 0)
+		return line_error(r->err, r->name, r->line, "bias is not a finite number");
+	r->omap = xrealloc(r->omap, (r->nfile + 1) * sizeof(*r->omap));
+	r->omap[r->nfile++] = strcmp(f[0], "rules") ? o : -1;
+	if (o >= 0 && strcmp(f[0], "rules")) {
+		m->active[o] = 1;
+		m->bias[o] = b;
+	}
+	return 0;
+}
+
+struct coding_model *model_parse(const char *name, const char *buf, size_t len,
+				 const struct codebook *cb, struct doc_error *err)
+{
+	struct coding_model *m;
+	struct model_reader r = { name, 0, err, NULL, 0, 0, NULL };
+	char **lines, *text;
+	size_t i, nwords = 0;
+	int ok = 0, header = 0;
+	double thr = 0.5;
+
+	if (len > MODEL_MAX_BYTES) {
+		doc_error_set(err, "model", DOC_ERR_CONFIG, "%s: larger than %u MB", name,
+			      MODEL_MAX_BYTES >> 20);
+		return NULL;
+	}
+	text = xstrndup(buf, len);
+	if (memchr(buf, '\0', len) || !g_utf8_validate(text, -1, NULL)) {
+		free(text);
+		doc_error_set(err, "model", DOC_ERR_CONFIG, "%s: not UTF-8 text", name);
+		return NULL;
+	}
+	lines = g_strsplit(text, "\n", -1);
+	free(text);
+	/* first pass: the words, so the space is complete before the weights */
+	m = model_new(fspace_new(cb), cb, thr, thr);
+	for (i = 0; lines[i]; i++)
+		if (!strncmp(lines[i], "w\t", 2) &&
+		    (lines[i][2] == 'S' || lines[i][2] == 'F') && lines[i][3] == ':') {
+			char *tab = strchr(lines[i] + 2, '\t');
+
+			if (tab) {
+				*tab = '\0';
+				word_feature(m->sp, lines[i][2], lines[i] + 4, 1);
+				*tab = '\t';
+				nwords++;
+			}
+		}
+	free(m->w);
+	m->w = xcalloc(fspace_size(m->sp) * m->nout, sizeof(*m->w));
+	for (i = 0; lines[i]; i++) {
+		char *s = lines[i], **f;
+		size_t nf;
+
+		r.line = i + 1;
+		if (*s && s[strlen(s) - 1] == '\r')
+			s[strlen(s) - 1] = '\0';
+		if (!header) {
+			if (strcmp(s, MODEL_FORMAT)) {
+				line_error(err, name, r.line, "not a revmine model (expected '"
+					   MODEL_FORMAT "')");
+				goto out;
+			}
+			header = 1;
+			continue;
+		}
+		if (!*s || *s == '#')
+			continue;
+		f = g_strsplit(s, "\t", 3);
+		nf = g_strv_length(f);
+		if (!strcmp(f[0], "theme") || !strcmp(f[0], "type") || !strcmp(f[0], "rules")) {
+			if (read_output(&r, m, cb, f, nf) < 0) {
+				g_strfreev(f);
+				goto out;
+			}
+		} else if ((!strcmp(f[0], "keep") || !strcmp(f[0], "add")) && nf == 2) {
+			if (parse_doubles(f[1], &thr, 1) < 0 || thr <= 0 || thr >= 1) {
+				g_strfreev(f);
+				line_error(err, name, r.line, "a probability must be between 0 and 1");
+				goto out;
+			}
+			*(f[0][0] == 'k' ? &m->keep : &m->add) = thr;
+		} else if (!strcmp(f[0], "w") && nf == 3) {
+			gpointer v = g_hash_table_lookup(m->sp->byname, f[1]);
+			size_t k;
+
+			r.vals = xrealloc(r.vals, (r.nfile + 1) * sizeof(*r.vals));
+			if (parse_doubles(f[2], r.vals, r.nfile) < 0) {
+				g_strfreev(f);
+				line_error(err, name, r.line, "expected one finite weight per output");
+				goto out;
+			}
+			for (k = 0; v && k < r.nfile; k++)
+				if (r.omap[k] >= 0)
+					m->w[(GPOINTER_TO_SIZE(v) - 1) * m->nout +
+					     (size_t)r.omap[k]] = (float)r.vals[k];
+		} else if (strcmp(f[0], "codebook") && strcmp(f[0], "trained")) {
+			g_strfreev(f);
+			line_error(err, name, r.line, "unknown line");
+			goto out;
+		}
+		g_strfreev(f);
+	}
+	if (!header) {
+		line_error(err, name, 1, "empty file");
+		goto out;
+	}
+	/* a type model needs all three types */
+	for (i = 0; i < PASSAGE_TYPES; i++)
+		if (m->active[m->nr_themes + i] != m->active[m->nr_themes]) {
+			line_error(err, name, r.type_line, "the model must give all three types or none");
+			goto out;
+		}
+	ok = 1;
+out:
+	(void)nwords;
+	g_strfreev(lines);
+	free(r.omap);
+	free(r.vals);
+	if (!ok) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+struct coding_model *model_load(const char *path, const struct codebook *cb,
+				struct doc_error *err)
+{
+	GError *gerr = NULL;
+	gchar *buf;
+	gsize len;
+	struct coding_model *m;
+
+	if (!g_file_get_contents(path, &buf, &len, &gerr)) {
+		doc_error_set(err, "model", DOC_ERR_CONFIG, "%s: cannot read: %s", path,
+			      gerr->message);
+		g_error_free(gerr);
+		return NULL;
+	}
+	m = model_parse(path, buf, len, cb, err);
+	g_free(buf);
+	return m;
+}
+
+static void put_weight(GString *s, double w)
+{
+	char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+	if (fabs(w) < 5e-5)
+		w = 0;
+	g_ascii_formatd(num, sizeof(num), "%.4g", w);
+	g_string_append_c(s, ' ');
+	g_string_append(s, num);
+}
+
+int model_write(const struct coding_model *m, const struct codebook *cb,
+		const char *path, struct doc_error *err)
+{
+	GString *s = g_string_new(MODEL_FORMAT "\n");
+	GError *gerr = NULL;
+	size_t f, o, n = fspace_size(m->sp);
+	char num[G_ASCII_DTOSTR_BUF_SIZE];
+	int ret = 0;
+
+	g_string_append(s, "# Learned weights for revmine's coding (README.md, \"The model file\").\n"
+			"# Outputs: one line each, in the order of the weights below.\n"
+			"# Then: w <TAB> feature <TAB> one weight per output.\n");
+	g_ascii_formatd(num, sizeof(num), "%.3f", m->keep);
+	g_string_append_printf(s, "keep\t%s\n", num);
+	g_ascii_formatd(num, sizeof(num), "%.3f", m->add);
+	g_string_append_printf(s, "add\t%s\n", num);
+	for (o = 0; o < m->nout; o++) {
+		int type = o >= m->nr_themes;
+		const char *id = type ? passage_type_name((int)(o - m->nr_themes))
+				      : cb->themes[o].id;
+
+		if (!m->active[o]) {
+			g_string_append_printf(s, "rules\t%s\n", id);
+			continue;
+		}
+		g_ascii_formatd(num, sizeof(num), "%.6g", m->bias[o]);
+		g_string_append_printf(s, "%s\t%s\t%s\n", type ? "type" : "theme", id, num);
+	}
+	for (f = 0; f < n; f++) {
+		const float *row = &m->w[f * m->nout];
+		int any = 0;
+
+		for (o = 0; o < m->nout; o++)
+			any |= fabs(row[o]) >= 5e-5;
+		if (!any)
+			continue;
+		g_string_append_printf(s, "w\t%s\t", (char *)g_ptr_array_index(m->sp->names, f));
+		for (o = 0; o < m->nout; o++)
+			put_weight(s, row[o]);
+		g_string_append_c(s, '\n');
+	}
+	{
+		char *tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
+
+		if (!g_file_set_contents(tmp, s->str, (gssize)s->len, &gerr) ||
+		    rename(tmp, path) != 0) {
+			doc_error_set(err, "model", DOC_ERR_IO, "%s: cannot write: %s", path,
+				      gerr ? gerr->message : g_strerror(errno));
+			if (gerr)
+				g_error_free(gerr);
+			unlink(tmp);
+			ret = -1;
+		}
+		free(tmp);
+	}
+	g_string_free(s, TRUE);
+	return ret;
+}
