@@ -8,7 +8,8 @@
  * complete), so a reader never sees half a file. Text cells
  * that a spreadsheet would run as a formula (first character '=', '+', '-',
  * '@', tab or CR) get a leading apostrophe; numeric cells are written as
- * given. Readers return one row at a time. Handles are caller-owned.
+ * given; ids and file names are text cells too. Readers return one row at
+ * a time. Handles are caller-owned.
  */
 
 #include <stdio.h>
@@ -27,7 +28,11 @@ struct csv_out *csv_out_open_in(const char *dir, const char *name, int bom,
 void csv_out_line(struct csv_out *c, const char *line);
 void csv_out_text(struct csv_out *c, const char *s);   /* guarded text cell */
 void csv_out_textn(struct csv_out *c, const char *s, size_t len);
-void csv_out_raw(struct csv_out *c, const char *s);    /* unguarded (numbers, ids) */
+/* Ids, names and codes: guarded like every text cell (a file named
+ * "+cmd.txt" is a doc_id). */
+void csv_out_raw(struct csv_out *c, const char *s);
+/* Unguarded: only for files revmine alone reads back (index files). */
+void csv_out_verbatim(struct csv_out *c, const char *s);
 void csv_out_int(struct csv_out *c, long long v);
 /* Shortest "%.*g" that reads back as v (C locale); NAN or inf: empty cell. */
 void csv_out_double(struct csv_out *c, double v);

@@ -16,9 +16,11 @@
 enum source_status { SOURCE_PENDING, SOURCE_OK, SOURCE_WARNING, SOURCE_ERROR };
 
 struct source {
-	char *doc_id;  /* path relative to the folder given (the file name for a file) */
-	char *path;    /* as the user would type it: root + "/" + doc_id */
-	char *open_path; /* a listed symlink's checked target, or NULL: path */
+	char *doc_id;  /* path relative to the folder given (the file name for a
+			* file), escaped (util.h: escape_name) */
+	char *path;    /* as the user would type it: root + "/" + doc_id, escaped */
+	char *open_path; /* the raw name when escaping changed it, or a listed
+			  * symlink's checked target; NULL: path */
 	const char *format; /* "pdf", "txt", "docx", "html" (static) or NULL */
 	long long size;
 	char sha256[65];

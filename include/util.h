@@ -27,6 +27,16 @@ char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * sandboxed worker uses SANDBOX_EXIT_OOM so its parent can say why). */
 void set_oom_exit_status(int status);
 
+/*
+ * A file name made safe for CSV, JSON and the terminal, reversibly: a
+ * backslash becomes "\\", and a control byte (below 0x20, 0x7f), a C1
+ * control character (U+0080..U+009F, as its two bytes) and every byte that
+ * is not part of valid UTF-8 become "\xHH" (lower-case hex). Anything else
+ * is kept. Undo by reading "\\" as a backslash and "\xHH" as the byte HH.
+ * Newly allocated.
+ */
+char *escape_name(const char *s);
+
 void bug_fl(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
 #define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)

@@ -362,30 +362,30 @@ int batch_write_index(const struct source_list *l, const char *dir,
 	if (!c)
 		goto out;
 	analyzer_doc_rule(a, &min_lr, &min_any);
-	csv_out_raw(c, index_header);
+	csv_out_verbatim(c, index_header);
 	csv_out_int(c, RECORD_VERSION);
-	csv_out_raw(c, config);
+	csv_out_verbatim(c, config);
 	csv_out_int(c, min_lr);
 	csv_out_int(c, min_any);
 	for (i = 0; i < analyzer_nr_themes(a); i++)
-		csv_out_raw(c, analyzer_theme_id(a, i));
+		csv_out_verbatim(c, analyzer_theme_id(a, i));
 	csv_out_end_row(c);
 	for (i = 0; i < l->nr; i++) {
 		const struct source *s = &l->items[i];
 
 		if (i % shards != shard)
 			continue;
-		csv_out_raw(c, s->doc_id);
-		csv_out_raw(c, s->path);
-		csv_out_raw(c, s->format ? s->format : "");
+		csv_out_verbatim(c, s->doc_id);
+		csv_out_verbatim(c, s->path);
+		csv_out_verbatim(c, s->format ? s->format : "");
 		csv_out_int(c, s->size);
-		csv_out_raw(c, s->sha256);
-		csv_out_raw(c, source_status_name(s->status == SOURCE_PENDING ?
+		csv_out_verbatim(c, s->sha256);
+		csv_out_verbatim(c, source_status_name(s->status == SOURCE_PENDING ?
 						  SOURCE_ERROR : s->status));
-		csv_out_raw(c, s->stage ? s->stage : (s->status == SOURCE_PENDING ? "worker" : ""));
-		csv_out_raw(c, s->message ? s->message :
+		csv_out_verbatim(c, s->stage ? s->stage : (s->status == SOURCE_PENDING ? "worker" : ""));
+		csv_out_verbatim(c, s->message ? s->message :
 			    (s->status == SOURCE_PENDING ? "not processed (run stopped)" : ""));
-		csv_out_raw(c, s->record ? s->record : "");
+		csv_out_verbatim(c, s->record ? s->record : "");
 		csv_out_end_row(c);
 	}
 	rc = csv_out_commit(c, err);

@@ -118,6 +118,11 @@ void csv_out_text(struct csv_out *c, const char *s)
 
 void csv_out_raw(struct csv_out *c, const char *s)
 {
+	put_field(c, s ? s : "", s ? strlen(s) : 0, 1);
+}
+
+void csv_out_verbatim(struct csv_out *c, const char *s)
+{
 	put_field(c, s ? s : "", s ? strlen(s) : 0, 0);
 }
 

@@ -16,8 +16,11 @@
 #include "csvio.h"
 #include "banned.h"
 
-static void json_str(FILE *f, const char *s)
+static void json_str(FILE *f, const char *str)
 {
+	char *esc = str && !g_utf8_validate(str, -1, NULL) ? escape_name(str) : NULL;
+	const char *s = esc ? esc : str;
+
 	fputc('"', f);
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -34,6 +37,7 @@ static void json_str(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+	free(esc);
 }
 
 static void kv_str(FILE *f, const char *k, const char *v, int last)

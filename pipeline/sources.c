@@ -30,8 +30,11 @@ static struct source *add(struct source_list *l, const char *doc_id,
 	ALLOC_GROW(l->items, l->nr, l->alloc);
 	s = &l->items[l->nr++];
 	memset(s, 0, sizeof(*s));
-	s->doc_id = xstrdup(doc_id);
-	s->path = xstrdup(path);
+	/* names as every output shows them; the file is opened by its own */
+	s->doc_id = escape_name(doc_id);
+	s->path = escape_name(path);
+	if (strcmp(s->path, path))
+		s->open_path = xstrdup(path);
 	s->format = extract_format(path);
 	s->status = SOURCE_PENDING;
 	return s;
@@ -127,8 +130,10 @@ static void walk(struct source_list *l, const char *root_real, const char *dir,
 				size_t before = l->nr;
 
 				take_file(l, r, path, &st, max_size);
-				if (l->nr > before) /* opened by its target, not the link */
+				if (l->nr > before) { /* opened by its target, not the link */
+					free(l->items[l->nr - 1].open_path);
 					l->items[l->nr - 1].open_path = xstrdup(real);
+				}
 			}
 		} else if (lstat(path, &lst) == 0 && S_ISDIR(lst.st_mode)) {
 			walk(l, root_real, path, r, max_size, depth + 1);
@@ -234,8 +239,10 @@ void sources_collect(char **paths, size_t n, long long max_size,
 				char real[PATH_MAX];
 
 				/* named explicitly: its target is opened */
-				if (realpath(p, real))
+				if (realpath(p, real)) {
+					free(out->items[out->nr - 1].open_path);
 					out->items[out->nr - 1].open_path = xstrdup(real);
+				}
 			}
 			if (out->nr == before) { /* named explicitly: say why it is skipped */
 				out->unsupported--;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <glib.h>
 #include "util.h"
 #include "banned.h"
 
@@ -106,4 +107,44 @@ double now_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+char *escape_name(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	char *out = xmalloc(4 * n + 1), *w = out;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		const char *end;
+
+		if (c == '\\') {
+			*w++ = '\\';
+			*w++ = '\\';
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			w += snprintf(w, 5, "\\x%02x", c);
+			i++;
+		} else if (c < 0x80) {
+			*w++ = (char)c;
+			i++;
+		} else {
+			/* one UTF-8 character if valid, else one escaped byte */
+			size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+			gunichar u;
+
+			if (i + len <= n && g_utf8_validate(s + i, (gssize)len, &end) &&
+			    end == s + i + len &&
+			    (u = g_utf8_get_char(s + i)) >= 0xa0) {
+				memcpy(w, s + i, len);
+				w += len;
+				i += len;
+			} else {
+				w += snprintf(w, 5, "\\x%02x", c);
+				i++;
+			}
+		}
+	}
+	*w = '\0';
+	return out;
 }

@@ -103,8 +103,14 @@ done
 grep -q "^good.pdf,[^,]*,pdf,[0-9a-f]*,[0-9]*,[0-9]*,[0-9]*,\(ok\|warning\)," "$T/out/documents.csv" &&
 	pass "the good PDF is processed" || fail "the good PDF is not ok"
 grep -q "ünïcødé.pdf" "$T/out/documents.csv" && pass "unicode file name kept" || fail "unicode name lost"
-grep -q "^\"'=formula.txt\"\|,\"'=formula" "$T/out/passages.csv" "$T/out/documents.csv" ||
-	grep -q "'=cmd" "$T/out/passages.csv" && pass "formula guarded" || fail "formula text not guarded"
+# The file name and its text, guarded in every file they reach.
+if grep -q "^\"'=formula.txt\"," "$T/out/documents.csv" &&
+	grep -q "^\"'=formula.txt\",.*\"'=cmd|calc\"" "$T/out/passages.csv" &&
+	! grep -q "^=formula" "$T/out"/*.csv; then
+	pass "formula file name and text guarded"
+else
+	fail "formula file name or text not guarded"
+fi
 
 # Killed half-way: the previous complete outputs survive untouched.
 cp -r "$T/out" "$T/before"
