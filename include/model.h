@@ -99,6 +99,7 @@ struct train_params {
 	double c_theme, c_type; /* liblinear's C (inverse regularisation) */
 	double keep;            /* a rules' label stays at this probability */
 	double add;             /* the model adds a label at this probability */
+	double rules_type;      /* log-odds added to the type the rules chose */
 	unsigned min_df;        /* words in fewer training passages are dropped */
 	unsigned min_pos;       /* themes with fewer positives stay rules-only */
 };
@@ -123,5 +124,6 @@ struct coding_model *model_new(struct fspace *sp, const struct codebook *cb,
 void model_set_output(struct coding_model *m, size_t out, int active,
 		      double bias, const double *w);
 size_t model_nr_outputs(const struct coding_model *m);
+void model_set_rules_bonus(struct coding_model *m, double bonus);
 
 #endif

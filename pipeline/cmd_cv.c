@@ -25,7 +25,7 @@
 
 #define CV_USAGE "usage: revmine cv [--folds K] [-c CODEBOOK] [--stopwords FILE] " \
 	"[--no-model] [--bootstrap N] [--show-errors] [--show-folds] [--cost C] [--type-cost C] " \
-	"[--keep P] [--add P] GOLD.csv..."
+	"[--keep P] [--add P] [--rules-type B] GOLD.csv..."
 
 /* Parses a training option's number into *out; 0 or -1 after saying why. */
 int parse_train_option(int opt, const char *arg, struct train_params *tp)
@@ -33,6 +33,14 @@ int parse_train_option(int opt, const char *arg, struct train_params *tp)
 	char *end;
 	double v = strtod(arg, &end);
 
+	if (opt == 'R') {
+		if (end == arg || *end || !(v >= 0) || v > 100) {
+			say("--rules-type takes a number from 0 to 100");
+			return -1;
+		}
+		tp->rules_type = v;
+		return 0;
+	}
 	if (end == arg || *end || !(v > 0) || v > 1e6) {
 		say("'%s' is not a positive number", arg);
 		return -1;
@@ -80,6 +88,7 @@ int cmd_cv(int argc, char **argv)
 		{ "type-cost", required_argument, NULL, 'T' },
 		{ "keep", required_argument, NULL, 'K' },
 		{ "add", required_argument, NULL, 'A' },
+		{ "rules-type", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -105,7 +114,7 @@ int cmd_cv(int argc, char **argv)
 		case 'e': errors = 1; break;
 		case 'f': show_folds = 1; break;
 		case 'b': boot = strtol(optarg, NULL, 10); break;
-		case 'C': case 'T': case 'K': case 'A':
+		case 'C': case 'T': case 'K': case 'A': case 'R':
 			if (parse_train_option(c, optarg, &tp) < 0)
 				return EXIT_USAGE;
 			break;

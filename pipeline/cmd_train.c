@@ -1,6 +1,6 @@
 /*
  * revmine train [-c CB] [--stopwords F] [--cost C] [--type-cost C]
- *               [--keep P] [--add P] GOLD.csv... -o MODEL
+ *               [--keep P] [--add P] [--rules-type B] GOLD.csv... -o MODEL
  *
  * Fits the learned layer on hand-coded passages (gold files, or review
  * files an analyst corrected: same columns) and writes the model file.
@@ -20,7 +20,7 @@
 #include "banned.h"
 
 #define TRAIN_USAGE "usage: revmine train [-c CODEBOOK] [--stopwords FILE] " \
-	"[--cost C] [--type-cost C] [--keep P] [--add P] GOLD.csv... -o MODEL"
+	"[--cost C] [--type-cost C] [--keep P] [--add P] [--rules-type B] GOLD.csv... -o MODEL"
 
 int parse_train_option(int opt, const char *arg, struct train_params *tp);
 
@@ -34,6 +34,7 @@ int cmd_train(int argc, char **argv)
 		{ "type-cost", required_argument, NULL, 'T' },
 		{ "keep", required_argument, NULL, 'K' },
 		{ "add", required_argument, NULL, 'A' },
+		{ "rules-type", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -51,7 +52,7 @@ int cmd_train(int argc, char **argv)
 		case 'c': codebook = optarg; break;
 		case 's': stopwords = optarg; break;
 		case 'o': out = optarg; break;
-		case 'C': case 'T': case 'K': case 'A':
+		case 'C': case 'T': case 'K': case 'A': case 'R':
 			if (parse_train_option(c, optarg, &tp) < 0)
 				return EXIT_USAGE;
 			break;

@@ -80,6 +80,7 @@ struct fspace {
 	GHashTable *byname; /* name -> index + 1 (keys in names) */
 	GHashTable *stems;  /* "S:" words: stem -> index + 1 */
 	GHashTable *firsts; /* "F:" opening words: stem -> index + 1 */
+	GHashTable *heads;  /* "h:" words of the heading above: stem -> index + 1 */
 	GHashTable *df;     /* name -> count (fspace_count) */
 	int *owner;         /* fixed features: the theme they belong to, or -1 */
 };
@@ -91,6 +92,7 @@ struct coding_model {
 	double *bias;
 	float *w; /* [feature][output] */
 	double keep, add; /* probabilities that keep a rules' label, add one */
+	double rules_bonus; /* log-odds added to the rules' type */
 };
 
 static size_t y_index(enum yfeat y)
@@ -130,6 +132,7 @@ struct fspace *fspace_new(const struct codebook *cb)
 	sp->byname = g_hash_table_new(g_str_hash, g_str_equal);
 	sp->stems = g_hash_table_new(g_str_hash, g_str_equal);
 	sp->firsts = g_hash_table_new(g_str_hash, g_str_equal);
+	sp->heads = g_hash_table_new(g_str_hash, g_str_equal);
 	for (i = 0; i < NR_Y; i++)
 		add_name(sp, xstrfmt("Y:%s", ynames[i]));
 	for (i = 0; i < NR_FWORDS; i++)
@@ -186,6 +189,7 @@ void fspace_free(struct fspace *sp)
 	g_hash_table_destroy(sp->byname);
 	g_hash_table_destroy(sp->stems);
 	g_hash_table_destroy(sp->firsts);
+	g_hash_table_destroy(sp->heads);
 	if (sp->df)
 		g_hash_table_destroy(sp->df);
 	g_ptr_array_free(sp->names, TRUE);
@@ -208,10 +212,11 @@ int fspace_is_word(const struct fspace *sp, size_t f)
 	return f >= sp->fixed || (f >= w_index(0) && f < w_index(NR_FWORDS));
 }
 
-/* Index of the word feature "S:stem" or "F:stem", adding it when grow. */
+/* Index of the word feature "S:stem", "F:stem" or "h:stem", adding it
+ * when grow. */
 static long word_feature(struct fspace *sp, char kind, const char *stem, int grow)
 {
-	GHashTable *h = kind == 'S' ? sp->stems : sp->firsts;
+	GHashTable *h = kind == 'S' ? sp->stems : kind == 'F' ? sp->firsts : sp->heads;
 	gpointer v = g_hash_table_lookup(h, stem);
 	char *name;
 
@@ -398,6 +403,13 @@ void model_features(struct fspace *sp, const struct codebook *cb,
 			fvec_add(x, (size_t)f, 1);
 	if (pv->first && (f = word_feature(sp, 'F', pv->first, grow)) >= 0)
 		fvec_add(x, (size_t)f, 1);
+	if (pv->heading >= 0) { /* what the heading above says it is */
+		const struct passage *hp = &ps[pv->heading];
+
+		for (k = 0; k < hp->nr_terms; k++)
+			if ((f = word_feature(sp, 'h', hp->terms[k].term, grow)) >= 0)
+				fvec_add(x, (size_t)f, 1);
+	}
 	fvec_sort(x);
 	/* a rule counted twice (two themes' copies) is one feature */
 	for (k = 1, t = 1; k < x->nr; k++) {
@@ -425,12 +437,18 @@ struct coding_model *model_new(struct fspace *sp, const struct codebook *cb,
 	m->w = xcalloc(fspace_size(sp) * m->nout, sizeof(*m->w));
 	m->keep = keep;
 	m->add = add;
+	m->rules_bonus = 0;
 	return m;
 }
 
 size_t model_nr_outputs(const struct coding_model *m)
 {
 	return m->nout;
+}
+
+void model_set_rules_bonus(struct coding_model *m, double bonus)
+{
+	m->rules_bonus = bonus;
 }
 
 void model_set_output(struct coding_model *m, size_t out, int active,
@@ -477,6 +495,7 @@ static void append_feature(GString *s, const char *name, double contrib)
 	case 'H': g_string_append(s, "the heading above"); break;
 	case 'P': g_string_append(s, "the previous passage"); break;
 	case 'F': g_string_append_printf(s, "opens with %s", rest); break;
+	case 'h': g_string_append_printf(s, "heading has %s", rest); break;
 	default: g_string_append(s, rest); break; /* S, W, Y */
 	}
 	g_string_append_printf(s, " %+.2f", contrib);
@@ -584,7 +603,10 @@ void model_apply(const struct coding_model *m, const struct codebook *cb,
 		if (!m->active[m->nr_themes])
 			continue;
 		for (o = 0; o < PASSAGE_TYPES; o++) {
-			double pr = sigmoid(z[m->nr_themes + o]);
+			/* the rules' type gets a head start: the model departs
+			 * from it only when its evidence is strong */
+			double pr = sigmoid(z[m->nr_themes + o] +
+					    ((int)o == v[i].rtype ? m->rules_bonus : 0));
 
 			sum += pr;
 			if (pr > best) {
@@ -592,6 +614,10 @@ void model_apply(const struct coding_model *m, const struct codebook *cb,
 				type = (int)o;
 			}
 		}
+		/* a lead-in inside the passage ("Recommendations include: ...")
+		 * says what it is; the rules read it */
+		if (v[i].tc.lead_type == TYPE_LEARNING || v[i].tc.lead_type == TYPE_RECOMMENDATION)
+			continue;
 		ps[i].type = (enum passage_type)type;
 		ps[i].type_score = sum > 0 ? best / sum : 1;
 	}
@@ -700,7 +726,8 @@ struct coding_model *model_parse(const char *name, const char *buf, size_t len,
 	m = model_new(fspace_new(cb), cb, thr, thr);
 	for (i = 0; lines[i]; i++)
 		if (!strncmp(lines[i], "w\t", 2) &&
-		    (lines[i][2] == 'S' || lines[i][2] == 'F') && lines[i][3] == ':') {
+		    (lines[i][2] == 'S' || lines[i][2] == 'F' || lines[i][2] == 'h') &&
+		    lines[i][3] == ':') {
 			char *tab = strchr(lines[i] + 2, '\t');
 
 			if (tab) {
@@ -735,6 +762,12 @@ struct coding_model *model_parse(const char *name, const char *buf, size_t len,
 		if (!strcmp(f[0], "theme") || !strcmp(f[0], "type") || !strcmp(f[0], "rules")) {
 			if (read_output(&r, m, cb, f, nf) < 0) {
 				g_strfreev(f);
+				goto out;
+			}
+		} else if (!strcmp(f[0], "rules-type") && nf == 2) {
+			if (parse_doubles(f[1], &m->rules_bonus, 1) < 0 || fabs(m->rules_bonus) > 100) {
+				g_strfreev(f);
+				line_error(err, name, r.line, "rules-type must be a number from -100 to 100");
 				goto out;
 			}
 		} else if ((!strcmp(f[0], "keep") || !strcmp(f[0], "add")) && nf == 2) {
@@ -834,6 +867,8 @@ int model_write(const struct coding_model *m, const struct codebook *cb,
 	g_string_append_printf(s, "keep\t%s\n", num);
 	g_ascii_formatd(num, sizeof(num), "%.3f", m->add);
 	g_string_append_printf(s, "add\t%s\n", num);
+	g_ascii_formatd(num, sizeof(num), "%.3f", m->rules_bonus);
+	g_string_append_printf(s, "rules-type\t%s\n", num);
 	for (o = 0; o < m->nout; o++) {
 		int type = o >= m->nr_themes;
 		const char *id = type ? passage_type_name((int)(o - m->nr_themes))

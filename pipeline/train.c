@@ -22,6 +22,7 @@ void train_params_default(struct train_params *tp)
 	tp->c_type = 1;
 	tp->keep = 0.2;
 	tp->add = 0.7;
+	tp->rules_type = 2;
 	tp->min_df = 2;
 	tp->min_pos = 4;
 }
@@ -103,6 +104,8 @@ struct coding_model *model_train(struct fspace *sp, const struct codebook *cb,
 {
 	size_t nfeat = fspace_size(sp), nt = cb->nr_themes, i, k, t;
 	struct coding_model *m = model_new(sp, cb, tp->keep, tp->add);
+
+	model_set_rules_bonus(m, tp->rules_type);
 	struct feature_node **rows = xcalloc(n ? n : 1, sizeof(*rows));
 	struct problem prob;
 
