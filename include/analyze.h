@@ -62,6 +62,12 @@ const char *analyzer_model_hash(const struct analyzer *a);  /* NULL: none */
  * type of later ones). Replaces any earlier analysis of these passages. */
 void analyze_document(struct analyzer *a, struct passage *ps, size_t nr);
 
+/* analyze_document, also telling for each passage how near its coding
+ * came to going the other way (d: nr entries; see model.h). */
+struct doubt;
+void analyze_document_doubts(struct analyzer *a, struct passage *ps, size_t nr,
+			     struct doubt *d);
+
 /* The same with the rules alone, returning what they saw of each passage
  * (for training; valid until the next call on this analyzer). */
 struct passage_view;

@@ -22,6 +22,7 @@ int cmd_import(int argc, char **argv);
 int cmd_codebook(int argc, char **argv);
 int cmd_cv(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 
 /* "revmine: " + message + "\n" on stderr. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

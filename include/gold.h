@@ -36,6 +36,10 @@ struct gold {
 	size_t *doc_start; /* first row of each document; doc_start[nr_docs] = nr */
 };
 
+/* A cell without the formula guard revmine's CSVs (and spreadsheets)
+ * put before a leading = + - @ tab or CR: "'-item" reads "-item". */
+const char *gold_unguard(const char *cell);
+
 /* The passage kind the extractor would give a text. */
 enum passage_kind gold_kind_of(const char *text);
 

@@ -61,8 +61,17 @@ void model_free(struct coding_model *m);
  * when it reaches `add`; a theme it does not know keeps the rules' label. Labels get their confidence and evidence (the rules' evidence and
  * the model's strongest features).
  */
+/* How near a passage's coding came to going the other way: the smallest
+ * margin of its decisions, and which decision that was. Start margin at a
+ * large value. */
+struct doubt {
+	double margin;
+	char why[96];
+};
+
 void model_apply(const struct coding_model *m, const struct codebook *cb,
-		 struct passage *ps, const struct passage_view *v, size_t nr);
+		 struct passage *ps, const struct passage_view *v, size_t nr,
+		 struct doubt *doubts);
 
 /* ---- training (train.c) and its feature space ---- */
 

@@ -20,6 +20,8 @@
  *   type when nothing fires. type_score is the winner's share of the
  *   positive scores (1 when only one type had any).
  */
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <glib.h>
 #include "util.h"
@@ -380,7 +382,43 @@ void analyze_document(struct analyzer *a, struct passage *ps, size_t nr)
 	rules_pass(a, ps, nr, a->model != NULL);
 	if (a->model) {
 		link_views(a, nr);
-		model_apply(a->model, a->cb, ps, a->views, nr);
+		model_apply(a->model, a->cb, ps, a->views, nr, NULL);
+	}
+}
+
+void analyze_document_doubts(struct analyzer *a, struct passage *ps, size_t nr,
+			     struct doubt *d)
+{
+	size_t i, t, nt = a->cb->nr_themes;
+
+	for (i = 0; i < nr; i++) {
+		d[i].margin = 1e9;
+		d[i].why[0] = '\0';
+	}
+	rules_pass(a, ps, nr, 1);
+	link_views(a, nr);
+	if (a->model) {
+		model_apply(a->model, a->cb, ps, a->views, nr, d);
+		return;
+	}
+	/* the rules alone: how far each theme's score is from its threshold
+	 * (relative to it), and the winning type's share */
+	for (i = 0; i < nr; i++) {
+		for (t = 0; t < nt; t++) {
+			double sc = a->views[i].scores[t], thr = a->cb->themes[t].threshold;
+			double mg = thr > 0 ? fabs(sc - thr) / thr : fabs(sc - thr);
+
+			if (sc > 0 && mg < d[i].margin) {
+				d[i].margin = mg;
+				snprintf(d[i].why, sizeof(d[i].why), "theme %s: score %.3g, threshold %.3g",
+					 a->cb->themes[t].id, sc, thr);
+			}
+		}
+		if (ps[i].type_score - 0.5 < d[i].margin && ps[i].type_score < 1) {
+			d[i].margin = ps[i].type_score - 0.5;
+			snprintf(d[i].why, sizeof(d[i].why), "type %s: share %.2f of the cues",
+				 passage_type_name(ps[i].type), ps[i].type_score);
+		}
 	}
 }
 

@@ -29,6 +29,13 @@ struct counts {
 	double tp, fp, fn, tn;
 };
 
+const char *gold_unguard(const char *cell)
+{
+	if (cell[0] == '\'' && cell[1] && strchr("=+-@\t\r", cell[1]))
+		return cell + 1;
+	return cell;
+}
+
 enum passage_kind gold_kind_of(const char *text)
 {
 	const char *s = text;
@@ -104,13 +111,14 @@ int gold_read(struct analyzer *a, const char *path, struct gold *g, const char *
 		memset(p, 0, sizeof(*p));
 		memset(r, 0, sizeof(*r));
 		/* documents of different files stay apart */
-		r->doc = first ? xstrfmt("%s:%s", path, f[col[0]]) : xstrdup(f[col[0]]);
+		r->doc = first ? xstrfmt("%s:%s", path, gold_unguard(f[col[0]]))
+			       : xstrdup(gold_unguard(f[col[0]]));
 		r->id = xstrdup(f[col[1]]);
 		r->line = csv_in_line(in);
 		r->themes = xcalloc(nt ? nt : 1, 1);
 		p->page = 1;
 		p->section = xstrdup("");
-		p->text = xstrdup(f[col[4]]);
+		p->text = xstrdup(gold_unguard(f[col[4]]));
 		p->kind = gold_kind_of(p->text);
 		g->nr++;
 		if ((r->type = passage_type_parse(f[col[2]])) < 0) {

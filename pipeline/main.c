@@ -23,6 +23,7 @@ static const struct cmd {
 	{ "eval", cmd_eval, "[-c CODEBOOK] [--stopwords FILE] [-m MODEL | --no-model] [--show-errors] [--bootstrap N] GOLD.csv..." },
 	{ "cv", cmd_cv, "[--folds K] [-c CODEBOOK] [--no-model] [--bootstrap N] [--show-errors] [--show-folds] [--cost C] [--type-cost C] [--keep P] [--add P] [--rules-type B] GOLD.csv..." },
 	{ "train", cmd_train, "[-c CODEBOOK] [--cost C] [--type-cost C] [--keep P] [--add P] [--rules-type B] GOLD.csv... -o MODEL" },
+	{ "review", cmd_review, "[-n N] [-o FILE] [-c CODEBOOK] [--stopwords FILE] [-m MODEL | --no-model] OUT/" },
 	{ "map", cmd_map, "--shard K/N --records DIR [-j N] [-c CODEBOOK] [--stopwords FILE] [PATH...]" },
 	{ "reduce", cmd_reduce, "--records DIR [-o DIR] [--top-terms K] [--excel]" },
 	{ "report", cmd_report, "OUT_DIR" },

@@ -578,15 +578,44 @@ static void relabel(const struct coding_model *m, const struct codebook *cb,
 	p->nr_labels = n;
 }
 
+/* Notes in d the decision nearest its boundary, when nearer than before. */
+static void doubt_note(struct doubt *d, double margin, const char *what,
+		       const char *id, double p, const char *verb, double cut)
+{
+	if (margin >= d->margin)
+		return;
+	d->margin = margin;
+	snprintf(d->why, sizeof(d->why), "%s %s: p=%.2f, %s at %.2f", what, id, p, verb, cut);
+}
+
+/* How near the theme decisions of passage p came to going the other way. */
+static void theme_doubts(const struct coding_model *m, const struct codebook *cb,
+			 const struct passage_view *v, const double *z, struct doubt *d)
+{
+	size_t t;
+
+	for (t = 0; t < m->nr_themes; t++) {
+		double p = sigmoid(z[t]), cut;
+		int rules = v->scores[t] >= cb->themes[t].threshold;
+
+		if (!m->active[t])
+			continue;
+		cut = rules ? m->keep : m->add;
+		doubt_note(d, fabs(p - cut), "theme", cb->themes[t].id, p,
+			   rules ? "kept" : "added", cut);
+	}
+}
+
 void model_apply(const struct coding_model *m, const struct codebook *cb,
-		 struct passage *ps, const struct passage_view *v, size_t nr)
+		 struct passage *ps, const struct passage_view *v, size_t nr,
+		 struct doubt *doubts)
 {
 	struct fvec x = { 0 };
 	double *z = xmalloc(m->nout * sizeof(*z));
 	size_t i, k, o;
 
 	for (i = 0; i < nr; i++) {
-		double best = -1, sum = 0;
+		double best = -1, second = -1, sum = 0;
 		int type = ps[i].type;
 
 		/* features never grow here: the space is the model's */
@@ -600,6 +629,8 @@ void model_apply(const struct coding_model *m, const struct codebook *cb,
 				z[o] += row[o] * x.val[k];
 		}
 		relabel(m, cb, &ps[i], &x, z);
+		if (doubts)
+			theme_doubts(m, cb, &v[i], z, &doubts[i]);
 		if (!m->active[m->nr_themes])
 			continue;
 		for (o = 0; o < PASSAGE_TYPES; o++) {
@@ -610,8 +641,11 @@ void model_apply(const struct coding_model *m, const struct codebook *cb,
 
 			sum += pr;
 			if (pr > best) {
+				second = best;
 				best = pr;
 				type = (int)o;
+			} else if (pr > second) {
+				second = pr;
 			}
 		}
 		/* a lead-in inside the passage ("Recommendations include: ...")
@@ -620,6 +654,13 @@ void model_apply(const struct coding_model *m, const struct codebook *cb,
 			continue;
 		ps[i].type = (enum passage_type)type;
 		ps[i].type_score = sum > 0 ? best / sum : 1;
+		/* the margin between the two likeliest types */
+		if (doubts && sum > 0 && (best - second) / sum < doubts[i].margin) {
+			doubts[i].margin = (best - second) / sum;
+			snprintf(doubts[i].why, sizeof(doubts[i].why),
+				 "type %s: share %.2f, %.2f ahead of the next",
+				 passage_type_name(type), best / sum, (best - second) / sum);
+		}
 	}
 	free(x.idx);
 	free(x.val);

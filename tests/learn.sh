@@ -103,6 +103,48 @@ expect 2 "exclude each other" "-m with --no-model" -- \
 	"$REVMINE" run -m "$T/a.model" --no-model tests/golden/run/input -o "$T/out"
 expect 2 "cannot read" "missing model" -- "$REVMINE" eval -m "$T/nope.model" "$G"
 
+# review: the least certain passages first, with their current coding,
+# in the gold format that train takes back.
+"$REVMINE" run tests/golden/run/input -o "$T/run" -j 2 --quiet
+expect 0 "least certain of" "review" -- "$REVMINE" review -n 6 "$T/run"
+if python3 - "$T/run/review.csv" "$T/run/passages.csv" <<'PY'
+import csv, sys
+rev = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+pas = {(r["doc_id"], r["passage"]): r for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))}
+cert = [float(r["certainty"]) for r in rev]
+ok = len(rev) == 6 and cert == sorted(cert) and all(r["why"] for r in rev)
+ok = ok and all(pas[(r["doc"], r["passage"])]["text"] == r["text"] and
+                pas[(r["doc"], r["passage"])]["themes"] == r["themes"] and
+                pas[(r["doc"], r["passage"])]["type"] == r["type"] for r in rev)
+sys.exit(not ok)
+PY
+then pass "review lists the least certain passages first, as run coded them"
+else fail "review order or content"; fi
+# every passage's certainty: none below the sixth's is left out
+"$REVMINE" review -n 1000 -o "$T/all.csv" "$T/run" 2>/dev/null
+if python3 - "$T/all.csv" "$T/run/review.csv" <<'PY'
+import csv, sys
+a = [float(r["certainty"]) for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))]
+b = [float(r["certainty"]) for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))]
+sys.exit(not (a[:6] == b and a == sorted(a)))
+PY
+then pass "review -n N gives the N least certain of all"; else fail "review -n misses less certain passages"; fi
+# an analyst's correction comes back through train
+python3 - "$T/run/review.csv" "$T/corrected.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+rows[0]["themes"] = "neglect"
+rows[0]["type"] = "learning"
+w = csv.DictWriter(open(sys.argv[2], "w", encoding="utf-8", newline=""), fieldnames=rows[0].keys())
+w.writeheader(); w.writerows(rows)
+PY
+expect 0 "" "train on gold and a corrected review" -- \
+	"$REVMINE" train "$G" "$T/corrected.csv" -o "$T/c.model"
+cmp -s "$T/c.model" "$T/a.model" && fail "the corrections changed nothing" ||
+	pass "the corrections change the model"
+expect 2 "cannot open" "review of a folder that is not a run" -- \
+	"$REVMINE" review "$T"
+
 # The committed default model is the one the labelled real passages train.
 if [ -f ../shared/gold/dev.csv ] && [ -f ../shared/gold/train.csv ]; then
 	"$REVMINE" train ../shared/gold/dev.csv ../shared/gold/train.csv -o "$T/default.model" 2>/dev/null
