@@ -16,7 +16,7 @@
 #include "doc.h"
 #include "util.h"
 
-#define RECORD_VERSION 2
+#define RECORD_VERSION 3
 
 struct record_meta {
 	int pages;
@@ -27,17 +27,22 @@ struct record_meta {
  * (newly allocated). */
 char *record_name(const char *sha256, const char *config);
 
-/* Writes path (through path.tmp.PID and rename). theme_ids maps label
- * theme indices to ids. */
+/* Writes path (through path.tmp.PID, fsynced, and rename), ending with
+ * the checksum of its content. theme_ids maps label theme indices to ids. */
 int record_write(const char *path, const char *config,
 		 const struct record_meta *m, const struct passage_list *ps,
 		 char *const *theme_ids, size_t nr_themes, struct doc_error *err);
 
 /* Reads path into m (caller frees m->warnings) and out (caller-initialised).
- * A record of another configuration, a theme id outside theme_ids or a
- * damaged file is an error. */
+ * A record of another configuration, a theme id outside theme_ids, a
+ * checksum that does not match, a number out of range or a truncated file
+ * is an error (m and out may then hold part of it; m->warnings is freed). */
 int record_read(const char *path, const char *config,
 		struct record_meta *m, struct passage_list *out,
 		char *const *theme_ids, size_t nr_themes, struct doc_error *err);
+
+/* record_read() into nothing: 0 when path is a sound record. */
+int record_check(const char *path, const char *config, char *const *theme_ids,
+		 size_t nr_themes, struct doc_error *err);
 
 #endif

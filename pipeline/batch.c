@@ -245,6 +245,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			struct source *s = &l->items[next];
 			size_t idx = next++;
 			char *name, *path;
+			struct doc_error rerr = { 0 };
 			int fd;
 
 			if (idx % shards != shard || s->status != SOURCE_PENDING)
@@ -259,6 +260,12 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			}
 			name = record_name(s->sha256, config);
 			path = g_build_filename(o->records_dir, name, NULL);
+			if (o->use_cache && g_file_test(path, G_FILE_TEST_IS_REGULAR) &&
+			    record_check(path, config, ids, nth, &rerr)) {
+				/* damaged or edited: made again from the document */
+				say("rebuilding the record of '%s': %s", s->path, rerr.msg);
+				unlink(path);
+			}
 			if (o->use_cache && g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
 				close(fd);
 				/* used: kept from pruning for another while */

@@ -570,7 +570,7 @@ static const struct hit *hit_range(const struct classifier *c, enum cb_kind kind
 		    c->hits[j].owner == owner; j++)
 		;
 	*nr = j - i;
-	return c->hits + i;
+	return c->hits ? c->hits + i : NULL; /* no hits yet: NULL + 0 is UB */
 }
 
 /* The source words of a hit, with inner whitespace collapsed. */

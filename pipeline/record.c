@@ -8,15 +8,21 @@
  *   l <theme-id> <score> <confidence> <evidence>  (labels of the passage above;
  *                                            confidence -1: rules alone)
  *   t <term> <surface> <count>               (terms of the passage above)
- *   end
+ *   end <sha256>
  *
- * The final "end" line tells a complete record from a truncated one.
+ * The final "end" line tells a complete record from a truncated one, and
+ * carries the SHA-256 of every byte before it, so a record edited or
+ * damaged on disk is refused rather than trusted. Numbers are parsed
+ * strictly and checked for range (a page of -5, a count of 99999999999 or
+ * a score of nan is damage). The file is fsynced before it is renamed.
  * Scores are written with %.17g so a record read back gives the same CSVs.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <unistd.h>
 #include <glib.h>
 #include "util.h"
@@ -28,37 +34,37 @@ char *record_name(const char *sha256, const char *config)
 	return xstrfmt("%.64s-%.16s.rec", sha256, config);
 }
 
-static void put_escaped(FILE *f, const char *s)
+static void put_escaped(GString *f, const char *s)
 {
 	for (;;) {
 		size_t run = strcspn(s, "\\\t\n\r");
 
-		fwrite(s, 1, run, f);
+		g_string_append_len(f, s, (gssize)run);
 		s += run;
 		switch (*s) {
 		case '\0': return;
-		case '\\': fputs("\\\\", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\n': fputs("\\n", f); break;
-		default: fputs("\\r", f); break;
+		case '\\': g_string_append(f, "\\\\"); break;
+		case '\t': g_string_append(f, "\\t"); break;
+		case '\n': g_string_append(f, "\\n"); break;
+		default: g_string_append(f, "\\r"); break;
 		}
 		s++;
 	}
 }
 
-static void put_fields(FILE *f, const char *tag, const char *const *v, size_t n)
+static void put_fields(GString *f, const char *tag, const char *const *v, size_t n)
 {
 	size_t i;
 
-	fputs(tag, f);
+	g_string_append(f, tag);
 	for (i = 0; i < n; i++) {
-		fputc('\t', f);
+		g_string_append_c(f, '\t');
 		put_escaped(f, v[i]);
 	}
-	fputc('\n', f);
+	g_string_append_c(f, '\n');
 }
 
-static void write_passage(FILE *f, const struct passage *p,
+static void write_passage(GString *f, const struct passage *p,
 			  char *const *theme_ids, size_t nr_themes)
 {
 	char page[16], score[40], conf[40], tokens[24];
@@ -103,39 +109,57 @@ int record_write(const char *path, const char *config,
 		 char *const *theme_ids, size_t nr_themes, struct doc_error *err)
 {
 	char *tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
+	GString *b = g_string_new(NULL);
 	char pages[16];
 	const char *v[2];
-	size_t i;
-	int rc = 0;
+	size_t i, done = 0;
+	int rc = 0, fd;
 
-	if (!f) {
-		rc = doc_error_set(err, "record", DOC_ERR_IO, "cannot write '%s': %s",
-				   tmp, strerror(errno));
-		goto out;
-	}
-	fprintf(f, "revmine-record\t%d\t%s\n", RECORD_VERSION, config);
+	g_string_append_printf(b, "revmine-record\t%d\t%s\n", RECORD_VERSION, config);
 	snprintf(pages, sizeof(pages), "%d", m->pages);
 	v[0] = pages;
 	v[1] = m->warnings ? m->warnings : "";
-	put_fields(f, "m", v, 2);
+	put_fields(b, "m", v, 2);
 	for (i = 0; i < ps->nr; i++)
-		write_passage(f, &ps->items[i], theme_ids, nr_themes);
-	fputs("end\n", f);
-	if (fflush(f) || ferror(f)) {
+		write_passage(b, &ps->items[i], theme_ids, nr_themes);
+	{
+		gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+							 (const guchar *)b->str, b->len);
+
+		g_string_append_printf(b, "end\t%s\n", sum);
+		g_free(sum);
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
 		rc = doc_error_set(err, "record", DOC_ERR_IO, "cannot write '%s': %s",
 				   tmp, strerror(errno));
-		fclose(f);
+		goto out;
+	}
+	while (done < b->len) {
+		ssize_t w = write(fd, b->str + done, b->len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	/* on disk before it is named: a crash cannot leave a named, empty record */
+	if (done < b->len || fsync(fd)) {
+		rc = doc_error_set(err, "record", DOC_ERR_IO, "cannot write '%s': %s",
+				   tmp, strerror(errno ? errno : EIO));
+		close(fd);
 		unlink(tmp);
 		goto out;
 	}
-	fclose(f);
+	close(fd);
 	if (rename(tmp, path)) {
 		rc = doc_error_set(err, "record", DOC_ERR_IO, "cannot rename '%s': %s",
 				   tmp, strerror(errno));
 		unlink(tmp);
 	}
 out:
+	g_string_free(b, TRUE);
 	free(tmp);
 	return rc;
 }
@@ -174,15 +198,47 @@ static int theme_index(const char *id, char *const *ids, size_t n)
 	return -1;
 }
 
-static int read_line(FILE *f, char **buf, size_t *alloc, ssize_t *len)
+/* One line into *buf; its bytes (with the line end) are added to the
+ * checksum, except for the end line, which carries the checksum. */
+static int read_line(FILE *f, char **buf, size_t *alloc, ssize_t *len, GChecksum *ck)
 {
 	*len = getline(buf, alloc, f);
 	if (*len < 0)
 		return 0;
+	if (strncmp(*buf, "end\t", 4))
+		g_checksum_update(ck, (const guchar *)*buf, *len);
 	if (*len > 0 && (*buf)[*len - 1] == '\n')
 		(*buf)[--*len] = '\0';
 	return 1;
 }
+
+/* Strict numbers: the whole field, in range. */
+static int get_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int get_score(const char *s, double *out)
+{
+	char *end;
+	double v = g_ascii_strtod(s, &end);
+
+	if (end == s || *end || !isfinite(v) || v < -1e12 || v > 1e12)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+#define RECORD_MAX_PAGES 1000000L
+#define RECORD_MAX_COUNT 100000000L
 
 int record_read(const char *path, const char *config,
 		struct record_meta *m, struct passage_list *out,
@@ -193,14 +249,23 @@ int record_read(const char *path, const char *config,
 	size_t alloc = 0, lineno = 0, n;
 	ssize_t len;
 	struct passage *p = NULL;
-	int rc = -1, ended = 0;
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+	int rc = -1, ended = 0, had_meta = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (!f)
+	if (!f) {
+		g_checksum_free(ck);
 		return doc_error_set(err, "record", DOC_ERR_IO, "cannot open '%s': %s",
 				     path, strerror(errno));
-	while (!ended && read_line(f, &buf, &alloc, &len)) {
+	}
+	while (!ended) {
+		long a, b;
+
+		if (!read_line(f, &buf, &alloc, &len, ck))
+			break;
 		lineno++;
+		if ((size_t)len != strlen(buf)) /* a NUL byte */
+			goto bad;
 		n = split(buf, v, 8);
 		if (lineno == 1) {
 			if (n != 3 || strcmp(v[0], "revmine-record") ||
@@ -209,34 +274,56 @@ int record_read(const char *path, const char *config,
 					      "'%s' is not a record of this configuration", path);
 				goto out;
 			}
-		} else if (!strcmp(v[0], "m") && n == 3) {
-			m->pages = atoi(v[1]);
-			m->warnings = *v[2] ? xstrdup(v[2]) : NULL;
-		} else if (!strcmp(v[0], "p") && n == 8) {
-			int kind = passage_kind_parse(v[2]), type = passage_type_parse(v[3]);
-
-			if (kind < 0 || type < 0)
+			continue;
+		}
+		if (!strcmp(v[0], "end") && n == 2) {
+			if (strlen(v[1]) != 64)
+				break; /* cut inside the end line */
+			if (strcmp(v[1], g_checksum_get_string(ck))) {
+				doc_error_set(err, "record", DOC_ERR_FORMAT,
+					      "'%s' fails its checksum", path);
+				goto out;
+			}
+			ended = 1;
+			continue;
+		}
+		if (!strcmp(v[0], "m") && n == 3 && !had_meta && lineno == 2) {
+			if (get_long(v[1], 0, RECORD_MAX_PAGES, &a))
 				goto bad;
-			p = passage_list_add(out, atoi(v[1]), (enum passage_kind)kind,
+			had_meta = 1;
+			m->pages = (int)a;
+			m->warnings = *v[2] ? xstrdup(v[2]) : NULL;
+		} else if (!strcmp(v[0], "p") && n == 8 && had_meta) {
+			int kind = passage_kind_parse(v[2]), type = passage_type_parse(v[3]);
+			double score;
+
+			if (kind < 0 || type < 0 || get_long(v[1], 0, RECORD_MAX_PAGES, &a) ||
+			    get_score(v[4], &score) || get_long(v[5], 0, RECORD_MAX_COUNT, &b))
+				goto bad;
+			p = passage_list_add(out, (int)a, (enum passage_kind)kind,
 					     v[6], v[7]);
 			p->type = (enum passage_type)type;
-			p->type_score = g_ascii_strtod(v[4], NULL);
-			p->tokens = (unsigned)strtoul(v[5], NULL, 10);
+			p->type_score = score;
+			p->tokens = (unsigned)b;
 		} else if (!strcmp(v[0], "l") && n == 5 && p) {
 			int t = theme_index(v[1], theme_ids, nr_themes);
 			struct label *l;
+			double score, conf;
 
-			if (t < 0)
+			if (t < 0 || get_score(v[2], &score) || get_score(v[3], &conf) ||
+			    (conf != -1 && (conf < 0 || conf > 1)))
 				goto bad;
 			p->labels = xrealloc(p->labels, (p->nr_labels + 1) * sizeof(*l));
 			l = &p->labels[p->nr_labels++];
 			l->theme = t;
-			l->score = g_ascii_strtod(v[2], NULL);
-			l->confidence = g_ascii_strtod(v[3], NULL);
+			l->score = score;
+			l->confidence = conf;
 			l->evidence = xstrdup(v[4]);
 		} else if (!strcmp(v[0], "t") && n == 4 && p) {
 			struct term_count *t;
 
+			if (get_long(v[3], 1, RECORD_MAX_COUNT, &b))
+				goto bad;
 			/* capacity doubles at powers of two */
 			if (!(p->nr_terms & (p->nr_terms - 1)))
 				p->terms = xrealloc(p->terms, (p->nr_terms ? 2 * p->nr_terms : 1) *
@@ -244,9 +331,7 @@ int record_read(const char *path, const char *config,
 			t = &p->terms[p->nr_terms++];
 			t->term = xstrdup(v[1]);
 			t->surface = xstrdup(v[2]);
-			t->count = (unsigned)strtoul(v[3], NULL, 10);
-		} else if (!strcmp(v[0], "end") && n == 1) {
-			ended = 1;
+			t->count = (unsigned)b;
 		} else {
 			goto bad;
 		}
@@ -255,13 +340,36 @@ int record_read(const char *path, const char *config,
 		doc_error_set(err, "record", DOC_ERR_FORMAT, "'%s' is truncated", path);
 		goto out;
 	}
+	if (getc(f) != EOF) {
+		doc_error_set(err, "record", DOC_ERR_FORMAT, "'%s' has data after its end", path);
+		goto out;
+	}
 	rc = 0;
 	goto out;
 bad:
 	doc_error_set(err, "record", DOC_ERR_FORMAT, "'%s' line %zu is damaged",
 		      path, lineno);
 out:
+	if (rc) {
+		free(m->warnings);
+		m->warnings = NULL;
+	}
+	g_checksum_free(ck);
 	free(buf);
 	fclose(f);
+	return rc;
+}
+
+int record_check(const char *path, const char *config, char *const *theme_ids,
+		 size_t nr_themes, struct doc_error *err)
+{
+	struct record_meta m;
+	struct passage_list ps;
+	int rc;
+
+	passage_list_init(&ps);
+	rc = record_read(path, config, &m, &ps, theme_ids, nr_themes, err);
+	free(m.warnings);
+	passage_list_release(&ps);
 	return rc;
 }

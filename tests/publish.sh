@@ -3,7 +3,8 @@
 # fail, or that would drop most of what was published, leaves the previous
 # outputs byte-identical; two runs into one folder take turns (flock); a
 # kill -9 at any moment leaves every output all old or all new; a rename
-# list left by a kill is finished by the next run; no temporary files stay.
+# list left by a kill is finished by the next run; no temporary files stay;
+# damaged cache records are rebuilt.
 set -u
 . tests/lib/common.sh
 
@@ -110,6 +111,22 @@ done
 run "$T/a" -o "$T/out"
 left=$(find "$T/out" -name '*.tmp.*' -o -name '.publish' | wc -l)
 [ "$left" = 0 ] && pass "no temporary files left" || fail "$left temporary files left"
+
+# Damaged cache records are rebuilt from their documents, and said so.
+rm -rf "$T/rc"
+run "$T/a" -o "$T/rc" || fail "run for the cache test"
+(cd "$T/rc" && md5sum *.csv) > "$T/rc.md5"
+set -- "$T"/rc/.cache/*.rec
+printf 'X' | dd of="$1" bs=1 seek=200 conv=notrunc 2>/dev/null # a flipped text byte
+head -c 100 "$2" > "$T/cut" && cat "$T/cut" > "$2"             # a truncated record
+sed -i 's/^m\t[0-9]*/m\t99999999999/' "$3"                       # an edited count
+"$REVMINE" run "$T/a" -o "$T/rc" -j 2 --quiet 2> "$T/rc.err"
+rc=$?
+n=$(grep -c "rebuilding the record of" "$T/rc.err")
+[ $rc = 0 ] && [ "$n" = 3 ] && pass "three damaged records rebuilt and reported" ||
+	fail "damaged records: status $rc, $n reported: $(head -c 300 "$T/rc.err")"
+(cd "$T/rc" && md5sum -c --quiet "$T/rc.md5" >/dev/null 2>&1) && pass "outputs after the rebuild unchanged" ||
+	fail "outputs changed after rebuilding records"
 
 echo "publish: $fails failed"
 [ $fails = 0 ]

@@ -51,7 +51,8 @@ static void record__round_trip(void **state)
 	fill(&in);
 	assert_int_equal(record_write(path, "cfg", &m, &in, ids, 3, &err), 0);
 	passage_list_init(&out);
-	assert_int_equal(record_read(path, "cfg", &m2, &out, ids, 3, &err), 0);
+	if (record_read(path, "cfg", &m2, &out, ids, 3, &err))
+		fail_msg("%s", err.msg);
 	assert_int_equal(m2.pages, 7);
 	assert_string_equal(m2.warnings, "page 4 has no text layer");
 	assert_int_equal(out.nr, 2);
@@ -113,6 +114,77 @@ static void record__truncated_is_an_error(void **state)
 	g_free(dir);
 }
 
+/* Writes text as a record whose end line carries the right checksum. */
+static void put_signed(const char *path, const char *text)
+{
+	gchar *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+	char *all = g_strdup_printf("%send\t%s\n", text, sum);
+
+	assert_true(g_file_set_contents(path, all, -1, NULL));
+	g_free(all);
+	g_free(sum);
+}
+
+static int reads(const char *path, struct doc_error *err)
+{
+	struct passage_list out;
+	struct record_meta m;
+	int rc;
+
+	passage_list_init(&out);
+	rc = record_read(path, "cfg", &m, &out, ids, 3, err);
+	free(m.warnings);
+	passage_list_release(&out);
+	return rc;
+}
+
+/* Edited records are refused: a flipped byte fails the checksum; numbers
+ * out of range and a second meta line are damage even when re-signed. */
+static void record__edits_are_refused(void **state)
+{
+	char *dir = g_dir_make_tmp("revmine-rec-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "r.rec", NULL);
+	struct passage_list in;
+	struct record_meta m = { 1, NULL };
+	struct doc_error err = { 0 };
+	const char *head = "revmine-record\t3\tcfg\nm\t1\t\n";
+	const char *bad[] = {
+		"p\t-5\tparagraph\tcontext\t0\t3\t\tsome text\n",
+		"p\t1\tparagraph\tcontext\tnan\t3\t\tsome text\n",
+		"p\t1\tparagraph\tcontext\t0\t3\t\tsome text\nt\tx\tx\t99999999999\n",
+		"p\t1\tparagraph\tcontext\t0\t3x\t\tsome text\n",
+		"m\t2\twarn\n",
+	};
+	char *s;
+	gsize len, i;
+
+	(void)state;
+	fill(&in);
+	assert_int_equal(record_write(path, "cfg", &m, &in, ids, 3, &err), 0);
+	assert_int_equal(reads(path, &err), 0);
+	assert_true(g_file_get_contents(path, &s, &len, NULL));
+	s[strlen("revmine-record\t3\tcfg\nm\t1\t\np\t1\theading\tcontext\t0\t0\t\tK")] ^= 0x20;
+	assert_true(g_file_set_contents(path, s, (gssize)len, NULL));
+	assert_int_equal(reads(path, &err), -1);
+	assert_non_null(strstr(err.msg, "checksum"));
+	g_free(s);
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		char *text = g_strconcat(head, bad[i], NULL);
+
+		put_signed(path, text);
+		assert_int_equal(reads(path, &err), -1);
+		assert_non_null(strstr(err.msg, "damaged"));
+		g_free(text);
+	}
+	put_signed(path, "revmine-record\t3\tcfg\nm\t1\t\np\t1\tparagraph\tcontext\t0\t3\t\tsome text\n");
+	assert_int_equal(reads(path, &err), 0);
+	passage_list_release(&in);
+	g_remove(path);
+	g_rmdir(dir);
+	g_free(path);
+	g_free(dir);
+}
+
 static void record__name_joins_hashes(void **state)
 {
 	char *n = record_name("ab", "0123456789abcdef0123");
@@ -127,6 +199,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(record__round_trip),
 		cmocka_unit_test(record__truncated_is_an_error),
+		cmocka_unit_test(record__edits_are_refused),
 		cmocka_unit_test(record__name_joins_hashes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
