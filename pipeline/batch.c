@@ -26,6 +26,7 @@
 #include "extract.h"
 #include "segment.h"
 #include "record.h"
+#include "wordlist.h"
 #include "cmds.h"
 #include "csvio.h"
 #include "banned.h"
@@ -61,6 +62,7 @@ char *batch_config_hash(const struct analyzer *a)
 
 	g_checksum_update(ck, (const guchar *)analyzer_config_hash(a), -1);
 	g_checksum_update(ck, (const guchar *)REVMINE_VERSION, -1);
+	g_checksum_update(ck, (const guchar *)wordlist_fingerprint(), -1);
 	/* The binary itself: a rebuilt extractor must not reuse old records. */
 	if (g_file_get_contents("/proc/self/exe", &exe, &len, NULL))
 		g_checksum_update(ck, (const guchar *)exe, (gssize)len);
@@ -236,6 +238,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 		if (i % shards == shard && l->items[i].status == SOURCE_PENDING)
 			total++;
 	g_mkdir_with_parents(o->records_dir, 0777);
+	wordlist_load(NULL); /* once, shared by every worker forked below */
 
 	while (!stop || running) {
 		size_t k;

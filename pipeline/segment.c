@@ -19,13 +19,18 @@
  * prefix ("multi", "non", "self", "step", "risk"...) when "right" is a word
  * of its own or long, a spelled-out number ("six-week", "twenty-two") when
  * "right" is a word of its own; otherwise the break is taken as typesetting
- * and the word is joined.
+ * and the word is joined. When the document gives no evidence that its
+ * typesetter splits words, the system word list (wordlist.h) decides: a
+ * hyphenated entry keeps its hyphen, and a joined word it lists
+ * ("pri-" + "mary") is joined unless one of the rules above keeps the
+ * hyphen ("re-housing": "rehousing" is not listed, so it stays).
  */
 #include <string.h>
 #include <glib.h>
 #include "util.h"
 #include "doc.h"
 #include "segment.h"
+#include "wordlist.h"
 #include "banned.h"
 
 #define MAX_WORD 64
@@ -215,7 +220,12 @@ static int should_join_mode(const struct vocab *v, const char *buf, size_t blen,
 	nh = vocab_get(v, hyph, llen + 1 + rlen);
 	if (nj && nj >= nh)
 		return 1;
-	if (nh || !v->auto_hyphens || attested_only)
+	if (nh || attested_only)
+		return 0;
+	/* the word list: a hyphenated entry ("well-being") keeps its hyphen */
+	if (wordlist_has(hyph, llen + 1 + rlen))
+		return 0;
+	if (!v->auto_hyphens && !wordlist_has(joined, llen + rlen))
 		return 0;
 	/* no evidence: the last part before the hyphen decides */
 	lpart = buf + blen - 1;
@@ -236,6 +246,8 @@ static int should_join_mode(const struct vocab *v, const char *buf, size_t blen,
 		return 0;
 	if (nr && in_list(number_words, ARRAY_SIZE(number_words), lpart, lplen))
 		return 0;
+	if (!v->auto_hyphens) /* the word list vouches for the joined word */
+		return 1;
 	/* a hyphenated left part ("multi-agen") is mid-word: join */
 	return 1;
 }

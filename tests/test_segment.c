@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include "doc.h"
 #include "segment.h"
+#include "wordlist.h"
 #include "banned.h"
 
 static struct doc_text t;
@@ -109,6 +110,24 @@ static void segment__no_typesetter_hyphenation_keeps_hyphens(void **state)
 	assert_string_equal(pl.items[0].text, "the protocol for re-housing families");
 }
 
+/* No evidence in the document: the word list joins what it lists and keeps
+ * compounds it lists hyphenated or does not list joined. */
+static void segment__word_list_decides_without_evidence(void **state)
+{
+	(void)state;
+	if (wordlist_load(NULL))
+		skip(); /* no /usr/share/dict/british-english */
+	add("the pri-", 1, LINE_BREAK_BEFORE);
+	add("mary school noted poor atten-", 1, 0);
+	add("dance and the well-", 1, 0);
+	add("being of the child; the protocol for re-", 1, 0);
+	add("housing families", 1, 0);
+	segment_lines(&t, &pl);
+	assert_string_equal(pl.items[0].text, "the primary school noted poor attendance "
+			    "and the well-being of the child; the protocol for "
+			    "re-housing families");
+}
+
 static void segment__headings_items_and_sections(void **state)
 {
 	(void)state;
@@ -187,6 +206,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(segment__typesetter_hyphenation_detected, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__number_and_risk_compounds_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__no_typesetter_hyphenation_keeps_hyphens, setup, teardown),
+		cmocka_unit_test_setup_teardown(segment__word_list_decides_without_evidence, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__headings_items_and_sections, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__paragraph_continues_across_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(segment__page_break_after_sentence_starts_new_passage, setup, teardown),

@@ -1,0 +1,27 @@
+#ifndef WORDLIST_H
+#define WORDLIST_H
+
+/*
+ * The system word list (Debian wbritish: /usr/share/dict/british-english),
+ * loaded once per process into a hash set of lower-cased words, for
+ * dehyphenation when a document gives no evidence of its own. Loaded on
+ * first use, or by wordlist_load() in a parent before it forks workers, so
+ * they share it. Without the file every lookup says no (and segmentation
+ * falls back to the document's evidence alone).
+ */
+
+#include <stddef.h>
+
+#define WORDLIST_DEFAULT "/usr/share/dict/british-english"
+
+/* Loads path (NULL: WORDLIST_DEFAULT, or $REVMINE_WORDLIST when set) once;
+ * 0, or -1 when it cannot be read. "" turns the word list off. */
+int wordlist_load(const char *path);
+/* Is w[0..len) (any case) a word of the list? */
+int wordlist_has(const char *w, size_t len);
+
+/* SHA-256 of the list loaded, or "none": part of the configuration hash,
+ * since the list changes how words are rejoined. */
+const char *wordlist_fingerprint(void);
+
+#endif
