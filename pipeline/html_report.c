@@ -352,12 +352,13 @@ static const char *css =
 	".meta,.note{color:#444;font-size:.88rem}.kn{font-weight:bold}"
 	".group{color:#fff;padding:0 .35rem;border-radius:3px;font-size:.8rem}"
 	"figure{margin:.8rem 0}figcaption{font-size:.85rem;color:#333}"
-	"svg text{font-family:'DejaVu Sans',Arial,sans-serif}"
+	"svg text{font-family:'DejaVu Sans',Arial,sans-serif}svg{max-width:100%;height:auto}"
+	".hash{word-break:break-all}table{max-width:100%}"
 	"nav ol{columns:2}.terms span{display:inline-block;margin:0 .5rem .2rem 0}"
 	"@page{size:A4;margin:16mm 14mm}"
 	"@media print{body{max-width:none;font-size:10.5pt;padding:0}"
 	"h2{break-before:page}h2,h3,h4{break-after:avoid}"
-	"figure,blockquote,tr{break-inside:avoid}nav{display:none}"
+	"figure,blockquote,tr{break-inside:avoid}nav{display:none}table{font-size:8.5pt}"
 	"a{color:inherit;text-decoration:none}}";
 
 static void head(GString *h, const struct model *m)
@@ -453,11 +454,11 @@ static void corpus_section(GString *h, const struct model *m)
 	g_string_append(h, "</td></tr>\n<tr><th scope=\"row\">codebook</th><td>");
 	esc(h, m->info->codebook ? m->info->codebook : "(as mapped)");
 	if (m->info->codebook_hash) {
-		g_string_append(h, " (SHA-256 ");
+		g_string_append(h, " (SHA-256 <span class=\"hash\">");
 		esc(h, m->info->codebook_hash);
-		g_string_append(h, ")");
+		g_string_append(h, "</span>)");
 	}
-	g_string_append(h, "</td></tr>\n<tr><th scope=\"row\">configuration hash</th><td>");
+	g_string_append(h, "</td></tr>\n<tr><th scope=\"row\">configuration hash</th><td class=\"hash\">");
 	esc(h, m->info->config ? m->info->config : "");
 	g_string_append(h, "</td></tr>\n<tr><th scope=\"row\">revmine version</th><td>");
 	esc(h, m->info->version ? m->info->version : "");
