@@ -63,17 +63,19 @@ struct reducer {
 };
 
 /*
- * The confidence of a label. The classifier is to give every label a
- * calibrated confidence of its own (issue 7); until labels carry one, it is
- * derived here from the evidence score relative to the theme's threshold:
- * 1 - 2^(-score / threshold), so 0.5 at the threshold, 0.75 at twice it.
- * This function is the one place to swap when labels carry their own.
+ * The confidence of a label: the learned layer's probability when it coded
+ * the label (passage_themes.csv `confidence`); for a label of the rules
+ * alone (confidence -1), derived from the evidence score relative to the
+ * theme's threshold: 1 - 2^(-score / threshold), 0.5 at the threshold,
+ * 0.75 at twice it. The one place that decides the confidence of quotes.
  */
 static double label_confidence(const struct reducer *r, const struct label *l)
 {
 	double th = r->o->tab && r->o->tab->thresholds[l->theme] > 0 ?
 		    r->o->tab->thresholds[l->theme] : 1;
 
+	if (l->confidence >= 0)
+		return l->confidence;
 	if (!(l->score > 0))
 		return 0;
 	return 1 - pow(2, -l->score / th);

@@ -195,6 +195,8 @@ for r in prev:
 
 # quotes: each one a passage of its theme, one per document and theme
 by_key = {(p["doc_id"], p["passage"]): p for p in passages}
+conf_of = {(r["doc_id"], r["passage"], r["theme"]): r.get("confidence", "")
+           for r in rows("passage_themes.csv")}
 seen = set()
 last = {}
 for q in rows("quotes.csv"):
@@ -210,6 +212,9 @@ for q in rows("quotes.csv"):
         errors.append(f"quote {t}: two from {q['doc_id']}")
     seen.add((t, q["doc_id"]))
     c = float(q["confidence"])
+    pc = conf_of.get((q["doc_id"], q["passage"], t), "")
+    if pc != "" and abs(float(pc) - c) > 0.0005:
+        errors.append(f"quote {t} {q['doc_id']} {q['passage']}: confidence {c}, label has {pc}")
     if not 0 < c <= 1 or c > last.get(t, 2):
         errors.append(f"quote {t} {q['doc_id']}: confidence {c} out of order")
     last[t] = c

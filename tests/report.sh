@@ -16,8 +16,7 @@ cat > "$T/in/inject.txt" <<'TXT'
 
 ## Key learning for <b>Family Z</b>
 
-- Agencies did not share information <script>alert("x")</script> about the risks to the children & their mother.
-- The school did not share information about the children's absence with children's social care.
+- The school did not share information <script>alert("x")</script> about the children's absence & the risks to them with children's social care.
 TXT
 
 "$REVMINE" run "$T/in" -o "$T/out" -j 2 --quiet
@@ -28,7 +27,7 @@ grep -q '&lt;script&gt;alert' "$T/out/report.html" && ! grep -qi '<script' "$T/o
 	pass "an injected <script> stays text" || fail "injected <script> not escaped"
 grep -q '&lt;b&gt;Family Z&lt;/b&gt;' "$T/out/report.html" && pass "markup in headings is escaped" ||
 	fail "heading markup not escaped"
-grep -q 'children &amp; their' "$T/out/report.html" && pass "& is escaped" || fail "& not escaped"
+grep -q 'absence &amp; the risks' "$T/out/report.html" && pass "& is escaped" || fail "& not escaped"
 grep -q '2023-11-14T22:13:20Z' "$T/out/report.html" && pass "the report carries the run's date" ||
 	fail "no run date in the report"
 
