@@ -60,5 +60,9 @@ size_t classifier_counted_rules(const struct classifier *c, const unsigned **rul
 size_t classifier_nr_tokens(const struct classifier *c);
 const char *classifier_token_word(const struct classifier *c, size_t i,
 				  const char **stem);
+/* The marker words (function words of tense, modality and address) and
+ * the index of token i among them, or -1. */
+size_t classifier_marker_words(const char *const **list);
+int classifier_token_marker(const struct classifier *c, size_t i);
 
 #endif

@@ -54,6 +54,7 @@ struct lex {
 	size_t nr_starts, nr_free;
 	uint64_t stem8;      /* the stem's first 8 bytes, big-endian: a quick order */
 	unsigned char neg;   /* NEG_CUE or NEG_BRIDGE: see negated() */
+	signed char marker;  /* index in markers[], or -1 */
 	unsigned long stamp; /* the passage that last counted it */
 	unsigned count;      /* its count in that passage */
 };
@@ -382,6 +383,33 @@ static const char *const neg_bridges[] = {
 	"direct", "suspected", "specific", "physical", "such",
 };
 
+/* Marker words (the learned layer's function words: tense, modality,
+ * address), at most 64, found once per distinct word. */
+static const char *const markers[] = {
+	"was", "were", "had", "has", "have", "is", "are", "should", "must",
+	"will", "would", "could", "can", "may", "might", "need", "needs", "we",
+	"our", "you", "your", "i", "they", "he", "she", "his", "her", "their",
+	"it", "this", "these", "there", "not", "no", "did", "does", "been",
+	"what", "how", "why", "when", "who", "ensure", "consider", "all", "also",
+	"please", "any", "more",
+};
+
+size_t classifier_marker_words(const char *const **list)
+{
+	*list = markers;
+	return ARRAY_SIZE(markers);
+}
+
+static signed char marker_of(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(markers); i++)
+		if (!strcmp(w, markers[i]))
+			return (signed char)i;
+	return -1;
+}
+
 static unsigned char neg_class(const char *w)
 {
 	size_t i;
@@ -432,6 +460,7 @@ static struct lex *lookup(struct classifier *c, const struct token *tk)
 	l->stem = number ? l->word : stemmer_stem(c->st, tk->text, tk->len);
 	l->stop = g_hash_table_contains(c->stop, tk->text);
 	l->neg = number ? 0 : neg_class(tk->text);
+	l->marker = number ? -1 : marker_of(tk->text);
 	make_starts(c, l, number);
 	l->stem8 = prefix_key(l->stem);
 	l->word_len = tk->len;
@@ -1108,4 +1137,11 @@ const char *classifier_token_word(const struct classifier *c, size_t i,
 	if (stem)
 		*stem = l->stem;
 	return l->word;
+}
+
+int classifier_token_marker(const struct classifier *c, size_t i)
+{
+	const struct lex *l = i < c->tok.nr ? c->lx[i] : NULL;
+
+	return l && c->tok.items[i].kind == TOKEN_WORD ? l->marker : -1;
 }

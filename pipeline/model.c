@@ -26,17 +26,13 @@
  * and learns where to depart from them. */
 #define LABEL_VALUE 3.0
 
-/* Words that say what a passage does, whatever it is about: tense, modal
- * verbs, who is addressed. Stopwords, so the stems do not carry them. */
-static const char *const fwords[] = {
-	"was", "were", "had", "has", "have", "is", "are", "should", "must",
-	"will", "would", "could", "can", "may", "might", "need", "needs", "we",
-	"our", "you", "your", "i", "they", "he", "she", "his", "her", "their",
-	"it", "this", "these", "there", "not", "no", "did", "does", "been",
-	"what", "how", "why", "when", "who", "ensure", "consider", "all", "also",
-	"please", "any", "more",
-};
-#define NR_FWORDS ARRAY_SIZE(fwords)
+/* Words that say what a passage does, whatever it is about (tense, modal
+ * verbs, who is addressed): the classifier's marker words. */
+static const char *const *fwords;
+static size_t nr_fwords_cache;
+#define NR_FWORDS (nr_fwords_cache ? nr_fwords_cache : \
+		   (nr_fwords_cache = classifier_marker_words(&fwords)))
+
 
 /* Structural features: fixed names, fixed order. */
 enum yfeat {
@@ -273,20 +269,20 @@ struct fspace *fspace_prune(const struct fspace *sp, const struct codebook *cb,
 
 void model_view_words(struct passage_view *v, const struct classifier *c)
 {
-	size_t i, k, n = classifier_nr_tokens(c);
+	size_t i, n = classifier_nr_tokens(c);
 
 	v->fwords = 0;
 	v->first = NULL;
 	for (i = 0; i < n; i++) {
 		const char *stem, *w = classifier_token_word(c, i, &stem);
+		int k;
 
 		if (!w)
 			continue;
-		if (!v->first && strlen(w) > 1)
+		if (!v->first && w[0] && w[1])
 			v->first = stem;
-		for (k = 0; k < NR_FWORDS; k++)
-			if (!strcmp(w, fwords[k]))
-				v->fwords |= 1ull << k;
+		if ((k = classifier_token_marker(c, i)) >= 0)
+			v->fwords |= 1ull << k;
 	}
 }
 
@@ -331,9 +327,11 @@ static void fvec_sort(struct fvec *x)
 	(void)cmp_fidx;
 }
 
-void model_features(struct fspace *sp, const struct codebook *cb,
-		    const struct passage *ps, const struct passage_view *v,
-		    size_t i, size_t nr, int grow, struct fvec *x)
+/* The features of passage i; `sorted`: in index order, once each (as
+ * liblinear needs them; a dot product does not). */
+static void build_features(struct fspace *sp, const struct codebook *cb,
+			   const struct passage *ps, const struct passage_view *v,
+			   size_t i, size_t nr, int grow, int sorted, struct fvec *x)
 {
 	const struct passage *p = &ps[i];
 	const struct passage_view *pv = &v[i];
@@ -410,8 +408,10 @@ void model_features(struct fspace *sp, const struct codebook *cb,
 			if ((f = word_feature(sp, 'h', hp->terms[k].term, grow)) >= 0)
 				fvec_add(x, (size_t)f, 1);
 	}
+	if (!sorted)
+		return;
 	fvec_sort(x);
-	/* a rule counted twice (two themes' copies) is one feature */
+	/* each feature once */
 	for (k = 1, t = 1; k < x->nr; k++) {
 		if (x->idx[k] == x->idx[t - 1])
 			continue;
@@ -420,6 +420,13 @@ void model_features(struct fspace *sp, const struct codebook *cb,
 	}
 	if (x->nr)
 		x->nr = t;
+}
+
+void model_features(struct fspace *sp, const struct codebook *cb,
+		    const struct passage *ps, const struct passage_view *v,
+		    size_t i, size_t nr, int grow, struct fvec *x)
+{
+	build_features(sp, cb, ps, v, i, nr, grow, 1, x);
 }
 
 /* ---- the model ---- */
@@ -619,7 +626,7 @@ void model_apply(const struct coding_model *m, const struct codebook *cb,
 		int type = ps[i].type;
 
 		/* features never grow here: the space is the model's */
-		model_features(m->sp, cb, ps, v, i, nr, 0, &x);
+		build_features(m->sp, cb, ps, v, i, nr, 0, 0, &x);
 		for (o = 0; o < m->nout; o++)
 			z[o] = m->bias[o];
 		for (k = 0; k < x.nr; k++) {
