@@ -357,7 +357,8 @@ static void keep_view(struct analyzer *a, size_t i, const struct passage *p,
 		a->alloc_rules = (a->nr_rules + n) * 2;
 		a->rules = xrealloc(a->rules, a->alloc_rules * sizeof(*a->rules));
 	}
-	memcpy(a->rules + a->nr_rules, rules, n * sizeof(*rules));
+	if (n)
+		memcpy(a->rules + a->nr_rules, rules, n * sizeof(*rules));
 	a->nr_rules += n;
 	model_view_words(v, a->cl);
 }
