@@ -46,6 +46,12 @@ enum passage_kind gold_kind_of(const char *text);
 /* Appends the rows of PATH. `cmd` names the command in messages. Returns 0
  * or an exit status after saying why. */
 int gold_read(struct analyzer *a, const char *path, struct gold *g, const char *cmd);
+/* The analyzer of the codebook and stopwords with the rules alone (no
+ * model: what train and cv learn from) and the gold files paths[0..nr),
+ * indexed. Returns 0 or an exit status after saying why; on error *a may
+ * be NULL and g is to be released all the same. */
+int gold_load(const char *cmd, const char *codebook, const char *stopwords,
+	      char **paths, int nr, struct analyzer **a, struct gold *g);
 /* Call after the last gold_read: finds the documents. */
 void gold_index(struct gold *g);
 void gold_release(struct gold *g);

@@ -94,13 +94,12 @@ int cmd_cv(int argc, char **argv)
 	};
 	const char *codebook = NULL, *stopwords = NULL;
 	struct train_params tp;
-	struct doc_error err;
 	struct analyzer *a;
 	struct gold g;
 	unsigned *fold = NULL;
 	struct passage *saved = NULL;
 	long k = 10, boot = 1000;
-	int c, no_model = 0, errors = 0, show_folds = 0, status = 0, i;
+	int c, no_model = 0, errors = 0, show_folds = 0, status = 0;
 	size_t d;
 
 	train_params_default(&tp);
@@ -129,18 +128,8 @@ int cmd_cv(int argc, char **argv)
 		say("%s", CV_USAGE);
 		return EXIT_USAGE;
 	}
-	memset(&err, 0, sizeof(err));
-	if (!(a = analyzer_new(codebook, stopwords, &err)) ||
-	    analyzer_set_model(a, NULL, &err) < 0) {
-		say("cv: %s", err.msg);
-		analyzer_free(a);
-		return EXIT_USAGE;
-	}
-	memset(&g, 0, sizeof(g));
-	for (i = optind; i < argc && !status; i++)
-		status = gold_read(a, argv[i], &g, "cv");
+	status = gold_load("cv", codebook, stopwords, argv + optind, argc - optind, &a, &g);
 	if (!status) {
-		gold_index(&g);
 		if ((size_t)k > g.nr_docs) {
 			say("cv: %ld folds need at least %ld documents; the gold has %zu",
 			    k, k, g.nr_docs);

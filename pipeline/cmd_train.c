@@ -43,7 +43,7 @@ int cmd_train(int argc, char **argv)
 	struct doc_error err;
 	struct analyzer *a;
 	struct gold g;
-	int c, status = 0, i;
+	int c, status = 0;
 
 	train_params_default(&tp);
 	optind = 1;
@@ -67,20 +67,10 @@ int cmd_train(int argc, char **argv)
 		say("%s", TRAIN_USAGE);
 		return EXIT_USAGE;
 	}
-	memset(&err, 0, sizeof(err));
-	if (!(a = analyzer_new(codebook, stopwords, &err)) ||
-	    analyzer_set_model(a, NULL, &err) < 0) {
-		say("train: %s", err.msg);
-		analyzer_free(a);
-		return EXIT_USAGE;
-	}
-	memset(&g, 0, sizeof(g));
-	for (i = optind; i < argc && !status; i++)
-		status = gold_read(a, argv[i], &g, "train");
+	status = gold_load("train", codebook, stopwords, argv + optind, argc - optind, &a, &g);
 	if (!status) {
 		struct coding_model *m;
 
-		gold_index(&g);
 		m = learn_from_gold(a, &g, NULL, 0, &tp);
 		if (model_write(m, analyzer_codebook(a), out, &err) < 0) {
 			say("train: %s", err.msg);

@@ -154,6 +154,28 @@ int gold_read(struct analyzer *a, const char *path, struct gold *g, const char *
 	return status;
 }
 
+int gold_load(const char *cmd, const char *codebook, const char *stopwords,
+	      char **paths, int nr, struct analyzer **a, struct gold *g)
+{
+	struct doc_error err;
+	int i, status = 0;
+
+	memset(&err, 0, sizeof(err));
+	memset(g, 0, sizeof(*g));
+	if (!(*a = analyzer_new(codebook, stopwords, &err)) ||
+	    analyzer_set_model(*a, NULL, &err) < 0) {
+		say("%s: %s", cmd, err.msg);
+		analyzer_free(*a);
+		*a = NULL;
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < nr && !status; i++)
+		status = gold_read(*a, paths[i], g, cmd);
+	if (!status)
+		gold_index(g);
+	return status;
+}
+
 void gold_index(struct gold *g)
 {
 	size_t i, j;
@@ -474,8 +496,8 @@ static void report_bootstrap(struct analyzer *a, const struct gold *g, unsigned 
 void gold_report(struct analyzer *a, const struct gold *g, unsigned boot)
 {
 	size_t nt = analyzer_nr_themes(a), t, d, used = 0;
-	struct counts all = { 0, 0, 0, 0 }, c;
-	double m[PASSAGE_TYPES][PASSAGE_TYPES], macro = 0;
+	struct counts c;
+	double m[PASSAGE_TYPES][PASSAGE_TYPES];
 	unsigned char *gd = xcalloc(g->nr_docs * nt + 1, 1), *pd = xcalloc(g->nr_docs * nt + 1, 1);
 	struct gold_summary s;
 	int ty, u;
@@ -488,13 +510,7 @@ void gold_report(struct analyzer *a, const struct gold *g, unsigned boot)
 		unsigned long gdocs = 0, pdocs = 0;
 
 		theme_counts(g, t, NULL, &c);
-		all.tp += c.tp;
-		all.fp += c.fp;
-		all.fn += c.fn;
-		if (c.tp + c.fp + c.fn > 0) {
-			macro += f1(&c);
-			used++;
-		}
+		used += c.tp + c.fp + c.fn > 0;
 		for (d = 0; d < g->nr_docs; d++) {
 			gdocs += gd[d * nt + t];
 			pdocs += pd[d * nt + t];
