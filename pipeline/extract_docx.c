@@ -54,6 +54,7 @@ struct docx {
 	GHashTable *abstract; /* abstractNumId -> struct docx_level[DOCX_LEVELS] */
 	GHashTable *nums;     /* numId -> abstractNumId */
 	GHashTable *counters; /* numId -> int[DOCX_LEVELS] */
+	GHashTable *overrides; /* "numId/ilvl" -> start (lvlOverride/startOverride) */
 	int page, page_start, rendered_breaks;
 	struct doc_text *out;
 };
@@ -187,6 +188,15 @@ static void load_numbering(struct docx *d, xmlDocPtr doc)
 			if (a)
 				g_hash_table_replace(d->nums, g_strdup(attr(n, "numId")),
 						     g_strdup(a));
+			for (l = n->children; l; l = l->next) {
+				const char *il = attr(l, "ilvl"), *v;
+
+				if (is_w(l, "lvlOverride") && il &&
+				    (v = child_val(l, "startOverride")))
+					g_hash_table_replace(d->overrides,
+							     g_strdup_printf("%s/%d", attr(n, "numId"), atoi(il)),
+							     GINT_TO_POINTER(atoi(v)));
+			}
 		}
 	}
 }
@@ -302,22 +312,32 @@ static void list_label(struct docx *d, int num_id, int level, GString *o)
 	if (!lv || !lv[level].fmt || !strcmp(lv[level].fmt, "bullet") ||
 	    !strcmp(lv[level].fmt, "none"))
 		return;
+	/* counters of this list, then each level's start (its override or
+	 * the abstract list's) */
 	cnt = g_hash_table_lookup(d->counters, key);
 	if (!cnt) {
-		cnt = xcalloc(DOCX_LEVELS, sizeof(*cnt));
-		for (i = 0; i < DOCX_LEVELS; i++)
-			cnt[i] = lv[i].start - 1;
+		cnt = xcalloc(2 * DOCX_LEVELS, sizeof(*cnt));
+		for (i = 0; i < DOCX_LEVELS; i++) {
+			char *ok = g_strdup_printf("%d/%d", num_id, i);
+			gpointer st;
+
+			cnt[DOCX_LEVELS + i] = lv[i].start;
+			if (g_hash_table_lookup_extended(d->overrides, ok, NULL, &st))
+				cnt[DOCX_LEVELS + i] = GPOINTER_TO_INT(st);
+			g_free(ok);
+			cnt[i] = cnt[DOCX_LEVELS + i] - 1;
+		}
 		g_hash_table_replace(d->counters, g_strdup(key), cnt);
 	}
 	cnt[level]++;
 	for (i = level + 1; i < DOCX_LEVELS; i++)
-		cnt[i] = lv[i].start - 1;
+		cnt[i] = cnt[DOCX_LEVELS + i] - 1;
 	for (p = lv[level].text; p && *p; p++) {
 		if (*p == '%' && p[1] >= '1' && p[1] <= '9') {
 			int k = p[1] - '1';
 
 			format_number(o, lv[k].fmt ? lv[k].fmt : "decimal",
-				      cnt[k] < lv[k].start ? lv[k].start : cnt[k]);
+				      cnt[k] < cnt[DOCX_LEVELS + k] ? cnt[DOCX_LEVELS + k] : cnt[k]);
 			p++;
 		} else {
 			g_string_append_c(o, *p);
@@ -459,6 +479,7 @@ static int extract_zip(zip_t *z, struct doc_text *out, struct doc_error *err)
 	d.abstract = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_levels);
 	d.nums = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	d.counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free);
+	d.overrides = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	d.out = out;
 	d.page = 1;
 	d.page_start = 1;
@@ -497,6 +518,7 @@ out:
 	g_hash_table_destroy(d.abstract);
 	g_hash_table_destroy(d.nums);
 	g_hash_table_destroy(d.counters);
+	g_hash_table_destroy(d.overrides);
 	zip_discard(z);
 	return rc;
 }

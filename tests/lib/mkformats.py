@@ -8,7 +8,8 @@ items. The .docx is built with zipfile the way Word lays one out (styles
 with "heading N" names, list numbering in numbering.xml, text split over
 several runs, bookmarks, a hyperlink, a table-free body) and the .html
 wraps the report in the furniture of a web page (navigation, header,
-footer, aside, script, style) that extraction must skip.
+footer, aside, script, style) that extraction must skip; NAME.plain.htm is
+the report alone, for LibreOffice to turn into a .docx of its own making.
 
 Also: mkformats.py --bomb FILE MIB (a .docx whose document.xml inflates
 to MIB MiB of XML) and --laughs FILE (a .docx whose document.xml is a billion laughs).
@@ -107,7 +108,7 @@ def write_docx(bl, path):
     for kind, lvl, text in bl:
         if kind in ('bullet', 'number'):
             if prev != kind:
-                lists.append(kind)
+                lists.append((kind, lvl))
                 cur_list = len(lists)
             ppr = '<w:pPr><w:pStyle w:val="ListParagraph"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="%d"/></w:numPr></w:pPr>' % cur_list
         elif kind == 'title':
@@ -126,15 +127,20 @@ def write_docx(bl, path):
            '<w:document xmlns:w="%s" xmlns:r="%s"><w:body>%s'
            '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>'
            % (W, R, ''.join(body)))
-    nums = []
-    for i, kind in enumerate(lists, 1):
+    # one abstract list per kind, as Word keeps them; each list a w:num of
+    # its own, numbered lists starting where the source's first item does
+    nums = ['<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            '<w:numFmt w:val="bullet"/><w:lvlText w:val="\u2022"/></w:lvl></w:abstractNum>',
+            '<w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+            '<w:lvlText w:val="%2)"/></w:lvl></w:abstractNum>']
+    for i, (kind, first) in enumerate(lists, 1):
         if kind == 'bullet':
-            lvl = '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="\u2022"/></w:lvl>'
+            nums.append('<w:num w:numId="%d"><w:abstractNumId w:val="1"/></w:num>' % i)
         else:
-            lvl = '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
-        nums.append('<w:abstractNum w:abstractNumId="%d">%s</w:abstractNum>' % (i, lvl))
-    nums += ['<w:num w:numId="%d"><w:abstractNumId w:val="%d"/></w:num>' % (i, i)
-             for i in range(1, len(lists) + 1)]
+            nums.append('<w:num w:numId="%d"><w:abstractNumId w:val="2"/><w:lvlOverride w:ilvl="0">'
+                        '<w:startOverride w:val="%d"/></w:lvlOverride></w:num>' % (i, first))
     numbering = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                  '<w:numbering xmlns:w="%s">%s</w:numbering>' % (W, ''.join(nums)))
     write_zip(path, {'word/document.xml': doc, 'word/styles.xml': STYLES,
@@ -155,6 +161,33 @@ def write_zip(path, parts):
     with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:
         for name, data in [('[Content_Types].xml', ct), ('_rels/.rels', rels)] + list(parts.items()):
             z.writestr(zipfile.ZipInfo(name, FIXED), data, zipfile.ZIP_DEFLATED)
+
+
+def write_plain_html(bl, path):
+    """The report alone as a simple page, for LibreOffice to make a .docx."""
+    out = ['<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>']
+    inlist = None
+    for kind, lvl, text in bl:
+        lk = 'ul' if kind == 'bullet' else 'ol' if kind == 'number' else None
+        if inlist and lk != inlist:
+            out.append('</%s>' % inlist)
+            inlist = None
+        if lk and not inlist:
+            out.append('<ul>' if lk == 'ul' else '<ol start="%d">' % lvl)
+            inlist = lk
+        t = html.escape(text, quote=False)
+        if kind == 'title':
+            out.append('<h1>%s</h1>' % t)
+        elif kind == 'heading':
+            out.append('<h%d>%s</h%d>' % (lvl + 1, t, lvl + 1))
+        elif lk:
+            out.append('<li>%s</li>' % t)
+        else:
+            out.append('<p>%s</p>' % t)
+    if inlist:
+        out.append('</%s>' % inlist)
+    out.append('</body></html>\n')
+    open(path, 'w', encoding='utf-8').write('\n'.join(out))
 
 
 def write_html(bl, path):
@@ -229,3 +262,4 @@ if __name__ == '__main__':
         write_md(bl, os.path.join(outdir, name + '.md'))
         write_docx(bl, os.path.join(outdir, name + '.docx'))
         write_html(bl, os.path.join(outdir, name + '.html'))
+        write_plain_html(bl, os.path.join(outdir, name + '.plain.htm'))
