@@ -39,9 +39,12 @@ CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC  := $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
+# The engine (pipeline/*.c) is librevmine.a and prints nothing; the
+# commands (pipeline/cmd/) own the terminal. See docs/architecture.md.
+LIB_SRC  := $(wildcard pipeline/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/pipeline/main.o
+CMD_SRC  := $(wildcard pipeline/cmd/*.c)
+CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/revmine
@@ -64,10 +67,15 @@ $(BUILD)/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
+# Only the commands see their own headers.
+$(BUILD)/pipeline/cmd/%.o: pipeline/cmd/%.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ipipeline/cmd $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
 $(BUILD)/librevmine.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(MAIN_OBJ) $(BUILD)/librevmine.a
+$(BIN): $(CMD_OBJ) $(BUILD)/librevmine.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/librevmine.a

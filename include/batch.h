@@ -22,16 +22,23 @@ struct batch_options {
 	int jobs;
 	int use_cache;   /* reuse existing records */
 	int strict;      /* stop at the first failed document */
-	int progress;    /* draw a progress line on stderr */
 	struct sandbox_limits limits;
+	/* What the user may want to see, for the command to show (the engine
+	 * prints nothing); either may be NULL. on_progress: documents done of
+	 * total and the rate per second so far, at most five times a second,
+	 * and once with final set when the batch ends. on_message: a line such
+	 * as "skipping 'a.pdf': extract: no text layer". */
+	void (*on_progress)(void *ctx, size_t done, size_t total, double rate, int final);
+	void (*on_message)(void *ctx, const char *msg);
+	void *ctx;
 };
 
 /* The hash that names records: analysis configuration plus this binary. */
 char *batch_config_hash(const struct analyzer *a);
 
 /* Processes sources whose index i satisfies i % shards == shard. Returns 0,
- * or -1 when strict mode stopped at a failure. Prints one stderr line per
- * failed document (this is the user-facing batch loop). */
+ * or -1 when strict mode stopped at a failure. Tells on_message of each
+ * failed document and each record rebuilt. */
 int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 	      const struct batch_options *o, size_t shard, size_t shards);
 
@@ -44,7 +51,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 #define BATCH_TEMP_MAX_AGE 3600.0
 void batch_prune(const char *dir, double temp_age, double record_age);
 
-/* Index files: DIR/index-K-of-N.tsv lists a shard's sources and results. */
+/* Index files: DIR/index-K-of-N.csv lists a shard's sources and results. */
 int batch_write_index(const struct source_list *l, const char *dir,
 		      const char *config, const struct analyzer *a,
 		      size_t shard, size_t shards, struct doc_error *err);

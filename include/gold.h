@@ -16,6 +16,7 @@
  */
 
 #include <stddef.h>
+#include <stdio.h>
 #include "doc.h"
 
 struct analyzer;
@@ -43,15 +44,15 @@ const char *gold_unguard(const char *cell);
 /* The passage kind the extractor would give a text. */
 enum passage_kind gold_kind_of(const char *text);
 
-/* Appends the rows of PATH. `cmd` names the command in messages. Returns 0
- * or an exit status after saying why. */
-int gold_read(struct analyzer *a, const char *path, struct gold *g, const char *cmd);
+/* Appends the rows of PATH. Returns 0, or -1 with err filled (the message
+ * names the file, and the line where there is one). */
+int gold_read(struct analyzer *a, const char *path, struct gold *g, struct doc_error *err);
 /* The analyzer of the codebook and stopwords with the rules alone (no
  * model: what train and cv learn from) and the gold files paths[0..nr),
- * indexed. Returns 0 or an exit status after saying why; on error *a may
- * be NULL and g is to be released all the same. */
-int gold_load(const char *cmd, const char *codebook, const char *stopwords,
-	      char **paths, int nr, struct analyzer **a, struct gold *g);
+ * indexed. Returns 0, or -1 with err filled; on error *a may be NULL and g
+ * is to be released all the same. */
+int gold_load(const char *codebook, const char *stopwords, char **paths, int nr,
+	      struct analyzer **a, struct gold *g, struct doc_error *err);
 /* Call after the last gold_read: finds the documents. */
 void gold_index(struct gold *g);
 void gold_release(struct gold *g);
@@ -63,10 +64,11 @@ void gold_analyze_doc(struct analyzer *a, struct gold *g, size_t d);
  * name, then in turn), so no document is split across folds. */
 void gold_folds(const struct gold *g, unsigned k, unsigned *fold_of_doc);
 
-/* Prints the agreement table, and with boot > 0 bootstrap intervals
+/* Writes the agreement table to out, and with boot > 0 bootstrap intervals
  * (`boot` resamples of documents) of the summary figures. */
-void gold_report(struct analyzer *a, const struct gold *g, unsigned boot);
-void gold_show_errors(struct analyzer *a, const struct gold *g);
+void gold_report(FILE *out, struct analyzer *a, const struct gold *g, unsigned boot);
+/* Writes every disagreement with its evidence to out. */
+void gold_show_errors(FILE *out, struct analyzer *a, const struct gold *g);
 
 /* Summary figures of agreement, computed on a weighting of documents. */
 struct gold_summary {

@@ -4,8 +4,9 @@
 /*
  * Small helpers shared by every stage: allocation that dies on exhaustion,
  * BUG() for programmer errors, the per-document error record, and the
- * ALLOC_GROW idiom for (items, nr, alloc) arrays. Nothing here prints except
- * die_oom() and BUG(), which end the process.
+ * ALLOC_GROW idiom for (items, nr, alloc) arrays. The engine prints
+ * nothing: running out of memory and BUG() end the process, after telling
+ * the handler the command set (set_fatal_handler).
  */
 
 #include <stddef.h>
@@ -26,6 +27,10 @@ char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The exit status of a process that runs out of memory (default 3; a
  * sandboxed worker uses SANDBOX_EXIT_OOM so its parent can say why). */
 void set_oom_exit_status(int status);
+/* fn hears the last words of a process ending on exhaustion ("out of
+ * memory (N bytes)") or a BUG ("BUG: file:line: ..."), as jq's
+ * jq_set_error_cb; it may print them, and must not allocate. Unset: silence. */
+void set_fatal_handler(void (*fn)(void *ctx, const char *msg), void *ctx);
 
 /*
  * A file name made safe for CSV, JSON and the terminal, reversibly: a

@@ -9,6 +9,7 @@
  * configuration is taken from the records folder without a worker.
  */
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -27,7 +28,7 @@
 #include "segment.h"
 #include "record.h"
 #include "wordlist.h"
-#include "cmds.h"
+#include "version.h"
 #include "csvio.h"
 #include "banned.h"
 
@@ -119,24 +120,36 @@ static int cmp_str_ptr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void progress(size_t done, size_t total, double start, int final)
+static void progress(const struct batch_options *o, size_t done, size_t total,
+		     double start, int final)
 {
 	double el = now_seconds() - start;
-	double rate = el > 0 ? (double)done / el : 0;
 
-	if (final) {
-		fputs("\r\033[K", stderr);
-		return;
-	}
-	fprintf(stderr, "\r\033[Krevmine: %zu/%zu documents, %.1f/s", done, total, rate);
-	if (rate > 0 && done < total)
-		fprintf(stderr, ", %.0f s left", (double)(total - done) / rate);
+	if (o->on_progress)
+		o->on_progress(o->ctx, done, total, el > 0 ? (double)done / el : 0, final);
 }
 
-static void report_failure(struct source *s, const char *stage, const char *msg)
+static void tell(const struct batch_options *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void tell(const struct batch_options *o, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (!o->on_message)
+		return;
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	o->on_message(o->ctx, msg);
+	g_free(msg);
+}
+
+static void report_failure(const struct batch_options *o, struct source *s,
+			   const char *stage, const char *msg)
 {
 	source_set_error(s, stage, msg);
-	say("skipping '%s': %s: %s", s->path, stage, msg);
+	tell(o, "skipping '%s': %s: %s", s->path, stage, msg);
 }
 
 static int start_job(struct slot *sl, struct job *j, const struct batch_options *o)
@@ -145,7 +158,7 @@ static int start_job(struct slot *sl, struct job *j, const struct batch_options 
 	struct doc_error err = { 0 };
 
 	if (pipe2(p, O_CLOEXEC)) {
-		report_failure(j->s, "worker", strerror(errno));
+		report_failure(o, j->s, "worker", strerror(errno));
 		close(j->doc_fd);
 		j->doc_fd = -1;
 		return -1;
@@ -157,7 +170,7 @@ static int start_job(struct slot *sl, struct job *j, const struct batch_options 
 	j->doc_fd = -1;
 	if (sl->pid < 0) {
 		close(p[0]);
-		report_failure(j->s, err.stage, err.msg);
+		report_failure(o, j->s, err.stage, err.msg);
 		return -1;
 	}
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
@@ -194,19 +207,19 @@ static int finish(struct slot *sl, struct source *s, int kill_it, double timeout
 	close(sl->fd);
 	if (kill_it) {
 		char *m = xstrfmt("worker timed out after %.0f s", timeout);
-		report_failure(s, "worker", m);
+		report_failure(o, s, "worker", m);
 		free(m);
 		rc = -1;
 	} else if ((rc = sandbox_status_usage(st, &ru, &o->limits, &err)) < 0) {
-		report_failure(s, err.stage, err.msg);
+		report_failure(o, s, err.stage, err.msg);
 	} else if (rc != 0) {
 		char *tab = strchr(sl->msg->str, '\t');
 
 		if (tab) {
 			*tab = '\0';
-			report_failure(s, sl->msg->str, tab + 1);
+			report_failure(o, s, sl->msg->str, tab + 1);
 		} else {
-			report_failure(s, "worker", "worker failed without a reason");
+			report_failure(o, s, "worker", "worker failed without a reason");
 		}
 		rc = -1;
 	} else {
@@ -256,7 +269,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			if ((fd = source_open(s)) < 0 || source_hash_fd(s, fd)) {
 				if (fd >= 0)
 					close(fd);
-				say("skipping '%s': %s: %s", s->path, s->stage, s->message);
+				tell(o, "skipping '%s': %s: %s", s->path, s->stage, s->message);
 				done++;
 				stop = o->strict;
 				continue;
@@ -266,7 +279,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			if (o->use_cache && g_file_test(path, G_FILE_TEST_IS_REGULAR) &&
 			    record_check(path, config, ids, nth, &rerr)) {
 				/* damaged or edited: made again from the document */
-				say("rebuilding the record of '%s': %s", s->path, rerr.msg);
+				tell(o, "rebuilding the record of '%s': %s", s->path, rerr.msg);
 				unlink(path);
 			}
 			if (o->use_cache && g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
@@ -337,13 +350,12 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 				done++;
 			}
 		}
-		if (o->progress && now_seconds() - last_draw > 0.2) {
-			progress(done, total, start, 0);
+		if (now_seconds() - last_draw > 0.2) {
+			progress(o, done, total, start, 0);
 			last_draw = now_seconds();
 		}
 	}
-	if (o->progress)
-		progress(done, total, start, 1);
+	progress(o, done, total, start, 1);
 	free(ids);
 	free(slots);
 	free(jv);

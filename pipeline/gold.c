@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <glib.h>
-#include "cmds.h"
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
@@ -69,7 +68,7 @@ static int find_col(char **f, size_t nr, const char *name)
 	return -1;
 }
 
-int gold_read(struct analyzer *a, const char *path, struct gold *g, const char *cmd)
+int gold_read(struct analyzer *a, const char *path, struct gold *g, struct doc_error *e)
 {
 	struct doc_error err;
 	struct csv_in *in;
@@ -80,19 +79,18 @@ int gold_read(struct analyzer *a, const char *path, struct gold *g, const char *
 
 	memset(&err, 0, sizeof(err));
 	if (!(in = csv_in_open(path, &err))) {
-		say("%s: %s", cmd, err.msg);
-		return EXIT_USAGE;
+		return doc_error_set(e, "gold", DOC_ERR_IO, "%s", err.msg);
 	}
 	if ((rc = csv_in_next(in, &f, &nr, &err)) <= 0) {
-		say("%s: '%s': %s", cmd, path, rc < 0 ? err.msg : "empty file");
 		csv_in_close(in);
-		return EXIT_USAGE;
+		return doc_error_set(e, "gold", DOC_ERR_FORMAT, "'%s': %s", path,
+				     rc < 0 ? err.msg : "empty file");
 	}
 	for (i = 0; i < 5; i++)
 		if ((col[i] = find_col(f, nr, names[i])) < 0) {
-			say("%s: '%s': no column named '%s'", cmd, path, names[i]);
 			csv_in_close(in);
-			return EXIT_USAGE;
+			return doc_error_set(e, "gold", DOC_ERR_FORMAT, "'%s': no column named '%s'",
+					     path, names[i]);
 		}
 	while (!status && (rc = csv_in_next(in, &f, &nr, &err)) > 0) {
 		struct gold_row *r;
@@ -100,8 +98,8 @@ int gold_read(struct analyzer *a, const char *path, struct gold *g, const char *
 		char **th;
 
 		if (nr < 5) {
-			say("%s: %s:%zu: expected 5 fields", cmd, path, csv_in_line(in));
-			status = EXIT_USAGE;
+			status = doc_error_set(e, "gold", DOC_ERR_FORMAT, "%s:%zu: expected 5 fields",
+					       path, csv_in_line(in));
 			break;
 		}
 		ALLOC_GROW(g->rows, g->nr, g->alloc);
@@ -122,8 +120,8 @@ int gold_read(struct analyzer *a, const char *path, struct gold *g, const char *
 		p->kind = gold_kind_of(p->text);
 		g->nr++;
 		if ((r->type = passage_type_parse(f[col[2]])) < 0) {
-			say("%s: %s:%zu: unknown type '%s'", cmd, path, r->line, f[col[2]]);
-			status = EXIT_USAGE;
+			status = doc_error_set(e, "gold", DOC_ERR_FORMAT, "%s:%zu: unknown type '%s'",
+					       path, r->line, f[col[2]]);
 		}
 		th = g_strsplit(f[col[3]], ";", -1);
 		for (k = 0; th[k] && !status; k++) {
@@ -133,9 +131,9 @@ int gold_read(struct analyzer *a, const char *path, struct gold *g, const char *
 			if (!*th[k])
 				continue;
 			if ((t = analyzer_theme_index(a, th[k])) < 0) {
-				say("%s: %s:%zu: theme '%s' is not in the codebook", cmd, path,
-				    r->line, th[k]);
-				status = EXIT_USAGE;
+				status = doc_error_set(e, "gold", DOC_ERR_FORMAT,
+						       "%s:%zu: theme '%s' is not in the codebook",
+						       path, r->line, th[k]);
 			} else {
 				r->themes[t] = 1;
 			}
@@ -143,34 +141,29 @@ int gold_read(struct analyzer *a, const char *path, struct gold *g, const char *
 		g_strfreev(th);
 	}
 	if (!status && rc < 0) {
-		say("%s: '%s': %s", cmd, path, err.msg);
-		status = EXIT_USAGE;
+		status = doc_error_set(e, "gold", DOC_ERR_FORMAT, "'%s': %s", path, err.msg);
 	}
 	if (!status && g->nr == first) {
-		say("%s: '%s': no passages", cmd, path);
-		status = EXIT_USAGE;
+		status = doc_error_set(e, "gold", DOC_ERR_EMPTY, "'%s': no passages", path);
 	}
 	csv_in_close(in);
 	return status;
 }
 
-int gold_load(const char *cmd, const char *codebook, const char *stopwords,
-	      char **paths, int nr, struct analyzer **a, struct gold *g)
+int gold_load(const char *codebook, const char *stopwords, char **paths, int nr,
+	      struct analyzer **a, struct gold *g, struct doc_error *err)
 {
-	struct doc_error err;
 	int i, status = 0;
 
-	memset(&err, 0, sizeof(err));
 	memset(g, 0, sizeof(*g));
-	if (!(*a = analyzer_new(codebook, stopwords, &err)) ||
-	    analyzer_set_model(*a, NULL, &err) < 0) {
-		say("%s: %s", cmd, err.msg);
+	if (!(*a = analyzer_new(codebook, stopwords, err)) ||
+	    analyzer_set_model(*a, NULL, err) < 0) {
 		analyzer_free(*a);
 		*a = NULL;
-		return EXIT_USAGE;
+		return -1;
 	}
 	for (i = 0; i < nr && !status; i++)
-		status = gold_read(*a, paths[i], g, cmd);
+		status = gold_read(*a, paths[i], g, err);
 	if (!status)
 		gold_index(g);
 	return status;
@@ -408,7 +401,7 @@ void gold_summary(struct analyzer *a, const struct gold *g, const unsigned *weig
 	free(pd);
 }
 
-void gold_show_errors(struct analyzer *a, const struct gold *g)
+void gold_show_errors(FILE *out, struct analyzer *a, const struct gold *g)
 {
 	size_t i, t;
 
@@ -417,7 +410,7 @@ void gold_show_errors(struct analyzer *a, const struct gold *g)
 		const struct gold_row *r = &g->rows[i];
 
 		if ((int)p->type != r->type)
-			printf("type %s/%s: gold %s, got %s: %.70s\n", r->doc, r->id,
+			fprintf(out, "type %s/%s: gold %s, got %s: %.70s\n", r->doc, r->id,
 			       passage_type_name(r->type), passage_type_name(p->type), p->text);
 		for (t = 0; t < analyzer_nr_themes(a); t++) {
 			int got = has_label(p, (int)t);
@@ -425,11 +418,11 @@ void gold_show_errors(struct analyzer *a, const struct gold *g)
 
 			if (got == r->themes[t])
 				continue;
-			printf("%s %s/%s %s: %.70s\n", got ? "FP" : "FN", r->doc, r->id,
+			fprintf(out, "%s %s/%s %s: %.70s\n", got ? "FP" : "FN", r->doc, r->id,
 			       analyzer_theme_id(a, t), p->text);
 			for (k = 0; got && k < p->nr_labels; k++)
 				if (p->labels[k].theme == (int)t)
-					printf("    evidence: %s\n", p->labels[k].evidence);
+					fprintf(out, "    evidence: %s\n", p->labels[k].evidence);
 		}
 	}
 }
@@ -449,7 +442,7 @@ static void interval(double *v, size_t n, double *lo, double *hi)
 	*hi = v[(size_t)(0.975 * (double)(n - 1) + 0.5)];
 }
 
-static void report_bootstrap(struct analyzer *a, const struct gold *g, unsigned boot,
+static void report_bootstrap(FILE *out, struct analyzer *a, const struct gold *g, unsigned boot,
 			     const unsigned char *gd, const unsigned char *pd,
 			     const struct gold_summary *s)
 {
@@ -480,20 +473,20 @@ static void report_bootstrap(struct analyzer *a, const struct gold *g, unsigned 
 		v[PREV * boot + b] = r.prev_err_mean;
 		v[PREVMAX * boot + b] = r.prev_err_max;
 	}
-	printf("\nsummary (95%% bootstrap interval over %zu documents, %u resamples)\n",
+	fprintf(out, "\nsummary (95%% bootstrap interval over %zu documents, %u resamples)\n",
 	       g->nr_docs, boot);
 	for (f = 0; f < NR_FIG; f++) {
 		double lo, hi;
 
 		interval(&v[f * boot], boot, &lo, &hi);
-		printf("  %-46s %7.3f  [%.3f, %.3f]\n", names[f], point[f], lo, hi);
+		fprintf(out, "  %-46s %7.3f  [%.3f, %.3f]\n", names[f], point[f], lo, hi);
 	}
 	g_rand_free(rng);
 	free(v);
 	free(w);
 }
 
-void gold_report(struct analyzer *a, const struct gold *g, unsigned boot)
+void gold_report(FILE *out, struct analyzer *a, const struct gold *g, unsigned boot)
 {
 	size_t nt = analyzer_nr_themes(a), t, d, used = 0;
 	struct counts c;
@@ -504,7 +497,7 @@ void gold_report(struct analyzer *a, const struct gold *g, unsigned boot)
 
 	doc_flags(a, g, gd, pd);
 	summarise(a, g, NULL, gd, pd, &s);
-	printf("%-26s %5s %5s %5s %7s %7s %7s %7s %6s %6s\n", "theme", "gold", "pred", "tp",
+	fprintf(out, "%-26s %5s %5s %5s %7s %7s %7s %7s %6s %6s\n", "theme", "gold", "pred", "tp",
 	       "prec", "recall", "f1", "kappa", "docs", "coded");
 	for (t = 0; t < nt; t++) {
 		unsigned long gdocs = 0, pdocs = 0;
@@ -515,40 +508,40 @@ void gold_report(struct analyzer *a, const struct gold *g, unsigned boot)
 			gdocs += gd[d * nt + t];
 			pdocs += pd[d * nt + t];
 		}
-		printf("%-26s %5.0f %5.0f %5.0f %7.3f %7.3f %7.3f %7.3f %6lu %6lu\n",
+		fprintf(out, "%-26s %5.0f %5.0f %5.0f %7.3f %7.3f %7.3f %7.3f %6lu %6lu\n",
 		       analyzer_theme_id(a, t), c.tp + c.fn, c.tp + c.fp, c.tp,
 		       ratio(c.tp, c.tp + c.fp), ratio(c.tp, c.tp + c.fn), f1(&c), kappa(&c),
 		       gdocs, pdocs);
 	}
-	printf("\ntheme micro: precision %.3f recall %.3f f1 %.3f\n", s.micro_p, s.micro_r,
+	fprintf(out, "\ntheme micro: precision %.3f recall %.3f f1 %.3f\n", s.micro_p, s.micro_r,
 	       s.micro_f1);
-	printf("theme macro f1: %.3f (over %zu themes present in gold or predictions)\n",
+	fprintf(out, "theme macro f1: %.3f (over %zu themes present in gold or predictions)\n",
 	       s.macro_f1, used);
-	printf("document prevalence error: %.2f documents per theme on average, %.0f at most "
+	fprintf(out, "document prevalence error: %.2f documents per theme on average, %.0f at most "
 	       "(%zu documents; docs = by hand, coded = by revmine)\n",
 	       s.prev_err_mean, s.prev_err_max, g->nr_docs);
 	type_matrix(g, NULL, m);
-	printf("\n%-16s %7s %7s %7s %7s\n", "type", "gold", "prec", "recall", "f1");
+	fprintf(out, "\n%-16s %7s %7s %7s %7s\n", "type", "gold", "prec", "recall", "f1");
 	for (ty = 0; ty < PASSAGE_TYPES; ty++) {
 		double f = type_f1(m, ty, &c);
 
-		printf("%-16s %7.0f %7.3f %7.3f %7.3f\n", passage_type_name(ty), c.tp + c.fn,
+		fprintf(out, "%-16s %7.0f %7.3f %7.3f %7.3f\n", passage_type_name(ty), c.tp + c.fn,
 		       ratio(c.tp, c.tp + c.fp), ratio(c.tp, c.tp + c.fn), f);
 	}
-	printf("\ntype accuracy: %.3f (%zu passages)\n", s.type_acc, g->nr);
-	printf("type macro f1: %.3f\n", s.type_macro_f1);
-	printf("\nconfusion (rows gold, columns predicted)\n%-16s", "");
+	fprintf(out, "\ntype accuracy: %.3f (%zu passages)\n", s.type_acc, g->nr);
+	fprintf(out, "type macro f1: %.3f\n", s.type_macro_f1);
+	fprintf(out, "\nconfusion (rows gold, columns predicted)\n%-16s", "");
 	for (u = 0; u < PASSAGE_TYPES; u++)
-		printf(" %15s", passage_type_name(u));
-	fputc('\n', stdout);
+		fprintf(out, " %15s", passage_type_name(u));
+	fputc('\n', out);
 	for (ty = 0; ty < PASSAGE_TYPES; ty++) {
-		printf("%-16s", passage_type_name(ty));
+		fprintf(out, "%-16s", passage_type_name(ty));
 		for (u = 0; u < PASSAGE_TYPES; u++)
-			printf(" %15.0f", m[ty][u]);
-		fputc('\n', stdout);
+			fprintf(out, " %15.0f", m[ty][u]);
+		fputc('\n', out);
 	}
 	if (boot)
-		report_bootstrap(a, g, boot, gd, pd, &s);
+		report_bootstrap(out, a, g, boot, gd, pd, &s);
 	free(gd);
 	free(pd);
 }

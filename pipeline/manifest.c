@@ -12,7 +12,7 @@
 #include <glib.h>
 #include "util.h"
 #include "manifest.h"
-#include "cmds.h"
+#include "version.h"
 #include "csvio.h"
 #include "banned.h"
 

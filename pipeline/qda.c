@@ -48,7 +48,7 @@
 #include "record.h"
 #include "zipread.h"
 #include "qda.h"
-#include "cmds.h"
+#include "version.h"
 #include "banned.h"
 
 #define QDA_XML_MAX ((size_t)256 << 20)

@@ -2,21 +2,41 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <glib.h>
 #include "util.h"
 #include "banned.h"
 
 static int oom_status = 3;
+static void (*fatal_cb)(void *, const char *);
+static void *fatal_ctx;
 
 void set_oom_exit_status(int status)
 {
 	oom_status = status;
 }
 
+void set_fatal_handler(void (*fn)(void *ctx, const char *msg), void *ctx)
+{
+	fatal_cb = fn;
+	fatal_ctx = ctx;
+}
+
+static void tell_fatal(const char *msg)
+{
+	if (fatal_cb)
+		fatal_cb(fatal_ctx, msg);
+}
+
 static void die_oom(size_t size)
 {
-	fprintf(stderr, "revmine: out of memory (%zu bytes)\n", size);
-	exit(oom_status);
+	char msg[64];
+
+	snprintf(msg, sizeof(msg), "out of memory (%zu bytes)", size);
+	tell_fatal(msg);
+	/* nothing can be freed or flushed safely now; temporary files stay
+	 * for the next run to clear */
+	_exit(oom_status);
 }
 
 void *xmalloc(size_t size)
@@ -77,12 +97,14 @@ char *xstrfmt(const char *fmt, ...)
 void bug_fl(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[1024];
+	int n = snprintf(msg, sizeof(msg), "BUG: %s:%d: ", file, line);
 
-	fprintf(stderr, "revmine: BUG: %s:%d: ", file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (n > 0 && (size_t)n < sizeof(msg))
+		vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	tell_fatal(msg);
 	abort();
 }
 

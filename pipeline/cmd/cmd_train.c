@@ -67,7 +67,11 @@ int cmd_train(int argc, char **argv)
 		say("%s", TRAIN_USAGE);
 		return EXIT_USAGE;
 	}
-	status = gold_load("train", codebook, stopwords, argv + optind, argc - optind, &a, &g);
+	memset(&err, 0, sizeof(err));
+	if (gold_load(codebook, stopwords, argv + optind, argc - optind, &a, &g, &err) < 0) {
+		say("train: %s", err.msg);
+		status = EXIT_USAGE;
+	}
 	if (!status) {
 		struct coding_model *m;
 

@@ -9,6 +9,8 @@
 #include <locale.h>
 #include "cmds.h"
 #include "paths.h"
+#include "util.h"
+#include "version.h"
 #include "stats.h"
 #include "banned.h"
 
@@ -32,17 +34,6 @@ static const struct cmd {
 	{ "codebook", cmd_codebook, "convert [--format liwc|quanteda|wordstat] [-o FILE.cb] FILE" },
 };
 
-void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("revmine: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static void usage(FILE *f)
 {
 	size_t i;
@@ -58,6 +49,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	setlocale(LC_ALL, "C");
+	set_fatal_handler(term_fatal, NULL);
 	paths_set_argv0(argv[0]);
 	stats_init();
 	if (argc < 2) {

@@ -100,6 +100,7 @@ int cmd_cv(int argc, char **argv)
 	struct passage *saved = NULL;
 	long k = 10, boot = 1000;
 	int c, no_model = 0, errors = 0, show_folds = 0, status = 0;
+	struct doc_error err;
 	size_t d;
 
 	train_params_default(&tp);
@@ -128,7 +129,11 @@ int cmd_cv(int argc, char **argv)
 		say("%s", CV_USAGE);
 		return EXIT_USAGE;
 	}
-	status = gold_load("cv", codebook, stopwords, argv + optind, argc - optind, &a, &g);
+	memset(&err, 0, sizeof(err));
+	if (gold_load(codebook, stopwords, argv + optind, argc - optind, &a, &g, &err) < 0) {
+		say("cv: %s", err.msg);
+		status = EXIT_USAGE;
+	}
 	if (!status) {
 		if ((size_t)k > g.nr_docs) {
 			say("cv: %ld folds need at least %ld documents; the gold has %zu",
@@ -176,8 +181,8 @@ int cmd_cv(int argc, char **argv)
 		       "%zu passages, %s\n\n", k, g.nr_docs, g.nr,
 		       no_model ? "rules alone" : "rules and learned layer");
 		if (errors)
-			gold_show_errors(a, &g);
-		gold_report(a, &g, (unsigned)boot);
+			gold_show_errors(stdout, a, &g);
+		gold_report(stdout, a, &g, (unsigned)boot);
 	}
 	free(fold);
 	free(saved);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <glib.h>
 #include "util.h"
+#include "version.h"
 #include "runopts.h"
 #include "cmds.h"
 #include "reduce.h"
@@ -339,8 +340,10 @@ int runopts_batch(const struct run_opts *o, struct source_list *l,
 	bo.jobs = o->jobs;
 	bo.use_cache = o->use_cache;
 	bo.strict = o->strict;
-	bo.progress = !o->quiet && isatty(2);
 	bo.limits = o->limits;
+	bo.on_progress = !o->quiet && isatty(2) ? term_progress : NULL;
+	bo.on_message = term_message;
+	bo.ctx = NULL;
 	if (batch_run(l, a, config, &bo, o->shard, o->shards)) {
 		say("stopping: --strict and a document failed");
 		return EXIT_FATAL;

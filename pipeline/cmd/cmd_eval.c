@@ -74,7 +74,10 @@ int cmd_eval(int argc, char **argv)
 	}
 	memset(&g, 0, sizeof(g));
 	for (i = optind; i < argc && !status; i++)
-		status = gold_read(a, argv[i], &g, "eval");
+		if (gold_read(a, argv[i], &g, &err) < 0) {
+			say("eval: %s", err.msg);
+			status = EXIT_USAGE;
+		}
 	if (!status) {
 		size_t d;
 
@@ -82,8 +85,8 @@ int cmd_eval(int argc, char **argv)
 		for (d = 0; d < g.nr_docs; d++)
 			gold_analyze_doc(a, &g, d);
 		if (errors)
-			gold_show_errors(a, &g);
-		gold_report(a, &g, (unsigned)boot);
+			gold_show_errors(stdout, a, &g);
+		gold_report(stdout, a, &g, (unsigned)boot);
 	}
 	gold_release(&g);
 	analyzer_free(a);
