@@ -79,6 +79,10 @@ struct codebook {
 	double frame_weight; /* weight of a framing heading or lead-in */
 	int default_type;    /* type when no cue fires */
 	struct cb_index *index;
+	/* "PATH:LINE: what" for the caller to show (a pattern that looks like
+	 * a regular expression); the codebook loads all the same */
+	char **warnings;
+	size_t nr_warnings, alloc_warnings;
 };
 
 /* Reads and compiles PATH, stemming patterns with `stemmer`, which interns

@@ -74,18 +74,34 @@ char *csv_format_double(char *buf, size_t size, double v);
 
 struct csv_in;
 
-/* Opens PATH ("-" for stdin) for reading; a leading UTF-8 BOM is skipped.
- * Inside a publish, a PATH committed in it is read in its new version. */
+/*
+ * Opens PATH ("-" for stdin) for reading. A UTF-8 byte-order mark is
+ * skipped; after a UTF-16 one (LE or BE) the input is decoded to UTF-8.
+ * Inside a publish, a PATH committed in it is read in its new version.
+ */
 struct csv_in *csv_in_open(const char *path, struct doc_error *err);
+/* From now on a row with more fields than the first row (the header) is
+ * an error. */
+void csv_in_check_width(struct csv_in *c);
+/* Limits (defaults: a line and a field 16 MiB, a row 64 MiB and 2^20
+ * fields); for tests. */
+void csv_in_set_limits(struct csv_in *c, size_t max_line, size_t max_field,
+		       size_t max_row, size_t max_fields);
 /*
  * Reads the next row: 1 and (*fields, *nr) valid until the next call,
- * 0 at end of input, -1 on malformed input or read error (err filled, with
- * the line number). Rows longer than max_field bytes per field are an error.
+ * 0 at end of input, -1 with err filled as "FILE:LINE: reason", LINE the
+ * line of the file (not the row): malformed CSV, a NUL byte, invalid UTF-8
+ * or UTF-16, a line, field or row over its limit, too many fields (with
+ * csv_in_check_width), or a read error. After -1, every call returns -1.
  */
 int csv_in_next(struct csv_in *c, char ***fields, size_t *nr,
 		struct doc_error *err);
-/* Record number of the last row read (1-based; the header is row 1). */
+/* The file line the last row read starts on (1-based). */
 size_t csv_in_line(const struct csv_in *c);
+/* The number of rows read so far (the header is row 1). */
+size_t csv_in_row(const struct csv_in *c);
+/* The file's name as messages give it. */
+const char *csv_in_name(const struct csv_in *c);
 void csv_in_close(struct csv_in *c);
 
 /* Write a string as one CSV field to a stdio stream (for small ad-hoc

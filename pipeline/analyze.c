@@ -82,6 +82,38 @@ static int read_file(const char *path, const char *what, char **buf, size_t *len
 	return 0;
 }
 
+/* A stopword file is UTF-8 text: no NUL byte, no invalid sequence; a
+ * byte-order mark is skipped (*skip: its length). */
+static int check_stopwords(const char *path, const char *buf, size_t len, size_t *skip,
+			   struct doc_error *err)
+{
+	const char *p, *end = buf + len, *bad;
+	size_t line = 1;
+
+	*skip = len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	if (len >= 2 && (!memcmp(buf, "\xFF\xFE", 2) || !memcmp(buf, "\xFE\xFF", 2)))
+		return doc_error_set(err, "stopwords", DOC_ERR_CONFIG,
+				     "%s: UTF-16; a stopword file must be UTF-8 (save it as UTF-8)",
+				     path);
+	for (p = buf + *skip; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			nl = end;
+		if (memchr(p, '\0', (size_t)(nl - p)))
+			return doc_error_set(err, "stopwords", DOC_ERR_CONFIG,
+					     "%s:%zu: NUL byte; a stopword file must be UTF-8 text",
+					     path, line);
+		if (!g_utf8_validate(p, nl - p, &bad))
+			return doc_error_set(err, "stopwords", DOC_ERR_CONFIG,
+					     "%s:%zu: not valid UTF-8 (byte %zu of the line); "
+					     "a stopword file must be UTF-8", path, line,
+					     (size_t)(bad - p) + 1);
+		p = nl + 1;
+	}
+	return 0;
+}
+
 struct analyzer *analyzer_new(const char *codebook_path,
 			      const char *stopwords_path, struct doc_error *err)
 {
@@ -91,7 +123,7 @@ struct analyzer *analyzer_new(const char *codebook_path,
 	char *sw_path = stopwords_path ? xstrdup(stopwords_path)
 				       : data_path("stopwords/english.txt");
 	char *cb_buf = NULL, *sw_buf = NULL, *all;
-	size_t cb_len = 0, sw_len = 0;
+	size_t cb_len = 0, sw_len = 0, bom = 0;
 	int ok = 0;
 
 	if (read_file(cb_path, "codebook", &cb_buf, &cb_len, err) < 0 ||
@@ -105,8 +137,10 @@ struct analyzer *analyzer_new(const char *codebook_path,
 	a->cb = codebook_parse(cb_path, cb_buf, cb_len, a->stemmer, err);
 	if (!a->cb)
 		goto out;
+	if (check_stopwords(sw_path, sw_buf, sw_len, &bom, err) < 0)
+		goto out;
 	a->cl = classifier_new(a->cb, a->stemmer);
-	classifier_add_stopwords(a->cl, sw_buf, sw_len);
+	classifier_add_stopwords(a->cl, sw_buf + bom, sw_len - bom);
 	digest(cb_buf, cb_len, a->codebook_hash);
 	digest(sw_buf, sw_len, a->stopwords_hash);
 	all = xstrfmt("%s\n%s\nenglish\n%s\n", a->codebook_hash, a->stopwords_hash,

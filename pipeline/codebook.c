@@ -15,7 +15,9 @@
  * lookup per token plus extension of the few patterns that start there.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib.h>
 #include "util.h"
@@ -63,6 +65,62 @@ static int fail(struct parser *ps, const char *fmt, ...)
 		doc_error_set(ps->err, "codebook", DOC_ERR_CONFIG, "%s: %s",
 			      ps->name, msg);
 	return -1;
+}
+
+/* What makes a pattern look like a regular expression, which codebook
+ * patterns are not (README.md, "Patterns"), or NULL. */
+static const char *regex_sign(const char *text)
+{
+	const char *p, *start = text + (*text == '!');
+
+	if (strstr(text, ".*") || strstr(text, ".+") || strstr(text, ".?"))
+		return "'.*'";
+	for (p = text; *p; p++) {
+		switch (*p) {
+		case '\\': return "'\\'";
+		case '[': case ']': return "'[...]'";
+		case '(': case ')': return "'(...)'";
+		case '{': case '}': return "'{...}'";
+		case '+': return "'+'";
+		case '?': return "'?'";
+		case '$': return "'$'";
+		case '^':
+			if (p != start)
+				return "'^' after the start";
+			break;
+		case '*':
+			if (p[1] && !g_ascii_isspace(p[1]))
+				return "'*' inside a word";
+			break;
+		default:
+			break;
+		}
+	}
+	return NULL;
+}
+
+#define CB_MAX_WARNINGS 50
+
+static void warn(struct parser *ps, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void warn(struct parser *ps, const char *fmt, ...)
+{
+	struct codebook *cb = ps->cb;
+	char msg[400];
+	va_list ap;
+
+	if (cb->nr_warnings > CB_MAX_WARNINGS)
+		return;
+	if (cb->nr_warnings == CB_MAX_WARNINGS) {
+		snprintf(msg, sizeof(msg), "more warnings not shown");
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+	}
+	ALLOC_GROW(cb->warnings, cb->nr_warnings, cb->alloc_warnings);
+	cb->warnings[cb->nr_warnings++] = xstrfmt("%s:%d: %s", ps->name, ps->line, msg);
 }
 
 static GArray *index_list(GHashTable *h, const char *key)
@@ -238,6 +296,14 @@ static int compile_pattern(struct parser *ps, enum cb_kind kind, int owner,
 	int ret = -1, near = -1, order;
 
 	g_strstrip(text);
+	{
+		const char *sign = regex_sign(text);
+
+		if (sign)
+			warn(ps, "pattern '%s' looks like a regular expression (%s); "
+			     "patterns are words matched by stem, '*' only ends a word",
+			     text, sign);
+	}
 	if (*text == '!') {
 		tmpl.affirmed = 1;
 		cb->has_affirmed = 1;
@@ -340,15 +406,33 @@ static int compile_patterns(struct parser *ps, enum cb_kind kind, int owner,
 	return ret;
 }
 
+/*
+ * A weight or threshold: a plain decimal number ("2", "-0.5", "1e-2") in
+ * [min, max], and nothing after it. nan, inf and hex ("0x10", "0x1p3"),
+ * which strtod would take, are refused, as are numbers out of range.
+ */
+#define CB_NUMBER_MAX 1000.0
+
 static int parse_number(struct parser *ps, const char *what, const char *s,
-			double *out)
+			double min, double max, int above_min, double *out)
 {
+	const char *p = s + (*s == '+' || *s == '-');
 	char *end;
+	double v;
 
 	errno = 0;
-	*out = g_ascii_strtod(s, &end);
-	if (end == s || errno || (*end && !g_ascii_isspace(*end)))
+	v = g_ascii_strtod(s, &end);
+	if (end == s || (!g_ascii_isdigit(*p) && *p != '.') ||
+	    strspn(s, "0123456789.eE+-") < (size_t)(end - s))
 		return fail(ps, "%s: expected a number, got '%s'", what, s);
+	while (g_ascii_isspace(*end))
+		end++;
+	if (*end)
+		return fail(ps, "%s: unexpected '%s' after the number", what, end);
+	if (errno || !isfinite(v) || v < min || v > max || (above_min && v <= min))
+		return fail(ps, "%s: %s is out of range (%s%g to %g)", what, s,
+			    above_min ? "above " : "", min, max);
+	*out = v;
 	return 0;
 }
 
@@ -392,7 +476,7 @@ static int theme_directive(struct parser *ps, const char *key, char *rest)
 		return 0;
 	}
 	if (!strcmp(key, "threshold"))
-		return parse_number(ps, "threshold", rest, &th->threshold);
+		return parse_number(ps, "threshold", rest, 0, CB_NUMBER_MAX, 1, &th->threshold);
 	if (!strcmp(key, "exclude")) {
 		if (!*rest)
 			return fail(ps, "exclude: missing pattern");
@@ -402,7 +486,7 @@ static int theme_directive(struct parser *ps, const char *key, char *rest)
 		pat = split_word(rest);
 		if (!*rest || !*pat)
 			return fail(ps, "match: expected a weight and patterns");
-		if (parse_number(ps, "match weight", rest, &w) < 0)
+		if (parse_number(ps, "match weight", rest, -CB_NUMBER_MAX, CB_NUMBER_MAX, 0, &w) < 0)
 			return -1;
 		return compile_patterns(ps, CB_MATCH, ps->theme, w, pat);
 	}
@@ -418,7 +502,8 @@ static int type_directive(struct parser *ps, const char *key, char *rest)
 	double weight;
 
 	if (!strcmp(key, "frame"))
-		return parse_number(ps, "frame", rest, &cb->frame_weight);
+		return parse_number(ps, "frame", rest, -CB_NUMBER_MAX, CB_NUMBER_MAX, 0,
+				    &cb->frame_weight);
 	if (!strcmp(key, "default")) {
 		if ((cb->default_type = passage_type_parse(rest)) < 0)
 			return fail(ps, "unknown passage type '%s'", rest);
@@ -438,7 +523,7 @@ static int type_directive(struct parser *ps, const char *key, char *rest)
 		return fail(ps, "%s: expected a passage type, a weight and patterns", key);
 	if ((type = passage_type_parse(rest)) < 0)
 		return fail(ps, "unknown passage type '%s'", rest);
-	if (parse_number(ps, key, w, &weight) < 0)
+	if (parse_number(ps, key, w, -CB_NUMBER_MAX, CB_NUMBER_MAX, 0, &weight) < 0)
 		return -1;
 	return compile_patterns(ps, kind, type, weight, pat);
 }
@@ -468,13 +553,42 @@ static int start_theme(struct parser *ps, const char *id)
 	return 0;
 }
 
+/* A count for the document rule: digits only, at most CB_COUNT_MAX. */
+#define CB_COUNT_MAX 100000
+
+static int parse_count(const char *s, unsigned *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!g_ascii_isdigit(*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > CB_COUNT_MAX)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
 static int parse_rule(struct parser *ps, char *rest)
 {
+	char **w = g_strsplit_set(rest, " \t", -1), *v[5];
 	unsigned lr, any;
-	char extra;
+	size_t i, n = 0;
+	int ok;
 
-	if (sscanf(rest, "min_lr %u min_any %u %c", &lr, &any, &extra) != 2)
-		return fail(ps, "rule: expected 'min_lr N min_any N'");
+	for (i = 0; w[i]; i++)
+		if (*w[i] && n < 5)
+			v[n++] = w[i];
+		else if (*w[i])
+			n++;
+	ok = n == 4 && !strcmp(v[0], "min_lr") && !strcmp(v[2], "min_any") &&
+	     !parse_count(v[1], &lr) && !parse_count(v[3], &any);
+	g_strfreev(w);
+	if (!ok)
+		return fail(ps, "rule: expected 'min_lr N min_any N' (N from 0 to %d)",
+			    CB_COUNT_MAX);
 	ps->cb->min_lr = lr;
 	ps->cb->min_any = any;
 	return 0;
@@ -569,13 +683,19 @@ struct codebook *codebook_parse(const char *name, const char *buf, size_t len,
 	ps.stemmer = stemmer;
 	ps.err = err;
 	tokenizer_init(&ps.tok);
+	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3; /* a UTF-8 byte-order mark */
+	else if (len >= 2 && (!memcmp(p, "\xFF\xFE", 2) || !memcmp(p, "\xFE\xFF", 2)))
+		ret = fail(&ps, "UTF-16; a codebook must be UTF-8 (save it as UTF-8)");
 	while (p < end && !ret) {
 		nl = memchr(p, '\n', end - p);
 		if (!nl)
 			nl = end;
 		ps.line++;
 		line = xstrndup(p, nl - p);
-		if (!g_utf8_validate(line, -1, NULL))
+		if (memchr(p, '\0', nl - p))
+			ret = fail(&ps, "NUL byte (a codebook is UTF-8 text)");
+		else if (!g_utf8_validate(line, -1, NULL))
 			ret = fail(&ps, "not valid UTF-8");
 		else
 			ret = parse_line(&ps, line);
@@ -630,6 +750,9 @@ void codebook_free(struct codebook *cb)
 	}
 	for (i = 0; i < cb->nr_rules; i++)
 		free(cb->rules[i].text);
+	for (i = 0; i < cb->nr_warnings; i++)
+		free(cb->warnings[i]);
+	free(cb->warnings);
 	g_hash_table_destroy(cb->index->first);
 	g_hash_table_destroy(cb->index->prefix);
 	g_array_free(cb->index->number, TRUE);

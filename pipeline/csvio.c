@@ -6,10 +6,8 @@
  * interrupted run leaves the previous complete file or none; inside a
  * publish (csv_publish_begin) the renames wait until every file of the set
  * is complete, and a list of them on disk lets the next run finish renames
- * a kill interrupted. Reading: the
- * input is fed to libcsv in 64 KiB chunks; completed rows queue up and are
- * handed out one at a time; a field longer than CSV_MAX_FIELD is refused so
- * a hostile file cannot take unbounded memory.
+ * a kill interrupted. Reading: see
+ * below.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +22,10 @@
 #include "csvio.h"
 #include "banned.h"
 
-#define CSV_MAX_FIELD (64u << 20)
+#define CSV_MAX_LINE ((size_t)16 << 20)
+#define CSV_MAX_FIELD ((size_t)16 << 20)
+#define CSV_MAX_ROW ((size_t)64 << 20)
+#define CSV_MAX_FIELDS ((size_t)1 << 20)
 #define CSV_CHUNK 65536
 
 struct csv_out {
@@ -388,16 +389,41 @@ void csv_fput_text(FILE *f, const char *s)
 	put_field(&c, s, strlen(s), 1);
 }
 
+/*
+ * Reading. The input is decoded (UTF-8, or UTF-16 after its byte-order
+ * mark), cut into physical lines, and each line checked (no NUL byte, valid
+ * UTF-8, at most max_line bytes) before libcsv sees it, so every message
+ * can name the file line, and a row's line is the line it starts on. Lines
+ * are fed one at a time and reading stops as soon as a row is complete, so
+ * memory is bounded by the limits: a line, a field, a row's bytes and its
+ * number of fields.
+ */
 struct csv_in {
 	FILE *f;
 	int close_f;
+	char *name;       /* for messages */
 	struct csv_parser p;
 	GPtrArray *cur;   /* fields of the row being parsed */
+	size_t cur_bytes; /* their total length */
 	GQueue rows;      /* complete rows (GPtrArray of char *) */
+	GQueue row_lines; /* the line each of them starts on */
 	GPtrArray *given; /* the row last handed out */
+	size_t given_line;
 	size_t row_no;
-	int eof, failed, bom_checked;
-	char *buf;
+	size_t line;      /* lines fed to the parser so far */
+	size_t row_line;  /* the line the row being parsed starts on */
+	size_t header_width;
+	int check_width;
+	int eof, failed, started, raw_eof;
+	int utf16;        /* 0: UTF-8; 'l' or 'b': UTF-16LE or BE */
+	GIConv cd;
+	char *raw;        /* bytes read and not yet decoded */
+	size_t raw_len;
+	GString *dec;     /* decoded bytes not yet cut into lines */
+	size_t dpos;
+	GString *line_buf; /* the start of a line that spans reads */
+	char cb_err[160]; /* a limit a callback met, or "" */
+	size_t max_line, max_field, max_row, max_fields;
 };
 
 static int no_space(unsigned char c)
@@ -411,6 +437,7 @@ struct csv_in *csv_in_open(const char *path, struct doc_error *err)
 	struct csv_in *c = xcalloc(1, sizeof(*c));
 	const char *pending = csv_publish_pending(path);
 
+	c->name = xstrdup(strcmp(path, "-") ? path : "standard input");
 	if (pending) /* the new version, committed but not yet renamed */
 		path = pending;
 
@@ -422,6 +449,7 @@ struct csv_in *csv_in_open(const char *path, struct doc_error *err)
 		if (!c->f) {
 			doc_error_set(err, "read", DOC_ERR_IO, "cannot open '%s': %s",
 				      path, strerror(errno));
+			free(c->name);
 			free(c);
 			return NULL;
 		}
@@ -431,14 +459,54 @@ struct csv_in *csv_in_open(const char *path, struct doc_error *err)
 	csv_set_space_func(&c->p, no_space);
 	c->cur = g_ptr_array_new_with_free_func(g_free);
 	g_queue_init(&c->rows);
-	c->buf = xmalloc(CSV_CHUNK);
+	g_queue_init(&c->row_lines);
+	c->raw = xmalloc(CSV_CHUNK);
+	c->dec = g_string_sized_new(CSV_CHUNK);
+	c->line_buf = g_string_new(NULL);
+	c->cd = (GIConv)-1;
+	c->max_line = CSV_MAX_LINE;
+	c->max_field = CSV_MAX_FIELD;
+	c->max_row = CSV_MAX_ROW;
+	c->max_fields = CSV_MAX_FIELDS;
 	return c;
+}
+
+void csv_in_check_width(struct csv_in *c)
+{
+	c->check_width = 1;
+}
+
+void csv_in_set_limits(struct csv_in *c, size_t max_line, size_t max_field,
+		       size_t max_row, size_t max_fields)
+{
+	c->max_line = max_line;
+	c->max_field = max_field;
+	c->max_row = max_row;
+	c->max_fields = max_fields;
 }
 
 static void on_field(void *s, size_t len, void *data)
 {
 	struct csv_in *c = data;
 
+	if (c->cb_err[0])
+		return;
+	if (len > c->max_field) {
+		snprintf(c->cb_err, sizeof(c->cb_err), "a field is longer than %zu bytes",
+			 c->max_field);
+		return;
+	}
+	if (c->cur->len >= c->max_fields) {
+		snprintf(c->cb_err, sizeof(c->cb_err), "a row has more than %zu fields",
+			 c->max_fields);
+		return;
+	}
+	c->cur_bytes += len;
+	if (c->cur_bytes > c->max_row) {
+		snprintf(c->cb_err, sizeof(c->cb_err), "a row is longer than %zu bytes",
+			 c->max_row);
+		return;
+	}
 	g_ptr_array_add(c->cur, g_strndup(s ? s : "", len));
 }
 
@@ -447,43 +515,182 @@ static void on_row(int term, void *data)
 	struct csv_in *c = data;
 
 	(void)term;
+	if (c->cb_err[0])
+		return;
 	g_queue_push_tail(&c->rows, c->cur);
+	g_queue_push_tail(&c->row_lines, GSIZE_TO_POINTER(c->row_line));
 	c->cur = g_ptr_array_new_with_free_func(g_free);
+	c->cur_bytes = 0;
+	/* a lone CR ends a row inside a line: the next starts on this line */
+	c->row_line = c->line;
 }
 
-static int fill(struct csv_in *c, struct doc_error *err)
-{
-	size_t n = fread(c->buf, 1, CSV_CHUNK, c->f);
-	const char *b = c->buf;
+static int in_error(struct csv_in *c, struct doc_error *err, enum doc_error_code kind,
+		    size_t line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
-	if (n == 0) {
-		if (ferror(c->f))
-			return doc_error_set(err, "read", DOC_ERR_IO, "read error: %s",
-					     strerror(errno));
-		c->eof = 1;
-		if (csv_fini(&c->p, on_field, on_row, c))
-			return doc_error_set(err, "read", DOC_ERR_FORMAT,
-					     "row %zu: malformed csv (unterminated quote)",
-					     c->row_no + g_queue_get_length(&c->rows) + 1);
-		return 0;
+static int in_error(struct csv_in *c, struct doc_error *err, enum doc_error_code kind,
+		    size_t line, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->failed = 1;
+	return doc_error_set(err, "read", kind, "%s:%zu: %s", c->name, line, msg);
+}
+
+/* Checks one physical line (with its line end) and feeds it to libcsv. */
+static int feed_line(struct csv_in *c, const char *s, size_t len, struct doc_error *err)
+{
+	const char *bad;
+
+	c->line++;
+	if (memchr(s, '\0', len))
+		return in_error(c, err, DOC_ERR_FORMAT, c->line, "NUL byte%s",
+				c->line == 1 && !c->utf16 ?
+				" (UTF-16 without a byte-order mark? save the file as UTF-8)" : "");
+	if (!g_utf8_validate(s, (gssize)len, &bad))
+		return in_error(c, err, DOC_ERR_FORMAT, c->line,
+				"not valid UTF-8 (byte %zu of the line)", (size_t)(bad - s) + 1);
+	if (c->p.pstate == 0 && !c->cur->len)
+		c->row_line = c->line;
+	if (csv_parse(&c->p, s, len, on_field, on_row, c) != len)
+		return in_error(c, err, DOC_ERR_FORMAT, c->line, "malformed CSV: %s",
+				csv_strerror(csv_error(&c->p)));
+	if (c->cb_err[0])
+		return in_error(c, err, DOC_ERR_LIMIT, c->line, "%s", c->cb_err);
+	if (c->p.entry_pos > c->max_field)
+		return in_error(c, err, DOC_ERR_LIMIT, c->line,
+				"a field is longer than %zu bytes", c->max_field);
+	if (c->cur_bytes + c->p.entry_pos > c->max_row)
+		return in_error(c, err, DOC_ERR_LIMIT, c->line,
+				"a row is longer than %zu bytes", c->max_row);
+	return 0;
+}
+
+/* Line ends decoded but not yet fed. */
+static size_t pending_lines(const struct csv_in *c)
+{
+	const char *p = c->dec->str + c->dpos, *end = c->dec->str + c->dec->len;
+	size_t n = 0;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		n++;
+		p++;
 	}
-	if (!c->bom_checked) {
-		c->bom_checked = 1;
-		if (n >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3)) {
-			b += 3;
-			n -= 3;
+	return n;
+}
+
+/* Reads a chunk and decodes it onto c->dec; sets raw_eof at the end. */
+static int read_more(struct csv_in *c, struct doc_error *err)
+{
+	size_t n = fread(c->raw + c->raw_len, 1, CSV_CHUNK - c->raw_len, c->f);
+	const char *b = c->raw;
+
+	if (n == 0 && ferror(c->f))
+		return in_error(c, err, DOC_ERR_IO, c->line + 1, "read error: %s",
+				strerror(errno));
+	if (n == 0)
+		c->raw_eof = 1;
+	c->raw_len += n;
+	if (!c->started && (c->raw_len >= 3 || c->raw_eof)) {
+		c->started = 1;
+		if (c->raw_len >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3)) {
+			memmove(c->raw, c->raw + 3, c->raw_len - 3);
+			c->raw_len -= 3;
+		} else if (c->raw_len >= 2 && (!memcmp(b, "\xFF\xFE", 2) ||
+					       !memcmp(b, "\xFE\xFF", 2))) {
+			c->utf16 = b[0] == '\xFF' ? 'l' : 'b';
+			c->cd = g_iconv_open("UTF-8", c->utf16 == 'l' ? "UTF-16LE" : "UTF-16BE");
+			if (c->cd == (GIConv)-1)
+				return in_error(c, err, DOC_ERR_CONFIG, 1,
+						"cannot decode UTF-16 here");
+			memmove(c->raw, c->raw + 2, c->raw_len - 2);
+			c->raw_len -= 2;
 		}
 	}
-	if (csv_parse(&c->p, b, n, on_field, on_row, c) != n)
-		return doc_error_set(err, "read", DOC_ERR_FORMAT, "row %zu: malformed csv: %s",
-				     c->row_no + g_queue_get_length(&c->rows) + 1,
-				     csv_strerror(csv_error(&c->p)));
-	if (c->p.entry_pos > CSV_MAX_FIELD)
-		return doc_error_set(err, "read", DOC_ERR_LIMIT,
-				     "row %zu: a field is longer than %u bytes",
-				     c->row_no + g_queue_get_length(&c->rows) + 1,
-				     CSV_MAX_FIELD);
+	if (!c->started)
+		return 0;
+	if (!c->utf16) {
+		g_string_append_len(c->dec, c->raw, (gssize)c->raw_len);
+		c->raw_len = 0;
+		return 0;
+	}
+	{
+		gchar *in = c->raw, *o;
+		gsize inleft = c->raw_len, outleft;
+
+		while (inleft) {
+			size_t r, had = c->dec->len;
+
+			g_string_set_size(c->dec, had + 2 * inleft + 16);
+			o = c->dec->str + had;
+			outleft = 2 * inleft + 16;
+			r = g_iconv(c->cd, &in, &inleft, &o, &outleft);
+			g_string_set_size(c->dec, (gsize)(o - c->dec->str));
+			if (r != (size_t)-1 || errno == E2BIG)
+				continue;
+			if (errno == EINVAL && !c->raw_eof)
+				break; /* a character cut by the read: the rest comes next */
+			return in_error(c, err, DOC_ERR_FORMAT, c->line + 1 + pending_lines(c),
+					"not valid UTF-16");
+		}
+		memmove(c->raw, in, inleft);
+		c->raw_len = inleft;
+	}
 	return 0;
+}
+
+/* Feeds the next physical line, or ends the input. */
+static int next_line(struct csv_in *c, struct doc_error *err)
+{
+	for (;;) {
+		const char *s = c->dec->str + c->dpos;
+		size_t avail = c->dec->len - c->dpos;
+		const char *nl = memchr(s, '\n', avail);
+
+		if (nl) {
+			size_t n = (size_t)(nl - s) + 1;
+			int rc;
+
+			if (c->line_buf->len + n - 1 > c->max_line)
+				return in_error(c, err, DOC_ERR_LIMIT, c->line + 1,
+						"line longer than %zu bytes", c->max_line);
+			c->dpos += n;
+			if (!c->line_buf->len)
+				return feed_line(c, s, n, err);
+			g_string_append_len(c->line_buf, s, (gssize)n);
+			rc = feed_line(c, c->line_buf->str, c->line_buf->len, err);
+			g_string_truncate(c->line_buf, 0);
+			return rc;
+		}
+		if (c->line_buf->len + avail > c->max_line)
+			return in_error(c, err, DOC_ERR_LIMIT, c->line + 1,
+					"line longer than %zu bytes", c->max_line);
+		g_string_append_len(c->line_buf, s, (gssize)avail);
+		g_string_truncate(c->dec, 0);
+		c->dpos = 0;
+		if (c->raw_eof) {
+			if (c->line_buf->len) { /* a last line without its end */
+				int rc = feed_line(c, c->line_buf->str, c->line_buf->len, err);
+
+				g_string_truncate(c->line_buf, 0);
+				return rc;
+			}
+			c->eof = 1;
+			if (csv_fini(&c->p, on_field, on_row, c))
+				return in_error(c, err, DOC_ERR_FORMAT, c->row_line,
+						"malformed CSV (a quoted field is not closed)");
+			if (c->cb_err[0])
+				return in_error(c, err, DOC_ERR_LIMIT, c->line, "%s", c->cb_err);
+			return 0;
+		}
+		if (read_more(c, err))
+			return -1;
+	}
 }
 
 int csv_in_next(struct csv_in *c, char ***fields, size_t *nr,
@@ -496,13 +703,21 @@ int csv_in_next(struct csv_in *c, char ***fields, size_t *nr,
 	while (g_queue_is_empty(&c->rows)) {
 		if (c->eof || c->failed)
 			return c->failed ? -1 : 0;
-		if (fill(c, err)) {
+		if (next_line(c, err)) {
 			c->failed = 1;
 			return -1;
 		}
 	}
 	c->given = g_queue_pop_head(&c->rows);
+	c->given_line = GPOINTER_TO_SIZE(g_queue_pop_head(&c->row_lines));
 	c->row_no++;
+	if (c->row_no == 1) {
+		c->header_width = c->given->len;
+	} else if (c->check_width && c->given->len > c->header_width) {
+		in_error(c, err, DOC_ERR_FORMAT, c->given_line,
+			 "%u fields, but the header has %zu", c->given->len, c->header_width);
+		return -1;
+	}
 	*fields = (char **)c->given->pdata;
 	*nr = c->given->len;
 	return 1;
@@ -510,7 +725,17 @@ int csv_in_next(struct csv_in *c, char ***fields, size_t *nr,
 
 size_t csv_in_line(const struct csv_in *c)
 {
+	return c->given_line;
+}
+
+size_t csv_in_row(const struct csv_in *c)
+{
 	return c->row_no;
+}
+
+const char *csv_in_name(const struct csv_in *c)
+{
+	return c->name;
 }
 
 static void free_row(gpointer row)
@@ -525,10 +750,16 @@ void csv_in_close(struct csv_in *c)
 	if (c->given)
 		g_ptr_array_free(c->given, TRUE);
 	g_queue_clear_full(&c->rows, free_row);
+	g_queue_clear(&c->row_lines);
 	g_ptr_array_free(c->cur, TRUE);
 	csv_free(&c->p);
 	if (c->close_f)
 		fclose(c->f);
-	free(c->buf);
+	if (c->cd != (GIConv)-1)
+		g_iconv_close(c->cd);
+	free(c->raw);
+	g_string_free(c->dec, TRUE);
+	g_string_free(c->line_buf, TRUE);
+	free(c->name);
 	free(c);
 }

@@ -48,12 +48,11 @@ int docvars_load(struct docvars *dv, const char *file, struct doc_error *err)
 		return -1;
 	}
 	dir = g_path_get_dirname(file);
+	csv_in_check_width(c);
 	r = csv_in_next(c, &f, &n, err);
 	if (r <= 0) {
-		char *m = r == 0 ? xstrfmt("%s: empty file", file) : xstrfmt("%s: %s", file, err->msg);
-
-		doc_error_set(err, "metadata", DOC_ERR_CONFIG, "%s", m);
-		free(m);
+		if (r == 0)
+			doc_error_set(err, "metadata", DOC_ERR_CONFIG, "%s: empty file", file);
 		goto fail;
 	}
 	for (i = 0; i < n; i++)
@@ -109,13 +108,8 @@ int docvars_load(struct docvars *dv, const char *file, struct doc_error *err)
 		g_ptr_array_add(dv->rows, row);
 		nrows++;
 	}
-	if (r < 0) {
-		char *m = xstrfmt("%s: %s", file, err->msg);
-
-		doc_error_set(err, "metadata", DOC_ERR_CONFIG, "%s", m);
-		free(m);
-		goto fail;
-	}
+	if (r < 0)
+		goto fail; /* err names the file and line */
 	dv->used = xcalloc(nrows + 1, sizeof(size_t));
 	csv_in_close(c);
 	g_free(dir);

@@ -81,10 +81,12 @@ int gold_read(struct analyzer *a, const char *path, struct gold *g, struct doc_e
 	if (!(in = csv_in_open(path, &err))) {
 		return doc_error_set(e, "gold", DOC_ERR_IO, "%s", err.msg);
 	}
+	csv_in_check_width(in);
 	if ((rc = csv_in_next(in, &f, &nr, &err)) <= 0) {
 		csv_in_close(in);
-		return doc_error_set(e, "gold", DOC_ERR_FORMAT, "'%s': %s", path,
-				     rc < 0 ? err.msg : "empty file");
+		if (rc < 0) /* err names the file and line */
+			return doc_error_set(e, "gold", DOC_ERR_FORMAT, "%s", err.msg);
+		return doc_error_set(e, "gold", DOC_ERR_FORMAT, "'%s': empty file", path);
 	}
 	for (i = 0; i < 5; i++)
 		if ((col[i] = find_col(f, nr, names[i])) < 0) {
@@ -141,7 +143,7 @@ int gold_read(struct analyzer *a, const char *path, struct gold *g, struct doc_e
 		g_strfreev(th);
 	}
 	if (!status && rc < 0) {
-		status = doc_error_set(e, "gold", DOC_ERR_FORMAT, "'%s': %s", path, err.msg);
+		status = doc_error_set(e, "gold", DOC_ERR_FORMAT, "%s", err.msg);
 	}
 	if (!status && g->nr == first) {
 		status = doc_error_set(e, "gold", DOC_ERR_EMPTY, "'%s': no passages", path);

@@ -71,4 +71,42 @@ else
 	fail "eval output lacks its summary lines"
 fi
 
+# Hostile inputs: each error names the file and its line (not the row).
+printf 'id,text\n1,"two\nlines"\n2,fine,extra\n' >"$T/wide.csv"
+expect 2 "wide.csv:4: 3 fields, but the header has 2" "a row wider than the header" -- \
+	"$REVMINE" classify "$T/wide.csv"
+printf 'id,text\n1,ok\n2,caf\351\n' >"$T/latin1.csv"
+expect 2 "latin1.csv:3: not valid UTF-8" "invalid UTF-8" -- "$REVMINE" classify "$T/latin1.csv"
+printf 'id,text\n1,a\000b\n' >"$T/nul.csv"
+expect 2 "nul.csv:2: NUL byte" "a NUL byte" -- "$REVMINE" classify "$T/nul.csv"
+printf 'doc,passage,type,themes,text\nd,1,context,,"x",y\n' >"$T/widegold.csv"
+expect 2 "widegold.csv:2: 6 fields, but the header has 5" "eval: a row wider than the header" -- \
+	"$REVMINE" eval "$T/widegold.csv"
+# UTF-16 (with its byte-order mark) reads as the same text.
+if command -v iconv >/dev/null; then
+	{ printf '\377\376'; iconv -f UTF-8 -t UTF-16LE "$G/input.csv"; } >"$T/utf16.csv"
+	if "$REVMINE" classify "$T/utf16.csv" >"$T/utf16.out" 2>"$T/err" &&
+		cmp -s "$T/out.csv" "$T/utf16.out"; then
+		pass "UTF-16 input gives the same output"
+	else
+		fail "UTF-16 input: $(head -c 300 "$T/err")"
+	fi
+fi
+# Codebook numbers: nan, inf, hex and out of range are refused.
+for n in nan inf 0x10 1e999 5000; do
+	printf 'theme a\nmatch %s x\nmatch 1 y\n' "$n" >"$T/num.cb"
+	expect 2 "num.cb:2: match weight" "codebook weight $n refused" -- \
+		"$REVMINE" classify -c "$T/num.cb" "$G/input.csv"
+done
+# A byte-order mark is skipped; a regular-expression-like pattern warns.
+printf '\357\273\277theme a\nmatch 2 neglect.*\n' >"$T/re.cb"
+expect 0 "classify: warning: .*re.cb:2: pattern 'neglect.\*' looks like a regular expression" \
+	"regular expression warning" -- "$REVMINE" classify -c "$T/re.cb" "$G/input.csv"
+expect 0 "" "the shipped codebook has no warnings" -- "$REVMINE" classify "$G/input.csv"
+if [ -s "$T/stderr" ]; then fail "the default codebook warns: $(head -c 300 "$T/stderr")"; fi
+# Stopword files must be UTF-8.
+printf 'the\ncaf\351\n' >"$T/sw.txt"
+expect 2 "sw.txt:2: not valid UTF-8" "stopwords not UTF-8" -- \
+	"$REVMINE" classify --stopwords "$T/sw.txt" "$G/input.csv"
+
 [ "$fails" = 0 ] || { echo "$fails classify test(s) failed"; exit 1; }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <glib.h>
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
@@ -151,6 +152,49 @@ static void classify__stopwords_file_replaces_default(void **state)
 	assert_string_not_equal(analyzer_stopwords_hash(a), analyzer_stopwords_hash(an));
 	assert_string_not_equal(analyzer_config_hash(a), analyzer_config_hash(an));
 	assert_string_equal(analyzer_codebook_hash(a), analyzer_codebook_hash(an));
+	memset(&p, 0, sizeof(p));
+	p.section = (char *)"";
+	p.text = (char *)"the plan";
+	analyze_document(a, &p, 1);
+	assert_int_equal(p.nr_terms, 1);
+	assert_string_equal(p.terms[0].term, "the");
+	passage_clear_analysis(&p);
+	analyzer_free(a);
+	unlink(path);
+}
+
+static void analyze__stopwords_must_be_utf8(void **state)
+{
+	static const struct { const char *bytes; size_t len; const char *want; } cases[] = {
+		{ "the\nand\n\xff\xfe" "of\n", 10, ":3: not valid UTF-8 (byte 1 of the line)" },
+		{ "the\na\0nd\n", 9, ":2: NUL byte" },
+		{ "\xff\xfet\0h\0e\0\n\0", 10, ": UTF-16; a stopword file must be UTF-8" },
+	};
+	char path[] = "/tmp/revmine-sw-XXXXXX";
+	int fd = mkstemp(path);
+	struct doc_error err;
+	struct analyzer *a;
+	struct passage p;
+	size_t i;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *want = xstrfmt("%s%s", path, cases[i].want);
+
+		assert_true(g_file_set_contents(path, cases[i].bytes, (gssize)cases[i].len, NULL));
+		memset(&err, 0, sizeof(err));
+		assert_null(analyzer_new(CB, path, &err));
+		assert_int_equal(err.code, DOC_ERR_CONFIG);
+		assert_non_null(strstr(err.msg, want));
+		free(want);
+	}
+	/* a UTF-8 byte-order mark is skipped: "plan" on the first line counts */
+	assert_true(g_file_set_contents(path, "\xEF\xBB\xBFplan\n", -1, NULL));
+	memset(&err, 0, sizeof(err));
+	a = analyzer_new(CB, path, &err);
+	assert_non_null(a);
 	memset(&p, 0, sizeof(p));
 	p.section = (char *)"";
 	p.text = (char *)"the plan";
@@ -406,6 +450,7 @@ int main(void)
 		cmocka_unit_test(classify__numbers_urls_emails_are_not_terms),
 		cmocka_unit_test(classify__hyphenated_compound_is_one_term),
 		cmocka_unit_test(classify__stopwords_file_replaces_default),
+		cmocka_unit_test(analyze__stopwords_must_be_utf8),
 		cmocka_unit_test(analyze__bad_codebook_is_file_line_error),
 		cmocka_unit_test(analyze__default_codebook_has_taxonomy_themes),
 		cmocka_unit_test(analyze__other_codebook_loads),

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <glib.h>
 #include "util.h"
 #include "doc.h"
 #include "stem.h"
@@ -83,10 +84,100 @@ static void codebook__errors_name_file_and_line(void **state)
 	fails_with(THEME "types\ncue learning 1\n",
 		   "t.cb:4: cue: expected a passage type, a weight and patterns");
 	fails_with(THEME "types\nframe big\n", "t.cb:4: frame: expected a number, got 'big'");
-	fails_with("rule min_lr x\n", "t.cb:1: rule: expected 'min_lr N min_any N'");
+	fails_with("rule min_lr x\n",
+		   "t.cb:1: rule: expected 'min_lr N min_any N' (N from 0 to 100000)");
 	fails_with("theme a\nmatch -1 x\n", "t.cb:1: theme 'a' has no positive match patterns");
 	fails_with("# nothing\n", "t.cb: no themes");
 	fails_with("theme a\nlabel \xff\n", "t.cb:2: not valid UTF-8");
+}
+
+static void codebook__numbers_are_plain_decimals_in_range(void **state)
+{
+	struct doc_error err;
+	struct codebook *cb;
+	static const char *bad[] = { "nan", "NaN", "inf", "-inf", "infinity", "0x10",
+				     "0x1p3", "1e400", "1001", "-1000.5", "+", ".", "1e" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *text = g_strdup_printf("theme t\nmatch %s word\nmatch 1 other\n", bad[i]);
+
+		cb = parse(text, &err);
+		assert_null(cb);
+		assert_non_null(strstr(err.msg, "t.cb:2: match weight"));
+		g_free(text);
+		text = g_strdup_printf(THEME "threshold %s\n", bad[i]);
+		assert_null(parse(text, &err));
+		assert_non_null(strstr(err.msg, "t.cb:3: threshold"));
+		g_free(text);
+	}
+	fails_with(THEME "threshold 0\n", "t.cb:3: threshold: 0 is out of range (above 0 to 1000)");
+	fails_with(THEME "threshold nan\n", "t.cb:3: threshold: expected a number, got 'nan'");
+	fails_with(THEME "threshold 1e999\n",
+		   "t.cb:3: threshold: 1e999 is out of range (above 0 to 1000)");
+	fails_with(THEME "threshold 2 3\n", "t.cb:3: threshold: unexpected '3' after the number");
+	fails_with(THEME "types\nframe inf\n", "t.cb:4: frame: expected a number, got 'inf'");
+	fails_with(THEME "types\ncue learning 0x2 x\n", "t.cb:4: cue: expected a number, got '0x2'");
+	fails_with("rule min_lr -1 min_any 2\n" THEME,
+		   "t.cb:1: rule: expected 'min_lr N min_any N' (N from 0 to 100000)");
+	fails_with("rule min_lr 1 min_any 99999999999\n" THEME,
+		   "t.cb:1: rule: expected 'min_lr N min_any N' (N from 0 to 100000)");
+	fails_with("rule min_lr 1 min_any 2 3\n" THEME,
+		   "t.cb:1: rule: expected 'min_lr N min_any N' (N from 0 to 100000)");
+	/* what is valid stays valid */
+	cb = parse("rule min_lr 0 min_any 3\ntheme t\nthreshold 1.5e0\nmatch -0.25 a\n"
+		   "match +2 word\ntypes\nframe 1000\n", &err);
+	if (!cb)
+		fprintf(stderr, "%s\n", err.msg);
+	assert_non_null(cb);
+	assert_true(cb->themes[0].threshold == 1.5);
+	assert_int_equal(cb->min_any, 3);
+	assert_true(cb->frame_weight == 1000);
+	codebook_free(cb);
+}
+
+static void codebook__bom_nul_and_utf16(void **state)
+{
+	struct doc_error err;
+	struct codebook *cb;
+	static const char nul[] = THEME "label a\0b\n";
+	static const char utf16[] = "\xFF\xFEt\0h\0e\0m\0e\0";
+
+	(void)state;
+	cb = parse("\xEF\xBB\xBF" THEME, &err);
+	assert_non_null(cb);
+	assert_string_equal(cb->themes[0].id, "t");
+	codebook_free(cb);
+	assert_null(codebook_parse("t.cb", nul, sizeof(nul) - 1, st, &err));
+	assert_string_equal(err.msg, "t.cb:3: NUL byte (a codebook is UTF-8 text)");
+	assert_null(codebook_parse("t.cb", utf16, sizeof(utf16) - 1, st, &err));
+	assert_string_equal(err.msg, "t.cb: UTF-16; a codebook must be UTF-8 (save it as UTF-8)");
+}
+
+static void codebook__regex_like_pattern_is_a_warning(void **state)
+{
+	struct doc_error err;
+	struct codebook *cb;
+
+	(void)state;
+	cb = parse("theme t\nmatch 2 neglect.* | word\nmatch 1 (domestic|family) abuse\n"
+		   "match 1 !^ensure | ^review | paediatric* | multi-agency | a .. b\n"
+		   "match 1 colou?r\nexclude self\\s+harm\n", &err);
+	assert_non_null(cb);
+	assert_int_equal(cb->nr_warnings, 5); /* '|' splits "(a|b)" in two */
+	assert_string_equal(cb->warnings[0], "t.cb:2: pattern 'neglect.*' looks like a regular "
+			    "expression ('.*'); patterns are words matched by stem, '*' only ends a word");
+	assert_non_null(strstr(cb->warnings[1], "t.cb:3: pattern '(domestic' looks like a regular "
+			       "expression ('(...)')"));
+	assert_non_null(strstr(cb->warnings[2], "t.cb:3: pattern 'family) abuse'"));
+	assert_non_null(strstr(cb->warnings[3], "t.cb:5: pattern 'colou?r'"));
+	assert_non_null(strstr(cb->warnings[4], "t.cb:6: pattern 'self\\s+harm'"));
+	codebook_free(cb);
+	/* the shipped codebooks have none */
+	cb = parse(THEME, &err);
+	assert_int_equal(cb->nr_warnings, 0);
+	codebook_free(cb);
 }
 
 static void codebook__missing_file_is_config_error(void **state)
@@ -319,6 +410,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(codebook__errors_name_file_and_line),
+		cmocka_unit_test(codebook__numbers_are_plain_decimals_in_range),
+		cmocka_unit_test(codebook__bom_nul_and_utf16),
+		cmocka_unit_test(codebook__regex_like_pattern_is_a_warning),
 		cmocka_unit_test(codebook__missing_file_is_config_error),
 		cmocka_unit_test(codebook__parses_blocks_and_rule),
 		cmocka_unit_test(codebook__phrase_matches_hyphen_and_spacing_variants),

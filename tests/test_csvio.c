@@ -129,7 +129,8 @@ static void csvio__reads_rows_with_bom_and_quotes(void **state)
 	assert_string_equal(f[1], "multi\r\nline, quoted");
 	assert_int_equal(csv_in_next(c, &f, &n, &err), 1);
 	assert_string_equal(f[1], " spaced ");
-	assert_int_equal(csv_in_line(c), 3);
+	assert_int_equal(csv_in_line(c), 4); /* the file line: row 2 took two */
+	assert_int_equal(csv_in_row(c), 3);
 	assert_int_equal(csv_in_next(c, &f, &n, &err), 0);
 	csv_in_close(c);
 	g_free(path);
@@ -148,9 +149,146 @@ static void csvio__malformed_input_is_an_error(void **state)
 	c = csv_in_open(path, &err);
 	assert_int_equal(csv_in_next(c, &f, &n, &err), 1);
 	assert_int_equal(csv_in_next(c, &f, &n, &err), -1);
-	assert_non_null(strstr(err.msg, "row 2"));
+	assert_non_null(strstr(err.msg, "bad.csv:2: malformed CSV"));
 	csv_in_close(c);
 	g_free(path);
+}
+
+
+/* Writes len bytes to NAME, reads every row; returns the last csv_in_next
+ * result, with err and the number of rows read; width: check it. */
+static int read_all(const char *name, const char *bytes, size_t len, int width,
+		    size_t limit, struct doc_error *err, size_t *rows, GString *out)
+{
+	char *path = g_build_filename(tmpdir, name, NULL);
+	struct csv_in *c;
+	char **f;
+	size_t n, i;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	assert_true(g_file_set_contents(path, bytes, (gssize)len, NULL));
+	c = csv_in_open(path, err);
+	assert_non_null(c);
+	if (width)
+		csv_in_check_width(c);
+	if (limit)
+		csv_in_set_limits(c, limit, limit, 2 * limit, 4);
+	*rows = 0;
+	while ((r = csv_in_next(c, &f, &n, err)) > 0) {
+		(*rows)++;
+		for (i = 0; out && i < n; i++)
+			g_string_append_printf(out, "%s%s", i ? "|" : "", f[i]);
+		if (out)
+			g_string_append_printf(out, "@%zu\n", csv_in_line(c));
+	}
+	assert_int_equal(csv_in_next(c, &f, &n, err), r); /* it stays */
+	csv_in_close(c);
+	g_free(path);
+	return r;
+}
+
+#define READ(name, lit, width, limit, err, rows, out) \
+	read_all(name, lit, sizeof(lit) - 1, width, limit, err, rows, out)
+
+static void csvio__more_fields_than_header_names_the_line(void **state)
+{
+	struct doc_error err;
+	size_t rows;
+	GString *out = g_string_new(NULL);
+
+	(void)state;
+	/* row 3 starts on line 4: the quoted field of row 2 spans two lines */
+	assert_int_equal(READ("wide.csv", "id,text\n1,\"two\nlines\"\n2,fine\n3,x,extra\n",
+			      1, 0, &err, &rows, out), -1);
+	assert_int_equal(rows, 3);
+	assert_non_null(strstr(err.msg, "wide.csv:5: 3 fields, but the header has 2"));
+	assert_string_equal(out->str, "id|text@1\n1|two\nlines@2\n2|fine@4\n");
+	/* fewer fields are the caller's business; without the check, more too */
+	assert_int_equal(READ("narrow.csv", "a,b,c\n1\n1,2,3,4\n", 0, 0, &err, &rows, NULL), 0);
+	assert_int_equal(rows, 3);
+	g_string_free(out, TRUE);
+}
+
+static void csvio__nul_and_invalid_utf8_name_the_line(void **state)
+{
+	struct doc_error err;
+	size_t rows;
+
+	(void)state;
+	assert_int_equal(READ("nul.csv", "id,text\n1,ok\n2,a\0b\n", 1, 0, &err, &rows, NULL), -1);
+	assert_int_equal(rows, 2);
+	assert_non_null(strstr(err.msg, "nul.csv:3: NUL byte"));
+	/* inside a quoted field that spans lines: the line of the byte */
+	assert_int_equal(READ("utf8.csv", "id,text\n1,\"caf\xc3\xa9\nand \xff\"\n",
+			      1, 0, &err, &rows, NULL), -1);
+	assert_int_equal(rows, 1);
+	assert_non_null(strstr(err.msg, "utf8.csv:3: not valid UTF-8 (byte 5 of the line)"));
+	/* an overlong encoding and a lone continuation byte are refused too */
+	assert_int_equal(READ("over.csv", "a\n\xc0\xaf\n", 0, 0, &err, &rows, NULL), -1);
+	assert_non_null(strstr(err.msg, "over.csv:2: not valid UTF-8"));
+	/* UTF-16 without its mark shows up as NUL bytes, and says so */
+	assert_int_equal(READ("nobom.csv", "i\0d\0\n\0", 0, 0, &err, &rows, NULL), -1);
+	assert_non_null(strstr(err.msg, "nobom.csv:1: NUL byte (UTF-16 without"));
+}
+
+static void csvio__utf16_is_decoded(void **state)
+{
+	/* "id,text\r\n1,caf\u00e9 \U0001F600\r\n2,\"x\r\ny\"\r\n" in UTF-16 */
+	static const char le[] =
+		"\xFF\xFE" "i\0d\0,\0t\0e\0x\0t\0\r\0\n\0" "1\0,\0c\0a\0f\0\xe9\0 \0"
+		"\x3d\xd8\x00\xde" "\r\0\n\0" "2\0,\0\"\0x\0\r\0\n\0y\0\"\0\r\0\n\0";
+	char be[sizeof(le)];
+	struct doc_error err;
+	size_t rows, i;
+	GString *out = g_string_new(NULL);
+	const char *want = "id|text@1\n1|caf\xc3\xa9 \xf0\x9f\x98\x80@2\n2|x\r\ny@3\n";
+
+	(void)state;
+	assert_int_equal(read_all("le.csv", le, sizeof(le) - 1, 1, 0, &err, &rows, out), 0);
+	assert_string_equal(out->str, want);
+	for (i = 0; i + 1 < sizeof(le) - 1; i += 2) {
+		be[i] = le[i + 1];
+		be[i + 1] = le[i];
+	}
+	g_string_truncate(out, 0);
+	assert_int_equal(read_all("be.csv", be, sizeof(le) - 1, 1, 0, &err, &rows, out), 0);
+	assert_string_equal(out->str, want);
+	/* a lone surrogate on line 2, and a file cut inside a character */
+	assert_int_equal(READ("bad16.csv", "\xFF\xFE" "a\0\n\0" "\x3d\xd8" "b\0\n\0",
+			      0, 0, &err, &rows, NULL), -1);
+	assert_non_null(strstr(err.msg, "bad16.csv:2: not valid UTF-16"));
+	assert_int_equal(READ("cut16.csv", "\xFF\xFE" "a\0\n\0b", 0, 0, &err, &rows, NULL), -1);
+	assert_non_null(strstr(err.msg, "not valid UTF-16"));
+	g_string_free(out, TRUE);
+}
+
+static void csvio__limits_bound_lines_fields_and_rows(void **state)
+{
+	struct doc_error err;
+	size_t rows;
+	GString *big = g_string_new("id,text\n1,");
+
+	(void)state;
+	/* limits of 16 bytes a line and a field, 32 a row, 4 fields */
+	assert_int_equal(READ("line.csv", "id,text\n1,0123456789abcdefg\n", 0, 16,
+			      &err, &rows, NULL), -1);
+	assert_non_null(strstr(err.msg, "line.csv:2: line longer than 16 bytes"));
+	assert_int_equal(READ("field.csv", "id,text\n1,\"0123456\n89abcdef\nxyz\"\n", 0, 16,
+			      &err, &rows, NULL), -1);
+	assert_non_null(strstr(err.msg, "field.csv:3: a field is longer than 16 bytes"));
+	assert_int_equal(READ("fields.csv", "a,b\n1,2,3,4,5\n", 0, 16, &err, &rows, NULL), -1);
+	assert_non_null(strstr(err.msg, "fields.csv:2: a row has more than 4 fields"));
+	assert_int_equal(READ("row.csv", "a,b\n\"0123456789a\n\",\"0123456789a\n\",\"0123456789a\n\"\n",
+			      0, 16, &err, &rows, NULL), -1);
+	assert_non_null(strstr(err.msg, "row.csv:4: a row is longer than 32 bytes"));
+	/* the default: a 17 MiB line is refused without reading it whole */
+	while (big->len < (17u << 20))
+		g_string_append(big, "word word word word word word word word ");
+	g_string_append(big, "\n");
+	assert_int_equal(read_all("big.csv", big->str, big->len, 1, 0, &err, &rows, NULL), -1);
+	assert_non_null(strstr(err.msg, "big.csv:2: line longer than 16777216 bytes"));
+	g_string_free(big, TRUE);
 }
 
 int main(void)
@@ -161,6 +299,10 @@ int main(void)
 		cmocka_unit_test(csvio__double_round_trips),
 		cmocka_unit_test(csvio__reads_rows_with_bom_and_quotes),
 		cmocka_unit_test(csvio__malformed_input_is_an_error),
+		cmocka_unit_test(csvio__more_fields_than_header_names_the_line),
+		cmocka_unit_test(csvio__nul_and_invalid_utf8_name_the_line),
+		cmocka_unit_test(csvio__utf16_is_decoded),
+		cmocka_unit_test(csvio__limits_bound_lines_fields_and_rows),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

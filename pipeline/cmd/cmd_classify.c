@@ -18,6 +18,7 @@
 #include <getopt.h>
 #include <glib.h>
 #include "cmds.h"
+#include "runopts.h"
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
@@ -191,8 +192,12 @@ static int classify_csv(struct analyzer *a, const char *path,
 		say("classify: %s", err.msg);
 		return EXIT_USAGE;
 	}
+	csv_in_check_width(in);
 	if ((rc = csv_in_next(in, &fields, &nr, &err)) <= 0) {
-		say("classify: '%s': %s", path, rc < 0 ? err.msg : "empty input");
+		if (rc < 0)
+			say("classify: %s", err.msg);
+		else
+			say("classify: '%s': empty input", path);
 		csv_in_close(in);
 		return EXIT_USAGE;
 	}
@@ -221,8 +226,8 @@ static int classify_csv(struct analyzer *a, const char *path,
 	while ((rc = csv_in_next(in, &fields, &nr, &err)) > 0) {
 		row++;
 		if ((size_t)text_col >= nr) {
-			say("classify: '%s': row %zu has no '%s' field", path, row,
-			    o->text_column);
+			say("classify: %s:%zu: no '%s' field", csv_in_name(in),
+			    csv_in_line(in), o->text_column);
 			status = EXIT_PARTIAL;
 			continue;
 		}
@@ -243,7 +248,7 @@ static int classify_csv(struct analyzer *a, const char *path,
 	free(doc.ps);
 	free(doc.ids);
 	if (rc < 0) {
-		say("classify: '%s': %s", path, err.msg);
+		say("classify: %s", err.msg);
 		status = EXIT_USAGE;
 	}
 	csv_in_close(in);
@@ -300,6 +305,7 @@ int cmd_classify(int argc, char **argv)
 		analyzer_free(a);
 		return EXIT_USAGE;
 	}
+	runopts_codebook_warnings(a, "classify");
 	status = o.lines ? classify_lines(a, path) : classify_csv(a, path, &o);
 	analyzer_free(a);
 	if (fflush(stdout) || ferror(stdout)) {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <getopt.h>
 #include "cmds.h"
+#include "runopts.h"
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
@@ -134,6 +135,7 @@ int cmd_cv(int argc, char **argv)
 		say("cv: %s", err.msg);
 		status = EXIT_USAGE;
 	}
+	runopts_codebook_warnings(a, "cv");
 	if (!status) {
 		if ((size_t)k > g.nr_docs) {
 			say("cv: %ld folds need at least %ld documents; the gold has %zu",

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <getopt.h>
 #include "cmds.h"
+#include "runopts.h"
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
@@ -72,6 +73,7 @@ int cmd_eval(int argc, char **argv)
 		analyzer_free(a);
 		return EXIT_USAGE;
 	}
+	runopts_codebook_warnings(a, "eval");
 	memset(&g, 0, sizeof(g));
 	for (i = optind; i < argc && !status; i++)
 		if (gold_read(a, argv[i], &g, &err) < 0) {

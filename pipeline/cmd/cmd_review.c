@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <glib.h>
 #include "cmds.h"
+#include "runopts.h"
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
@@ -68,7 +69,10 @@ static int read_passages(struct review *r, const char *path)
 		return EXIT_USAGE;
 	}
 	if ((rc = csv_in_next(in, &f, &nr, &err)) <= 0) {
-		say("review: '%s': %s", path, rc < 0 ? err.msg : "empty file");
+		if (rc < 0)
+			say("review: %s", err.msg);
+		else
+			say("review: '%s': empty file", path);
 		csv_in_close(in);
 		return EXIT_USAGE;
 	}
@@ -105,7 +109,7 @@ static int read_passages(struct review *r, const char *path)
 		r->docno[r->nr++] = r->docs->len - 1;
 	}
 	if (!status && rc < 0) {
-		say("review: '%s': %s", path, err.msg);
+		say("review: %s", err.msg);
 		status = EXIT_USAGE;
 	}
 	csv_in_close(in);
@@ -224,6 +228,7 @@ int cmd_review(int argc, char **argv)
 		analyzer_free(r.a);
 		return EXIT_USAGE;
 	}
+	runopts_codebook_warnings(r.a, "review");
 	r.docs = g_ptr_array_new_with_free_func(free);
 	path = g_build_filename(argv[optind], "passages.csv", NULL);
 	status = read_passages(&r, path);

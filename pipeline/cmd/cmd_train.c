@@ -11,6 +11,7 @@
 #include <string.h>
 #include <getopt.h>
 #include "cmds.h"
+#include "runopts.h"
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
@@ -72,6 +73,7 @@ int cmd_train(int argc, char **argv)
 		say("train: %s", err.msg);
 		status = EXIT_USAGE;
 	}
+	runopts_codebook_warnings(a, "train");
 	if (!status) {
 		struct coding_model *m;
 

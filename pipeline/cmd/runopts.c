@@ -20,6 +20,7 @@
 #include "manifest.h"
 #include "batch.h"
 #include "analyze.h"
+#include "codebook.h"
 #include "paths.h"
 #include "html_report.h"
 #include "csvio.h"
@@ -303,7 +304,18 @@ struct analyzer *runopts_analyzer(const struct run_opts *o, char **cb, char **sw
 	}
 	if (!a)
 		say("%s", err.msg);
+	else
+		runopts_codebook_warnings(a, NULL);
 	return a;
+}
+
+void runopts_codebook_warnings(const struct analyzer *a, const char *cmd)
+{
+	const struct codebook *cb = a ? analyzer_codebook(a) : NULL;
+	size_t i;
+
+	for (i = 0; cb && i < cb->nr_warnings; i++)
+		say("%s%swarning: %s", cmd ? cmd : "", cmd ? ": " : "", cb->warnings[i]);
 }
 
 int runopts_writable(const char *dir, const char *what)

@@ -60,6 +60,9 @@ int runopts_lock(const struct run_opts *o);
  * *cb and *sw get the paths used (caller frees). On error prints it and
  * returns NULL (exit status 2). */
 struct analyzer *runopts_analyzer(const struct run_opts *o, char **cb, char **sw);
+/* Says the codebook's warnings (a pattern that looks like a regular
+ * expression), each prefixed with "cmd: " when cmd is given. */
+void runopts_codebook_warnings(const struct analyzer *a, const char *cmd);
 /* Creates dir if needed; 0 when it is writable, else says so (naming it
  * as `what`) and returns EXIT_FATAL. */
 int runopts_writable(const char *dir, const char *what);
