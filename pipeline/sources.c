@@ -20,7 +20,9 @@
 #include "extract.h"
 #include "banned.h"
 
-#define WALK_MAX_DEPTH 32
+/* Folders deeper than this are not walked; each is listed as an error
+ * entry (stage input) so the run names it. Bounds the recursion. */
+#define WALK_MAX_DEPTH 64
 
 static struct source *add(struct source_list *l, const char *doc_id,
 			  const char *path)
@@ -90,14 +92,20 @@ static int cmp_str(const void *a, const void *b)
 static void walk(struct source_list *l, const char *root_real, const char *dir,
 		 const char *rel, long long max_size, int depth)
 {
-	GDir *d = g_dir_open(dir, 0, NULL);
+	GError *ge = NULL;
+	GDir *d = g_dir_open(dir, 0, &ge);
 	GPtrArray *names;
 	const char *name;
 	guint i;
 
-	if (!d || depth > WALK_MAX_DEPTH) {
-		if (d)
-			g_dir_close(d);
+	if (!d) { /* an unreadable folder is named, not skipped in silence */
+		char *m = xstrfmt("cannot read folder: %s", ge->message);
+		char *base = *rel ? NULL : g_path_get_basename(dir);
+
+		source_set_error(add(l, *rel ? rel : base, dir), "input", m);
+		free(m);
+		g_free(base);
+		g_error_free(ge);
 		return;
 	}
 	names = g_ptr_array_new_with_free_func(g_free);
@@ -136,7 +144,15 @@ static void walk(struct source_list *l, const char *root_real, const char *dir,
 				}
 			}
 		} else if (lstat(path, &lst) == 0 && S_ISDIR(lst.st_mode)) {
-			walk(l, root_real, path, r, max_size, depth + 1);
+			if (depth + 1 > WALK_MAX_DEPTH) {
+				char *m = xstrfmt("folder more than %d levels deep: not read",
+						  WALK_MAX_DEPTH);
+
+				source_set_error(add(l, r, path), "input", m);
+				free(m);
+			} else {
+				walk(l, root_real, path, r, max_size, depth + 1);
+			}
 		} else if (lstat(path, &lst) == 0) {
 			take_file(l, r, path, &lst, max_size);
 		}

@@ -5,14 +5,18 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "util.h"
 #include "cmds.h"
 #include "html_report.h"
+#include "runopts.h"
+#include "csvio.h"
 #include "banned.h"
 
 int cmd_report(int argc, char **argv)
 {
 	struct html_info info;
+	struct run_opts o;
 	struct doc_error err = { 0 };
 	int rc = EXIT_OK;
 
@@ -23,6 +27,18 @@ int cmd_report(int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-') {
 		say("usage: revmine report OUT_DIR");
 		return EXIT_USAGE;
+	}
+	/* like run: the folder is locked while the report reads it, and what a
+	 * killed run left half-renamed is finished first */
+	memset(&o, 0, sizeof(o));
+	o.outdir = argv[1];
+	if (access(argv[1], F_OK) == 0) {
+		if ((rc = runopts_lock(&o)))
+			return rc;
+		if (csv_publish_recover(argv[1], &err)) {
+			say("%s", err.msg);
+			return EXIT_FATAL;
+		}
 	}
 	if (html_info_from_manifest(argv[1], &info))
 		say("'%s' has no readable manifest.json: the report lacks the run's date and codebook",

@@ -343,10 +343,66 @@ void runopts_sources(struct run_opts *o, struct source_list *l)
 			    l->items[i].stage, l->items[i].message);
 }
 
+/* The records this run wrote (not found in the cache before it), so a
+ * run whose outputs cannot be published (a full disk) takes them away
+ * again rather than leave them filling the cache. */
+static struct {
+	char *dir;
+	GPtrArray *names;
+} fresh;
+
+static GHashTable *record_names(const char *dir)
+{
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *nm;
+
+	while (d && (nm = g_dir_read_name(d)))
+		if (g_str_has_suffix(nm, ".rec"))
+			g_hash_table_add(h, g_strdup(nm));
+	if (d)
+		g_dir_close(d);
+	return h;
+}
+
+static void note_fresh_records(const char *dir, const struct source_list *l,
+			       GHashTable *before)
+{
+	size_t i;
+
+	if (!fresh.names)
+		fresh.names = g_ptr_array_new_with_free_func(g_free);
+	g_free(fresh.dir);
+	fresh.dir = g_strdup(dir);
+	for (i = 0; i < l->nr; i++)
+		if (l->items[i].record && !g_hash_table_contains(before, l->items[i].record))
+			g_ptr_array_add(fresh.names, g_strdup(l->items[i].record));
+}
+
+/* After a failed publish: removes the records this run wrote. */
+static void drop_fresh_records(void)
+{
+	guint i;
+
+	for (i = 0; fresh.names && i < fresh.names->len; i++) {
+		char *p = g_build_filename(fresh.dir, fresh.names->pdata[i], NULL);
+
+		unlink(p);
+		g_free(p);
+	}
+	if (fresh.names && fresh.names->len)
+		say("the %u new cache record%s of this run removed", fresh.names->len,
+		    fresh.names->len == 1 ? "" : "s");
+	if (fresh.names)
+		g_ptr_array_set_size(fresh.names, 0);
+}
+
 int runopts_batch(const struct run_opts *o, struct source_list *l,
 		  struct analyzer *a, const char *config, const char *records)
 {
 	struct batch_options bo;
+	GHashTable *before = record_names(records);
+	int rc;
 
 	bo.records_dir = records;
 	bo.jobs = o->jobs;
@@ -356,7 +412,10 @@ int runopts_batch(const struct run_opts *o, struct source_list *l,
 	bo.on_progress = !o->quiet && isatty(2) ? term_progress : NULL;
 	bo.on_message = term_message;
 	bo.ctx = NULL;
-	if (batch_run(l, a, config, &bo, o->shard, o->shards)) {
+	rc = batch_run(l, a, config, &bo, o->shard, o->shards);
+	note_fresh_records(records, l, before);
+	g_hash_table_destroy(before);
+	if (rc) {
 		say("stopping: --strict and a document failed");
 		return EXIT_FATAL;
 	}
@@ -499,6 +558,7 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	if (reduce_write(l, ro, &counts, &err)) {
 		say("%s", err.msg);
 		csv_publish_abort();
+		drop_fresh_records();
 		goto out;
 	}
 	runopts_report_late_errors(l, before);
@@ -529,6 +589,7 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	    (o->xlsx && xlsx_write(o->outdir, manifest_now(), &err))) {
 		csv_publish_abort();
 		say("%s", err.msg);
+		drop_fresh_records();
 		goto out;
 	}
 	m->xlsx = o->xlsx;
@@ -541,6 +602,7 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	if (manifest_write(o->outdir, m, &err) || csv_publish_end(&err)) {
 		csv_publish_abort();
 		say("%s", err.msg);
+		drop_fresh_records();
 		goto out;
 	}
 	runopts_summary(o, l, &counts, now_seconds() - t0);
