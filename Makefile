@@ -38,6 +38,10 @@ ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
+# The library as libFuzzer instruments it (make fuzz sets FUZZ=1, CC=clang).
+ifneq ($(FUZZ),)
+CFLAGS  += -fsanitize=fuzzer-no-link
+endif
 
 # The engine (pipeline/*.c) is librevmine.a and prints nothing; the
 # commands (pipeline/cmd/) own the terminal. See docs/architecture.md.
@@ -53,7 +57,8 @@ SCORE    := $(BUILD)/extract-score
 TEXTBENCH := $(BUILD)/textbench
 FLOOR    := $(BUILD)/floor
 
-.PHONY: all run test check-asan check-valgrind bench eval model install clean corpus FORCE
+.PHONY: all run test check-asan check-valgrind bench eval model install clean corpus FORCE \
+	fuzz fuzz-ci fuzz-build fuzz-bins
 .SECONDARY:
 all: $(BIN) $(MKCORPUS) $(SCORE)
 
@@ -121,6 +126,44 @@ check-asan:
 check-valgrind: $(BIN)
 	valgrind --error-exitcode=9 --leak-check=full --trace-children=yes -q \
 		./$(BIN) run corpus -o build/valgrind-out -j 1 --no-cache --quiet
+
+# libFuzzer harnesses (fuzz/), built with clang under ASan and UBSan in
+# build/fuzz. `make fuzz` runs each for FUZZ_SECONDS from its committed seed
+# corpus (fuzz/corpus/NAME, only read; what the fuzzer finds goes to
+# build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*); fuzz-ci runs
+# each for 30 seconds. FUZZERS picks some: make fuzz FUZZERS=csv.
+FUZZERS      ?= codebook csv record txt pdf
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build/fuzz
+FUZZ_BIN      = $(FUZZERS:%=$(BUILD)/fuzz/fuzz_%)
+
+fuzz-build:
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (scripts/install-deps --fuzz)"; exit 1; }
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang SANITIZE=address,undefined OPT='-O1 -g' FUZZ=1 \
+		FUZZERS='$(FUZZERS)' fuzz-bins
+
+fuzz-bins: $(FUZZ_BIN)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/librevmine.a
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+fuzz: fuzz-build
+	@failed=""; for f in $(FUZZERS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$f; echo "== fuzz_$$f: $(FUZZ_SECONDS) s"; \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		$(FUZZ_BUILD)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=30 \
+			-rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crash-$$f- \
+			$(FUZZ_BUILD)/corpus/$$f fuzz/corpus/$$f 2>$(FUZZ_BUILD)/fuzz_$$f.log || \
+			{ failed="$$failed $$f"; tail -n 60 $(FUZZ_BUILD)/fuzz_$$f.log; }; \
+		grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE)' \
+			$(FUZZ_BUILD)/fuzz_$$f.log | tr '\n' ' '; echo; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed (see $(FUZZ_BUILD)/)"; exit 1; fi; \
+	echo "fuzz: every harness ran clean"
+
+fuzz-ci:
+	$(MAKE) fuzz FUZZ_SECONDS=30
 
 corpus: $(MKCORPUS)
 	./$(MKCORPUS) --out corpus --truth tests/golden/corpus-truth tools/corpus-src/*.txt

@@ -1092,7 +1092,8 @@ static void read_pages(PopplerDocument *doc, struct pdf *d,
 		pg->n = d->nr - pg->first;
 		if (!pg->n)
 			doc_text_warn(out, "page %d has no text layer", i + 1);
-		qsort(d->s + pg->first, pg->n, sizeof(*d->s), cmp_y);
+		if (pg->n) /* no segments: d->s may be NULL */
+			qsort(d->s + pg->first, pg->n, sizeof(*d->s), cmp_y);
 		g_object_unref(page);
 	}
 }
