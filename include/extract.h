@@ -49,6 +49,9 @@ int extract_html_buf(const char *buf, size_t len, struct doc_text *out,
 int extract_add_block(struct doc_text *out, const char *text, size_t len,
 		      int page, float size, unsigned flags);
 
+/* The extensions read, for messages. */
+#define EXTRACT_EXTENSIONS ".pdf, .docx, .html, .htm, .txt, .text or .md"
+
 /* "pdf", "txt", "docx", "html" from the file name's extension
  * (case-insensitive; .md and .text count as txt, .htm as html), or NULL
  * when unsupported. */

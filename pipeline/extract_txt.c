@@ -337,7 +337,7 @@ int extract_fd(int fd, const char *format, struct doc_text *out,
 {
 	if (!format)
 		return doc_error_set(err, "extract", DOC_ERR_FORMAT,
-				     "unsupported file type");
+				     "unsupported file type (not " EXTRACT_EXTENSIONS ")");
 	if (!strcmp(format, "pdf"))
 		return extract_pdf_fd(fd, out, err);
 	if (!strcmp(format, "docx"))

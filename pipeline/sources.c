@@ -263,7 +263,7 @@ void sources_collect(char **paths, size_t n, long long max_size,
 			if (out->nr == before) { /* named explicitly: say why it is skipped */
 				out->unsupported--;
 				source_set_error(add(out, base, p), "input",
-						 "unsupported file type (not .pdf or .txt)");
+						 "unsupported file type (not " EXTRACT_EXTENSIONS ")");
 			}
 			g_free(base);
 		}

@@ -33,9 +33,26 @@ struct classify_opts {
 };
 
 #define CLASSIFY_HEADER "id,type,themes,type_score,evidence,confidence\n"
-#define CLASSIFY_USAGE "usage: revmine classify [-c CODEBOOK] [--stopwords FILE] " \
-	"[-m MODEL | --no-model] [--text-column NAME] [--id-column NAME] " \
-	"[--doc-column NAME] [--lines] [FILE.csv|-]"
+
+static const struct opt_help classify_opts_help[] = {
+	{ "-c, --codebook FILE", "codebook (default codebook/default.cb)", 0, 0 },
+	{ "--stopwords FILE", "stopword list replacing stopwords/english.txt", 0, 0 },
+	{ "-m, --model FILE", "learned model (default codebook/default.model)", 0, 0 },
+	{ "--no-model", "code with the codebook's rules alone", 0, 0 },
+	{ "--text-column NAME", "the column holding the passage text (default text)", 0, 0 },
+	{ "--id-column NAME", "the column copied to id (default id; else the row number)", 0, 0 },
+	{ "--doc-column NAME", "rows with the same value, one after another, are one document, coded as run codes it", 0, 0 },
+	{ "--lines", "read one passage per line instead of CSV", 0, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+const struct cmd_help help_classify = {
+	"classify", "[options] [FILE.csv|-]",
+	"Codes a CSV of passages.\n"
+	"Reads a CSV with a header row (FILE, or - for stdin) and writes\n"
+	"id,type,themes,type_score,evidence,confidence to stdout, in input order.",
+	classify_opts_help, 0, NULL,
+};
 
 /* The rows of one document, coded together (--doc-column). */
 struct pending {
@@ -45,8 +62,13 @@ struct pending {
 	size_t nr, alloc;
 };
 
+/* Numbers as run writes them (csv_format_double: the shortest form that
+ * reads back exactly); each theme's evidence as passage_themes.csv has it,
+ * hits joined by "; ", and the themes' evidence joined by " | " in the
+ * order of `themes`. */
 static void print_row(struct analyzer *a, const char *id, struct passage *p)
 {
+	char num[64];
 	size_t i;
 	GString *themes = g_string_new(NULL), *evidence = g_string_new(NULL),
 		*conf = g_string_new(NULL);
@@ -62,12 +84,13 @@ static void print_row(struct analyzer *a, const char *id, struct passage *p)
 		g_string_append(themes, th);
 		g_string_append_printf(evidence, "%s: %s", th, p->labels[i].evidence);
 		if (p->labels[i].confidence >= 0)
-			g_string_append_printf(conf, "%.3f", p->labels[i].confidence);
+			g_string_append(conf, csv_format_double(num, sizeof(num),
+								p->labels[i].confidence));
 	}
 	csv_fput_text(stdout, id);
 	printf(",%s,", passage_type_name(p->type));
 	csv_fput_text(stdout, themes->str);
-	printf(",%.3f,", p->type_score);
+	printf(",%s,", csv_format_double(num, sizeof(num), p->type_score));
 	csv_fput_text(stdout, evidence->str);
 	fputc(',', stdout);
 	csv_fput_text(stdout, conf->str);
@@ -152,6 +175,25 @@ static int column(char **fields, size_t nr, const char *name)
 	return -1;
 }
 
+/* Names the missing column, lists those found, and guesses why: a file
+ * separated by ';' (spreadsheets in many locales) or by tabs. */
+static void missing_column(const char *path, const char *name, char **fields, size_t nr)
+{
+	GString *found = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; i < nr && i < 12; i++)
+		g_string_append_printf(found, "%s'%s'", i ? ", " : "", fields[i]);
+	if (nr > 12)
+		g_string_append_printf(found, " and %zu more", nr - 12);
+	say("classify: '%s': no column named '%s'; the header has %s", path, name,
+	    nr ? found->str : "no columns");
+	if (nr == 1 && (strchr(fields[0], ';') || strchr(fields[0], '\t')))
+		say("classify: '%s' looks separated by %s: classify reads comma-separated CSV",
+		    path, strchr(fields[0], ';') ? "';'" : "tabs");
+	g_string_free(found, TRUE);
+}
+
 static int classify_lines(struct analyzer *a, const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
@@ -205,18 +247,11 @@ static int classify_csv(struct analyzer *a, const char *path,
 	id_col = column(fields, nr, o->id_column);
 	sec_col = column(fields, nr, "section");
 	kind_col = column(fields, nr, "kind");
-	if (text_col < 0) {
-		say("classify: '%s': no column named '%s'", path, o->text_column);
-		csv_in_close(in);
-		return EXIT_USAGE;
-	}
-	if (id_col < 0 && strcmp(o->id_column, "id")) {
-		say("classify: '%s': no column named '%s'", path, o->id_column);
-		csv_in_close(in);
-		return EXIT_USAGE;
-	}
-	if (o->doc_column && (doc_col = column(fields, nr, o->doc_column)) < 0) {
-		say("classify: '%s': no column named '%s'", path, o->doc_column);
+	if (text_col < 0 || (id_col < 0 && strcmp(o->id_column, "id")) ||
+	    (o->doc_column && (doc_col = column(fields, nr, o->doc_column)) < 0)) {
+		missing_column(path, text_col < 0 ? o->text_column :
+				     id_col < 0 && strcmp(o->id_column, "id") ? o->id_column :
+				     o->doc_column, fields, nr);
 		csv_in_close(in);
 		return EXIT_USAGE;
 	}
@@ -276,7 +311,8 @@ int cmd_classify(int argc, char **argv)
 	int c, status;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:m:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.codebook = optarg; break;
 		case 's': o.stopwords = optarg; break;
@@ -287,15 +323,23 @@ int cmd_classify(int argc, char **argv)
 		case 'n': o.no_model = 1; break;
 		case 'l': o.lines = 1; break;
 		case 'h':
-			printf("%s\n", CLASSIFY_USAGE);
+			help_print(stdout, &help_classify);
 			return EXIT_OK;
 		default:
-			return EXIT_USAGE;
+			return help_bad_option(&help_classify, c, argv);
 		}
 	}
-	if (argc - optind > 1 || (o.model && o.no_model) || (o.lines && o.doc_column)) {
-		say("%s", CLASSIFY_USAGE);
-		return EXIT_USAGE;
+	if (argc - optind > 1) {
+		say("classify: one input at most, got %d", argc - optind);
+		return help_error(&help_classify);
+	}
+	if (o.model && o.no_model) {
+		say("classify: -m MODEL and --no-model exclude each other");
+		return help_error(&help_classify);
+	}
+	if (o.lines && o.doc_column) {
+		say("classify: --lines and --doc-column exclude each other");
+		return help_error(&help_classify);
 	}
 	path = optind < argc ? argv[optind] : "-";
 	memset(&err, 0, sizeof(err));

@@ -14,7 +14,18 @@
 #include "cbconvert.h"
 #include "banned.h"
 
-#define CONVERT_USAGE "usage: revmine codebook convert [--format liwc|quanteda|wordstat] [-o FILE.cb] FILE"
+static const struct opt_help convert_opts[] = {
+	{ "--format NAME", "liwc, quanteda or wordstat (default: guessed from the file)", 0, 0 },
+	{ "-o, --output FILE.cb", "where to write the codebook (default: stdout)", 0, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+const struct cmd_help help_codebook = {
+	"codebook", "convert [--format liwc|quanteda|wordstat] [-o FILE.cb] DICTIONARY",
+	"Turns a dictionary into a codebook.\n"
+	"LIWC .dic, quanteda YAML or WordStat .cat; one theme per category.",
+	convert_opts, 0, NULL,
+};
 
 static void report(void *arg, const char *file, int line, const char *msg)
 {
@@ -37,17 +48,18 @@ static int convert(int argc, char **argv)
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': format = optarg; break;
 		case 'o': out = optarg; break;
-		case 'h': printf("%s\n", CONVERT_USAGE); return EXIT_OK;
-		default: return EXIT_USAGE;
+		case 'h': help_print(stdout, &help_codebook); return EXIT_OK;
+		default: return help_bad_option(&help_codebook, ch, argv);
 		}
 	}
 	if (argc - optind != 1) {
-		say("%s", CONVERT_USAGE);
-		return EXIT_USAGE;
+		say("codebook convert: give one dictionary file");
+		return help_error(&help_codebook);
 	}
 	if (cbconvert(argv[optind], format, &cb, &themes, &skipped, report, NULL, &err)) {
 		say("codebook convert: %s", err.msg);
@@ -82,6 +94,11 @@ int cmd_codebook(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "convert"))
 		return convert(argc - 1, argv + 1);
-	say("%s", CONVERT_USAGE);
-	return EXIT_USAGE;
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		help_print(stdout, &help_codebook);
+		return EXIT_OK;
+	}
+	if (argc >= 2)
+		say("codebook: unknown subcommand '%s' (the one there is: convert)", argv[1]);
+	return help_error(&help_codebook);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <getopt.h>
 #include "cmds.h"
 #include "runopts.h"
@@ -24,25 +25,47 @@
 #include "csvio.h"
 #include "banned.h"
 
-#define CV_USAGE "usage: revmine cv [--folds K] [-c CODEBOOK] [--stopwords FILE] " \
-	"[--no-model] [--bootstrap N] [--show-errors] [--show-folds] [--cost C] [--type-cost C] " \
-	"[--keep P] [--add P] [--rules-type B] GOLD.csv..."
+static const struct opt_help cv_opts[] = {
+	{ "--folds K", "folds, dealt by a hash of each document's name (default 10; 2 to 1000)", 0, 0 },
+	{ "-c, --codebook FILE", "codebook (default codebook/default.cb)", 0, 0 },
+	{ "--stopwords FILE", "stopword list replacing stopwords/english.txt", 0, 0 },
+	{ "--no-model", "score the codebook's rules alone, in the same folds", 0, 0 },
+	{ "--bootstrap N", "resamples of documents for the 95% intervals (default 1000; 0: none)", 0, 0 },
+	{ "--show-errors", "list every passage where the coding and the gold disagree", 0, 0 },
+	{ "--show-folds", "list the documents of each fold first (CSV fold,doc,passages)", 0, 0 },
+	{ "--cost C", "inverse regularisation of the theme models (default 0.5)", 0, 0 },
+	{ "--type-cost C", "inverse regularisation of the type models (default 1)", 0, 0 },
+	{ "--keep P", "a rule's label stays at model probability P or more (default 0.2)", 0, 0 },
+	{ "--add P", "a label the rules did not give is added at probability P or more (default 0.7)", 0, 0 },
+	{ "--rules-type B", "log-odds head start of the rules' type (default 2)", 0, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+const struct cmd_help help_cv = {
+	"cv", "[options] GOLD.csv...",
+	"Cross-validation grouped by document.\n"
+	"Each fold is coded by a model trained on the other folds, and the pooled coding\n"
+	"is scored as eval scores it: the figure to judge a change to the coding by.",
+	cv_opts, 0, NULL,
+};
 
 /* Parses a training option's number into *out; 0 or -1 after saying why. */
 int parse_train_option(int opt, const char *arg, struct train_params *tp)
 {
 	char *end;
-	double v = strtod(arg, &end);
+	double v;
 
+	errno = 0;
+	v = strtod(arg, &end);
 	if (opt == 'R') {
-		if (end == arg || *end || !(v >= 0) || v > 100) {
-			say("--rules-type takes a number from 0 to 100");
+		if (errno || end == arg || *end || !(v >= 0) || v > 100) {
+			say("--rules-type: '%s' is not a number from 0 to 100", arg);
 			return -1;
 		}
 		tp->rules_type = v;
 		return 0;
 	}
-	if (end == arg || *end || !(v > 0) || v > 1e6) {
+	if (errno || end == arg || *end || !(v > 0) || v > 1e6) {
 		say("'%s' is not a positive number", arg);
 		return -1;
 	}
@@ -106,29 +129,36 @@ int cmd_cv(int argc, char **argv)
 
 	train_params_default(&tp);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'k': k = strtol(optarg, NULL, 10); break;
+		case 'k':
+			if (cmd_number("cv: --folds", optarg, 2, 1000, &k))
+				return help_error(&help_cv);
+			break;
 		case 'c': codebook = optarg; break;
 		case 's': stopwords = optarg; break;
 		case 'n': no_model = 1; break;
 		case 'e': errors = 1; break;
 		case 'f': show_folds = 1; break;
-		case 'b': boot = strtol(optarg, NULL, 10); break;
+		case 'b':
+			if (cmd_number("cv: --bootstrap", optarg, 0, 100000, &boot))
+				return help_error(&help_cv);
+			break;
 		case 'C': case 'T': case 'K': case 'A': case 'R':
 			if (parse_train_option(c, optarg, &tp) < 0)
-				return EXIT_USAGE;
+				return help_error(&help_cv);
 			break;
 		case 'h':
-			printf("%s\n", CV_USAGE);
+			help_print(stdout, &help_cv);
 			return EXIT_OK;
 		default:
-			return EXIT_USAGE;
+			return help_bad_option(&help_cv, c, argv);
 		}
 	}
-	if (argc - optind < 1 || k < 2 || k > 1000 || boot < 0 || boot > 100000) {
-		say("%s", CV_USAGE);
-		return EXIT_USAGE;
+	if (argc - optind < 1) {
+		say("cv: no gold file given");
+		return help_error(&help_cv);
 	}
 	memset(&err, 0, sizeof(err));
 	if (gold_load(codebook, stopwords, argv + optind, argc - optind, &a, &g, &err) < 0) {

@@ -18,8 +18,24 @@
 #include "gold.h"
 #include "banned.h"
 
-#define EVAL_USAGE "usage: revmine eval [-c CODEBOOK] [--stopwords FILE] " \
-	"[-m MODEL | --no-model] [--show-errors] [--bootstrap N] GOLD.csv..."
+static const struct opt_help eval_opts[] = {
+	{ "-c, --codebook FILE", "codebook (default codebook/default.cb)", 0, 0 },
+	{ "--stopwords FILE", "stopword list replacing stopwords/english.txt", 0, 0 },
+	{ "-m, --model FILE", "learned model (default codebook/default.model)", 0, 0 },
+	{ "--no-model", "score the codebook's rules alone", 0, 0 },
+	{ "--show-errors", "list every passage where the coding and the gold disagree, with evidence", 0, 0 },
+	{ "--bootstrap N", "95% intervals from N resamples of documents (default 0: none)", 0, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+const struct cmd_help help_eval = {
+	"eval", "[options] GOLD.csv...",
+	"Agreement of the coding with hand-coded passages.\n"
+	"Reads gold files (doc,passage,type,themes,text) and prints per theme precision,\n"
+	"recall, F1 and kappa; micro and macro F1; prevalence error; type accuracy, F1 and\n"
+	"confusion. Passages a model was trained on flatter it: use cv to judge a change.",
+	eval_opts, 0, NULL,
+};
 
 int cmd_eval(int argc, char **argv)
 {
@@ -41,7 +57,8 @@ int cmd_eval(int argc, char **argv)
 	long boot = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:m:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': codebook = optarg; break;
 		case 's': stopwords = optarg; break;
@@ -49,22 +66,23 @@ int cmd_eval(int argc, char **argv)
 		case 'n': no_model = 1; break;
 		case 'e': errors = 1; break;
 		case 'b':
-			boot = strtol(optarg, NULL, 10);
-			if (boot < 0 || boot > 100000) {
-				say("eval: --bootstrap takes 0 to 100000 resamples");
-				return EXIT_USAGE;
-			}
+			if (cmd_number("eval: --bootstrap", optarg, 0, 100000, &boot))
+				return help_error(&help_eval);
 			break;
 		case 'h':
-			printf("%s\n", EVAL_USAGE);
+			help_print(stdout, &help_eval);
 			return EXIT_OK;
 		default:
-			return EXIT_USAGE;
+			return help_bad_option(&help_eval, c, argv);
 		}
 	}
-	if (argc - optind < 1 || (model && no_model)) {
-		say("%s", EVAL_USAGE);
-		return EXIT_USAGE;
+	if (argc - optind < 1) {
+		say("eval: no gold file given");
+		return help_error(&help_eval);
+	}
+	if (model && no_model) {
+		say("eval: -m MODEL and --no-model exclude each other");
+		return help_error(&help_eval);
 	}
 	memset(&err, 0, sizeof(err));
 	if (!(a = analyzer_new(codebook, stopwords, &err)) ||

@@ -18,6 +18,7 @@
 #include "cmds.h"
 #include "util.h"
 #include "doc.h"
+#include <glib.h>
 #include "extract.h"
 #include "segment.h"
 #include "sandbox.h"
@@ -143,11 +144,18 @@ static char *read_report(int fd)
 	return buf;
 }
 
-static int usage_error(void)
-{
-	say("usage: revmine extract [--passages] FILE");
-	return EXIT_USAGE;
-}
+static const struct opt_help extract_opts[] = {
+	{ "--passages", "CSV doc_id,passage,page,section,kind,text instead of text", 0, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+const struct cmd_help help_extract = {
+	"extract", "[--passages] FILE",
+	"Prints one document's clean text.\n"
+	"Passages in reading order, a blank line between them, without running headers,\n"
+	"footers or page numbers.",
+	extract_opts, 0, NULL,
+};
 
 int cmd_extract(int argc, char **argv)
 {
@@ -164,20 +172,27 @@ int cmd_extract(int argc, char **argv)
 
 	memset(&j, 0, sizeof(j));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ph", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 'p')
 			j.passages = 1;
 		else if (c == 'h') {
-			printf("usage: revmine extract [--passages] FILE\n");
+			help_print(stdout, &help_extract);
 			return EXIT_OK;
 		} else
-			return usage_error();
+			return help_bad_option(&help_extract, c, argv);
 	}
-	if (optind != argc - 1)
-		return usage_error();
+	if (optind != argc - 1) {
+		say("extract: give one file");
+		return help_error(&help_extract);
+	}
 	j.path = argv[optind];
+	if (g_file_test(j.path, G_FILE_TEST_IS_DIR)) {
+		say("'%s': extract: is a folder: give one file (run reads folders)", j.path);
+		return EXIT_PARTIAL;
+	}
 	if (!extract_format(j.path)) {
-		say("'%s': extract: unsupported file type", j.path);
+		say("'%s': extract: unsupported file type (not " EXTRACT_EXTENSIONS ")", j.path);
 		return EXIT_PARTIAL;
 	}
 	if (pipe(fds)) {

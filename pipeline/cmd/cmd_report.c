@@ -13,6 +13,14 @@
 #include "csvio.h"
 #include "banned.h"
 
+const struct cmd_help help_report = {
+	"report", "OUT_DIR",
+	"Rebuilds report.html from an output folder.\n"
+	"Reads the CSVs and manifest.json (after editing a CSV, or to pick up a\n"
+	"validity.csv placed there).",
+	NULL, 0, NULL,
+};
+
 int cmd_report(int argc, char **argv)
 {
 	struct html_info info;
@@ -21,12 +29,15 @@ int cmd_report(int argc, char **argv)
 	int rc = EXIT_OK;
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		puts("usage: revmine report OUT_DIR");
+		help_print(stdout, &help_report);
 		return EXIT_OK;
 	}
 	if (argc != 2 || argv[1][0] == '-') {
-		say("usage: revmine report OUT_DIR");
-		return EXIT_USAGE;
+		if (argc > 1 && argv[1][0] == '-')
+			say("report: unknown option '%s'", argv[1]);
+		else
+			say("report: give one output folder");
+		return help_error(&help_report);
 	}
 	/* like run: the folder is locked while the report reads it, and what a
 	 * killed run left half-renamed is finished first */

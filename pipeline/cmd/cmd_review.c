@@ -25,8 +25,23 @@
 #include "gold.h"
 #include "banned.h"
 
-#define REVIEW_USAGE "usage: revmine review [-n N] [-o FILE] [-c CODEBOOK] " \
-	"[--stopwords FILE] [-m MODEL | --no-model] OUT/"
+static const struct opt_help review_opts[] = {
+	{ "-n, --number N", "how many passages to list (default 50)", 0, 0 },
+	{ "-o, --output FILE", "where to write them (default OUT/review.csv)", 0, 0 },
+	{ "-c, --codebook FILE", "the run's codebook (default codebook/default.cb)", 0, 0 },
+	{ "--stopwords FILE", "the run's stopword list (default stopwords/english.txt)", 0, 0 },
+	{ "-m, --model FILE", "the run's model (default codebook/default.model)", 0, 0 },
+	{ "--no-model", "the run coded with the rules alone", 0, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+const struct cmd_help help_review = {
+	"review", "[options] OUT/",
+	"Lists the passages of a run whose coding is least certain.\n"
+	"Least certain first, in the gold format: correct their type and themes, then\n"
+	"give the file to train.",
+	review_opts, 0, NULL,
+};
 
 struct item {
 	size_t doc, row; /* document index, row in passages.csv */
@@ -189,20 +204,18 @@ int cmd_review(int argc, char **argv)
 	const char *codebook = NULL, *stopwords = NULL, *model = NULL, *out = NULL;
 	struct review r;
 	struct doc_error err;
-	char *path = NULL, *outpath = NULL, *end;
+	char *path = NULL, *outpath = NULL;
 	long n = 50;
 	int c, no_model = 0, status;
 	size_t i, s;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "n:o:c:m:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":n:o:c:m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			n = strtol(optarg, &end, 10);
-			if (*end || end == optarg || n < 1 || n > 10000000) {
-				say("review: -n takes a number from 1 to 10000000");
-				return EXIT_USAGE;
-			}
+			if (cmd_number("review: -n", optarg, 1, 10000000, &n))
+				return help_error(&help_review);
 			break;
 		case 'o': out = optarg; break;
 		case 'c': codebook = optarg; break;
@@ -210,15 +223,19 @@ int cmd_review(int argc, char **argv)
 		case 'm': model = optarg; break;
 		case 'N': no_model = 1; break;
 		case 'h':
-			printf("%s\n", REVIEW_USAGE);
+			help_print(stdout, &help_review);
 			return EXIT_OK;
 		default:
-			return EXIT_USAGE;
+			return help_bad_option(&help_review, c, argv);
 		}
 	}
-	if (argc - optind != 1 || (model && no_model)) {
-		say("%s", REVIEW_USAGE);
-		return EXIT_USAGE;
+	if (argc - optind != 1) {
+		say("review: give one output folder of a run");
+		return help_error(&help_review);
+	}
+	if (model && no_model) {
+		say("review: -m MODEL and --no-model exclude each other");
+		return help_error(&help_review);
 	}
 	memset(&r, 0, sizeof(r));
 	memset(&err, 0, sizeof(err));

@@ -20,8 +20,25 @@
 #include "gold.h"
 #include "banned.h"
 
-#define TRAIN_USAGE "usage: revmine train [-c CODEBOOK] [--stopwords FILE] " \
-	"[--cost C] [--type-cost C] [--keep P] [--add P] [--rules-type B] GOLD.csv... -o MODEL"
+static const struct opt_help train_opts[] = {
+	{ "-o, --output MODEL", "the model file to write (required)", 0, 0 },
+	{ "-c, --codebook FILE", "codebook (default codebook/default.cb)", 0, 0 },
+	{ "--stopwords FILE", "stopword list replacing stopwords/english.txt", 0, 0 },
+	{ "--cost C", "inverse regularisation of the theme models (default 0.5)", 0, 0 },
+	{ "--type-cost C", "inverse regularisation of the type models (default 1)", 0, 0 },
+	{ "--keep P", "a rule's label stays at model probability P or more (default 0.2)", 0, 0 },
+	{ "--add P", "a label the rules did not give is added at probability P or more (default 0.7)", 0, 0 },
+	{ "--rules-type B", "log-odds head start of the rules' type (default 2)", 0, 0 },
+	{ NULL, NULL, 0, 0 },
+};
+
+const struct cmd_help help_train = {
+	"train", "[options] GOLD.csv... -o MODEL",
+	"Fits the learned layer on hand-coded passages.\n"
+	"Reads gold files or corrected review.csv files and writes the model file; the\n"
+	"same files give the same bytes.",
+	train_opts, 0, NULL,
+};
 
 int parse_train_option(int opt, const char *arg, struct train_params *tp);
 
@@ -48,25 +65,26 @@ int cmd_train(int argc, char **argv)
 
 	train_params_default(&tp);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': codebook = optarg; break;
 		case 's': stopwords = optarg; break;
 		case 'o': out = optarg; break;
 		case 'C': case 'T': case 'K': case 'A': case 'R':
 			if (parse_train_option(c, optarg, &tp) < 0)
-				return EXIT_USAGE;
+				return help_error(&help_train);
 			break;
 		case 'h':
-			printf("%s\n", TRAIN_USAGE);
+			help_print(stdout, &help_train);
 			return EXIT_OK;
 		default:
-			return EXIT_USAGE;
+			return help_bad_option(&help_train, c, argv);
 		}
 	}
 	if (argc - optind < 1 || !out) {
-		say("%s", TRAIN_USAGE);
-		return EXIT_USAGE;
+		say(argc - optind < 1 ? "train: no gold file given" : "train: -o MODEL is required");
+		return help_error(&help_train);
 	}
 	memset(&err, 0, sizeof(err));
 	if (gold_load(codebook, stopwords, argv + optind, argc - optind, &a, &g, &err) < 0) {

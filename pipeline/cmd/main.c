@@ -15,23 +15,22 @@
 #include "banned.h"
 
 static const struct cmd {
-	const char *name;
 	int (*fn)(int, char **);
-	const char *usage;
+	const struct cmd_help *help; /* name, synopsis and options: kept beside the command */
 } commands[] = {
-	{ "run", cmd_run, "[PATH...] [-o DIR] [-j N] [-c CODEBOOK] [--stopwords FILE] [--no-cache] [--strict] [--top-terms K] [--excel] [--quiet] [--max-size MB] [--timeout SECONDS] [--memory MB]" },
-	{ "extract", cmd_extract, "[--passages] FILE" },
-	{ "classify", cmd_classify, "[-c CODEBOOK] [--stopwords FILE] [--text-column NAME] [--id-column NAME] [--lines] [FILE.csv|-]" },
-	{ "eval", cmd_eval, "[-c CODEBOOK] [--stopwords FILE] [-m MODEL | --no-model] [--show-errors] [--bootstrap N] GOLD.csv..." },
-	{ "cv", cmd_cv, "[--folds K] [-c CODEBOOK] [--no-model] [--bootstrap N] [--show-errors] [--show-folds] [--cost C] [--type-cost C] [--keep P] [--add P] [--rules-type B] GOLD.csv..." },
-	{ "train", cmd_train, "[-c CODEBOOK] [--cost C] [--type-cost C] [--keep P] [--add P] [--rules-type B] GOLD.csv... -o MODEL" },
-	{ "review", cmd_review, "[-n N] [-o FILE] [-c CODEBOOK] [--stopwords FILE] [-m MODEL | --no-model] OUT/" },
-	{ "map", cmd_map, "--shard K/N --records DIR [-j N] [-c CODEBOOK] [--stopwords FILE] [PATH...]" },
-	{ "reduce", cmd_reduce, "--records DIR [-o DIR] [--top-terms K] [--excel]" },
-	{ "report", cmd_report, "OUT_DIR" },
-	{ "export", cmd_export, "[--qdpx FILE] [--qdc FILE] [--records DIR] OUTDIR" },
-	{ "import", cmd_import, "--qdpx FILE [-o labels.csv]" },
-	{ "codebook", cmd_codebook, "convert [--format liwc|quanteda|wordstat] [-o FILE.cb] FILE" },
+	{ cmd_run, &help_run },
+	{ cmd_extract, &help_extract },
+	{ cmd_classify, &help_classify },
+	{ cmd_eval, &help_eval },
+	{ cmd_cv, &help_cv },
+	{ cmd_train, &help_train },
+	{ cmd_review, &help_review },
+	{ cmd_map, &help_map },
+	{ cmd_reduce, &help_reduce },
+	{ cmd_report, &help_report },
+	{ cmd_export, &help_export },
+	{ cmd_import, &help_import },
+	{ cmd_codebook, &help_codebook },
 };
 
 static void usage(FILE *f)
@@ -39,9 +38,15 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: revmine <command> [options]\n\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  revmine %-8s %s\n", commands[i].name, commands[i].usage);
-	fprintf(f, "\nrevmine --version; see README.md for every option and output.\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const char *s = commands[i].help->summary, *nl = strchr(s, '\n');
+
+		/* the first line of each command's summary */
+		fprintf(f, "   %-9s %.*s\n", commands[i].help->name,
+			(int)(nl ? (size_t)(nl - s) : strlen(s)), s);
+	}
+	fprintf(f, "\n'revmine <command> --help' gives a command's options; revmine --version;\n"
+		"README.md has every option and output.\n");
 }
 
 int main(int argc, char **argv)
@@ -66,7 +71,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i].help->name))
 			return commands[i].fn(argc - 1, argv + 1);
 	say("unknown command '%s'", argv[1]);
 	usage(stderr);

@@ -26,6 +26,7 @@
 #include "csvio.h"
 #include "docvars.h"
 #include "xlsx_out.h"
+#include "extract.h"
 #include "banned.h"
 
 enum {
@@ -34,34 +35,64 @@ enum {
 	OPT_ALLOW_EMPTY, OPT_REPLACE, OPT_NO_WAIT, OPT_METADATA, OPT_GROUP_BY, OPT_XLSX, OPT_NO_MODEL,
 };
 
-static const char *usage_run =
-	"usage: revmine run [PATH...] [-o DIR] [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
-	"                   [-m MODEL | --no-model] [--no-cache] [--strict] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
-	"                   [--metadata FILE.csv] [--group-by COLUMN] [--xlsx]\n"
-	"                   [--max-size MB] [--timeout SECONDS] [--memory MB]\n"
-	"                   [--allow-empty] [--replace] [--no-wait]\n";
-static const char *usage_map =
-	"usage: revmine map --shard K/N --records DIR [-j N] [-c CODEBOOK] [--stopwords FILE]\n"
-	"                   [-m MODEL | --no-model] [--no-cache] [--strict] [--quiet] [--max-size MB] [--timeout SECONDS]\n"
-	"                   [--memory MB] [PATH...]\n";
-static const char *usage_reduce =
-	"usage: revmine reduce --records DIR [-o DIR] [--top-terms K] [--excel] [--keep-names] [--quiet]\n"
-	"                      [--metadata FILE.csv] [--group-by COLUMN] [--xlsx]\n"
-	"                      [--allow-empty] [--replace] [--no-wait]\n";
+enum { R = 1 << RUNOPT_RUN, M = 1 << RUNOPT_MAP, D = 1 << RUNOPT_REDUCE };
 
-static int num(const char *opt, const char *s, long min, long max, long *out)
+/* The options of run, map and reduce, and which of them each takes. */
+static const struct opt_help batch_opts[] = {
+	{ "--shard K/N", "process documents K, K+N, K+2N... (1-based, in path order)", M, OPT_SHARD },
+	{ "--records DIR", "the records folder map writes and reduce reads (required)", M | D, OPT_RECORDS },
+	{ "-o, --output DIR", "output folder (default out); run keeps records in DIR/.cache/", R | D, 'o' },
+	{ "-j, --jobs N", "worker processes (default: the number of cores; 1 to 256)", R | M, 'j' },
+	{ "-c, --codebook FILE", "codebook (default codebook/default.cb)", R | M, 'c' },
+	{ "--stopwords FILE", "stopword list replacing stopwords/english.txt", R | M, OPT_STOPWORDS },
+	{ "-m, --model FILE", "learned model (default codebook/default.model)", R | M, 'm' },
+	{ "--no-model", "code with the codebook's rules alone", R | M, OPT_NO_MODEL },
+	{ "--no-cache", "analyse every document again instead of reusing records", R | M, OPT_NO_CACHE },
+	{ "--strict", "stop at the first document that fails (exit 3)", R | M, OPT_STRICT },
+	{ "--max-size MB", "skip larger files with an error (default 512)", R | M, OPT_MAX_SIZE },
+	{ "--timeout SECONDS", "wall-clock and CPU limit per document (default 300 s wall, 120 s CPU)", R | M, OPT_TIMEOUT },
+	{ "--memory MB", "address-space limit per worker (default 1024)", R | M, OPT_MEMORY },
+	{ "--top-terms K", "columns of doc_term_matrix.csv (default 1000)", R | D, OPT_TOP_TERMS },
+	{ "--excel", "start every CSV with a UTF-8 byte-order mark, for Excel", R | D, OPT_EXCEL },
+	{ "--keep-names", "keep name-like words in theme_terms.csv (left out by default)", R | D, OPT_KEEP_NAMES },
+	{ "--metadata FILE.csv", "document variables, joined to documents by path", R | D, OPT_METADATA },
+	{ "--group-by COLUMN", "what theme_by_group.csv compares: a --metadata column, or folder (default)", R | D, OPT_GROUP_BY },
+	{ "--xlsx", "also write revmine.xlsx, every table as a sheet", R | D, OPT_XLSX },
+	{ "--allow-empty", "publish even when no document was found or every one failed", R | D, OPT_ALLOW_EMPTY },
+	{ "--replace", "publish even when more than half of the documents published before would go", R | D, OPT_REPLACE },
+	{ "--no-wait", "fail at once (exit 3) when another run holds the output folder", R | D, OPT_NO_WAIT },
+	{ "-q, --quiet", "no progress line and no summary line (errors are still said)", 0, 'q' },
+	{ NULL, NULL, 0, 0 },
+};
+
+const struct cmd_help help_run = {
+	"run", "[options] [PATH...]",
+	"Analyses documents into CSVs and a report.\n"
+	"Reads every .pdf, .docx, .html, .htm, .txt, .text and .md file under each PATH\n"
+	"(default corpus/) and writes CSVs, report.html and manifest.json to the output folder.",
+	batch_opts, R, "Exit status: 0 all done, 1 some documents skipped, 2 usage or configuration\n"
+	"error, 3 fatal (outputs kept as they were). README.md has every output and column.",
+};
+const struct cmd_help help_map = {
+	"map", "--shard K/N --records DIR [options] [PATH...]",
+	"The first half of run, for a cluster: one shard's documents into records.\n"
+	"Writes this shard's records and index file to the records folder (shared storage).",
+	batch_opts, M, NULL,
+};
+const struct cmd_help help_reduce = {
+	"reduce", "--records DIR [options]",
+	"The second half of run: every shard's records into the outputs.",
+	batch_opts, D, NULL,
+};
+
+static const struct opt_help *batch_opt(int code)
 {
-	char *end;
-	long v;
+	const struct opt_help *h;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
-		say("%s: '%s' is not a number from %ld to %ld", opt, s, min, max);
-		return -1;
-	}
-	*out = v;
-	return 0;
+	for (h = batch_opts; h->flags; h++)
+		if (h->code == code)
+			return h;
+	return NULL;
 }
 
 static int parse_shard(const char *s, size_t *k, size_t *n)
@@ -122,104 +153,89 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *usage = which == RUNOPT_RUN ? usage_run :
-			    which == RUNOPT_MAP ? usage_map : usage_reduce;
+	const struct cmd_help *help = which == RUNOPT_RUN ? &help_run :
+				      which == RUNOPT_MAP ? &help_map : &help_reduce;
+	const struct opt_help *known;
 	int c;
 	long v;
 
 	defaults(o);
+	o->cmd = argv[0];
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:j:c:m:qh", longopts, NULL)) != -1) {
-		int ok_here = 1;
-
+	while ((c = getopt_long(argc, argv, ":o:j:c:m:qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o': o->outdir = optarg; ok_here = which != RUNOPT_MAP; break;
+		case 'o': o->outdir = optarg; break;
 		case 'j':
-			if (num("-j", optarg, 1, 256, &v))
+			if (cmd_number("-j", optarg, 1, 256, &v))
 				return EXIT_USAGE;
 			o->jobs = (int)v;
-			ok_here = which != RUNOPT_REDUCE;
 			break;
-		case 'c': o->codebook = optarg; ok_here = which != RUNOPT_REDUCE; break;
-		case OPT_STOPWORDS: o->stopwords = optarg; ok_here = which != RUNOPT_REDUCE; break;
-		case 'm': o->model = optarg; ok_here = which != RUNOPT_REDUCE; break;
-		case OPT_NO_MODEL: o->no_model = 1; ok_here = which != RUNOPT_REDUCE; break;
-		case OPT_NO_CACHE: o->use_cache = 0; ok_here = which != RUNOPT_REDUCE; break;
-		case OPT_STRICT: o->strict = 1; ok_here = which != RUNOPT_REDUCE; break;
+		case 'c': o->codebook = optarg; break;
+		case OPT_STOPWORDS: o->stopwords = optarg; break;
+		case 'm': o->model = optarg; break;
+		case OPT_NO_MODEL: o->no_model = 1; break;
+		case OPT_NO_CACHE: o->use_cache = 0; break;
+		case OPT_STRICT: o->strict = 1; break;
 		case OPT_TOP_TERMS:
-			if (num("--top-terms", optarg, 0, 1000000, &v))
+			if (cmd_number("--top-terms", optarg, 0, 1000000, &v))
 				return EXIT_USAGE;
 			o->top_terms = (size_t)v;
-			ok_here = which != RUNOPT_MAP;
 			break;
-		case OPT_EXCEL: o->excel = 1; ok_here = which != RUNOPT_MAP; break;
-		case OPT_KEEP_NAMES: o->keep_names = 1; ok_here = which != RUNOPT_MAP; break;
-		case OPT_ALLOW_EMPTY: o->allow_empty = 1; ok_here = which != RUNOPT_MAP; break;
-		case OPT_REPLACE: o->replace = 1; ok_here = which != RUNOPT_MAP; break;
-		case OPT_NO_WAIT: o->no_wait = 1; ok_here = which != RUNOPT_MAP; break;
-		case OPT_METADATA: o->metadata = optarg; ok_here = which != RUNOPT_MAP; break;
-		case OPT_GROUP_BY: o->group_by = optarg; ok_here = which != RUNOPT_MAP; break;
-		case OPT_XLSX: o->xlsx = 1; ok_here = which != RUNOPT_MAP; break;
+		case OPT_EXCEL: o->excel = 1; break;
+		case OPT_KEEP_NAMES: o->keep_names = 1; break;
+		case OPT_ALLOW_EMPTY: o->allow_empty = 1; break;
+		case OPT_REPLACE: o->replace = 1; break;
+		case OPT_NO_WAIT: o->no_wait = 1; break;
+		case OPT_METADATA: o->metadata = optarg; break;
+		case OPT_GROUP_BY: o->group_by = optarg; break;
+		case OPT_XLSX: o->xlsx = 1; break;
 		case 'q': o->quiet = 1; break;
 		case OPT_MAX_SIZE:
-			if (num("--max-size", optarg, 1, 1L << 20, &v))
+			if (cmd_number("--max-size", optarg, 1, 1L << 20, &v))
 				return EXIT_USAGE;
 			o->max_size = (long long)v << 20;
-			ok_here = which != RUNOPT_REDUCE;
 			break;
 		case OPT_TIMEOUT:
-			if (num("--timeout", optarg, 1, 86400, &v))
+			if (cmd_number("--timeout", optarg, 1, 86400, &v))
 				return EXIT_USAGE;
 			o->limits.wall_seconds = (unsigned)v;
 			o->limits.cpu_seconds = (unsigned)v;
-			ok_here = which != RUNOPT_REDUCE;
 			break;
 		case OPT_MEMORY:
-			if (num("--memory", optarg, 64, 1L << 20, &v))
+			if (cmd_number("--memory", optarg, 64, 1L << 20, &v))
 				return EXIT_USAGE;
 			o->limits.address_space = (size_t)v << 20;
-			ok_here = which != RUNOPT_REDUCE;
 			break;
 		case OPT_SHARD:
 			if (parse_shard(optarg, &o->shard, &o->shards))
 				return EXIT_USAGE;
-			ok_here = which == RUNOPT_MAP;
 			break;
-		case OPT_RECORDS: o->records = optarg; ok_here = which != RUNOPT_RUN; break;
+		case OPT_RECORDS: o->records = optarg; break;
 		case 'h':
-			fputs(usage, stdout);
+			help_print(stdout, help);
 			return -1;
 		default:
-			if (optopt && optopt < 256)
-				say("unknown option '-%c'", optopt);
-			else
-				say("unknown option '%s'", argv[optind - 1]);
-			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return help_bad_option(help, c, argv);
 		}
-		if (!ok_here) {
+		if ((known = batch_opt(c)) && known->cmds && !(known->cmds & (1u << which))) {
 			say("option '%s' does not apply to '%s'", argv[optind - 1], argv[0]);
-			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return help_error(help);
 		}
 	}
 	if (o->model && o->no_model) {
 		say("-m MODEL and --no-model exclude each other");
-		fputs(usage, stderr);
-		return EXIT_USAGE;
+		return help_error(help);
 	}
 	o->paths = argv + optind;
 	o->nr_paths = (size_t)(argc - optind);
 	if (which == RUNOPT_REDUCE && o->nr_paths) {
 		say("reduce takes no paths: it reads the records folder");
-		fputs(usage, stderr);
-		return EXIT_USAGE;
+		return help_error(help);
 	}
 	if (which != RUNOPT_RUN && !o->records) {
 		say("--records DIR is required");
-		fputs(usage, stderr);
-		return EXIT_USAGE;
+		return help_error(help);
 	}
 	return 0;
 }
@@ -228,7 +244,7 @@ void runopts_summary(const struct run_opts *o, const struct source_list *l,
 		    const struct reduce_counts *c, double secs)
 {
 	if (!l->nr)
-		say("no documents found (.pdf, .docx, .html, .htm, .txt, .text or .md)");
+		say("no documents found (" EXTRACT_EXTENSIONS ")");
 	if (o->quiet)
 		return;
 	fprintf(stderr, "revmine: %zu documents (%zu ok, %zu warning, %zu error)",
@@ -303,7 +319,7 @@ struct analyzer *runopts_analyzer(const struct run_opts *o, char **cb, char **sw
 		a = NULL;
 	}
 	if (!a)
-		say("%s", err.msg);
+		say("%s: %s", o->cmd, err.msg);
 	else
 		runopts_codebook_warnings(a, NULL);
 	return a;
@@ -320,8 +336,10 @@ void runopts_codebook_warnings(const struct analyzer *a, const char *cmd)
 
 int runopts_writable(const char *dir, const char *what)
 {
+	errno = 0;
 	if (g_mkdir_with_parents(dir, 0777) || access(dir, W_OK)) {
-		say("cannot write to %s '%s'", what, dir);
+		say("cannot write to %s '%s': %s", what, dir,
+		    errno ? strerror(errno) : "not a writable folder");
 		return EXIT_FATAL;
 	}
 	return 0;

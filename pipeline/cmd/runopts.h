@@ -13,6 +13,7 @@
 #include "batch.h"
 
 struct run_opts {
+	const char *cmd; /* run, map or reduce: the first word of messages */
 	const char *outdir, *records, *codebook, *stopwords, *model;
 	const char *metadata, *group_by;
 	int no_model;
