@@ -34,6 +34,10 @@ struct reduce_options {
 	int keep_names; /* theme keyness keeps name-like terms */
 	struct docvars *vars;  /* --metadata, or NULL */
 	const char *group_by;  /* a metadata column or "folder" (NULL: folder) */
+	/* Told of each document that turns to an error here (its record is
+	 * missing or unreadable), after its status is set; may be NULL. */
+	void (*on_error)(void *ctx, const struct source *s);
+	void *ctx;
 };
 
 struct reduce_counts {

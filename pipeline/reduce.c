@@ -362,8 +362,11 @@ static void read_source(struct reducer *r, struct source *s, size_t d)
 	size_t i;
 
 	if (s->status == SOURCE_ERROR || s->status == SOURCE_PENDING || !s->record) {
-		if (s->status != SOURCE_ERROR)
+		if (s->status != SOURCE_ERROR) {
 			source_set_error(s, "worker", "not processed");
+			if (r->o->on_error)
+				r->o->on_error(r->o->ctx, s);
+		}
 		return;
 	}
 	passage_list_init(&ps);
@@ -371,6 +374,8 @@ static void read_source(struct reducer *r, struct source *s, size_t d)
 	if (record_read(path, r->o->config, &m, &ps, r->o->theme_ids,
 			r->o->nr_themes, &err)) {
 		source_set_error(s, err.stage, err.msg);
+		if (r->o->on_error)
+			r->o->on_error(r->o->ctx, s);
 	} else {
 		s->pages = m.pages;
 		s->passages = ps.nr;

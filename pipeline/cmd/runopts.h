@@ -2,10 +2,11 @@
 #define RUNOPTS_H
 
 /*
- * Options shared by `run`, `map` and `reduce`, their parsing, and the
- * ending every batch command shares (writing the outputs, the manifest,
- * the summary line, the exit status). Parsing prints usage errors itself
- * (this is user-facing command code) and returns EXIT_USAGE.
+ * Options shared by `run`, `map` and `reduce` and their parsing
+ * (runopts.c), and what the three do with them (batchflow.c): the sources,
+ * the batch, the lock, and the ending run and reduce share (writing the
+ * outputs, the manifest, the summary line, the exit status). This is
+ * command code: it prints its own messages.
  */
 
 #include <stddef.h>
@@ -86,8 +87,5 @@ void runopts_summary(const struct run_opts *o, const struct source_list *l,
 		     const struct reduce_counts *c, double secs);
 /* 0 all processed, 1 some failed, 3 every document failed. */
 int runopts_exit_status(const struct source_list *l, const struct reduce_counts *c);
-/* Prints a "skipping" line for sources that turned to error since `before`
- * (NULL entries were not errors then). */
-void runopts_report_late_errors(const struct source_list *l, const char **before);
 
 #endif

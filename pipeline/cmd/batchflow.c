@@ -1,0 +1,419 @@
+/*
+ * What run, map and reduce do once their options are parsed (runopts.c):
+ * the analyzer of the options, the sources, the batch with its progress
+ * line, the output folder's lock, and the ending run and reduce share
+ * (reduce, refuse to replace good outputs by accident, report, manifest,
+ * publish all at once, summary line, exit status).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <glib.h>
+#include "util.h"
+#include "version.h"
+#include "runopts.h"
+#include "cmds.h"
+#include "reduce.h"
+#include "manifest.h"
+#include "batch.h"
+#include "analyze.h"
+#include "codebook.h"
+#include "paths.h"
+#include "html_report.h"
+#include "csvio.h"
+#include "docvars.h"
+#include "xlsx_out.h"
+#include "extract.h"
+#include "banned.h"
+
+void runopts_summary(const struct run_opts *o, const struct source_list *l,
+		    const struct reduce_counts *c, double secs)
+{
+	if (!l->nr)
+		say("no documents found (" EXTRACT_EXTENSIONS ")");
+	if (o->quiet)
+		return;
+	fprintf(stderr, "revmine: %zu documents (%zu ok, %zu warning, %zu error)",
+		l->nr, c->ok, c->warning, c->error);
+	if (l->unsupported)
+		fprintf(stderr, ", %zu files skipped as unsupported", l->unsupported);
+	fprintf(stderr, ", %lu passages, %lu terms -> %s/ in %.1f s\n",
+		c->passages, c->terms, o->outdir, secs);
+}
+
+int runopts_exit_status(const struct source_list *l, const struct reduce_counts *c)
+{
+	if (l->nr && c->error == l->nr)
+		return EXIT_FATAL;
+	return c->error ? EXIT_PARTIAL : EXIT_OK;
+}
+
+
+/* Reports the sources that reduce found broken (records that failed). */
+/* reduce_options.on_error: a document whose record could not be read */
+static void late_error(void *ctx, const struct source *s)
+{
+	(void)ctx;
+	say("skipping '%s': %s: %s", s->path, s->stage ? s->stage : "error",
+	    s->message ? s->message : "");
+}
+
+int runopts_docvars(const struct run_opts *o, struct docvars *dv)
+{
+	struct doc_error err = { 0 };
+
+	memset(dv, 0, sizeof(*dv));
+	if (o->metadata && docvars_load(dv, o->metadata, &err)) {
+		say("%s", err.msg);
+		return EXIT_USAGE;
+	}
+	if (o->group_by && strcmp(o->group_by, "folder") &&
+	    (!o->metadata || docvars_col(dv, o->group_by) < 0)) {
+		say("--group-by: '%s' is not 'folder' nor a column of the --metadata file",
+		    o->group_by);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Metadata rows that matched no document, and documents without a row. */
+static void report_metadata_use(const struct docvars *dv)
+{
+	size_t i, none = 0, first = 0;
+
+	for (i = 0; i < dv->rows->len; i++)
+		if (!dv->used[i] && none++ == 0)
+			first = i;
+	if (none)
+		say("metadata: %zu row%s of '%s' match%s no document (first: '%s')", none,
+		    none == 1 ? "" : "s", dv->path, none == 1 ? "es" : "", dv->keys[first]);
+}
+
+struct analyzer *runopts_analyzer(const struct run_opts *o, char **cb, char **sw)
+{
+	struct doc_error err = { 0 };
+	struct analyzer *a;
+
+	*cb = o->codebook ? xstrdup(o->codebook) : data_path("codebook/default.cb");
+	*sw = o->stopwords ? xstrdup(o->stopwords) : data_path("stopwords/english.txt");
+	a = analyzer_new(*cb, *sw, &err);
+	if (a && (o->model || o->no_model) && analyzer_set_model(a, o->model, &err) < 0) {
+		analyzer_free(a);
+		a = NULL;
+	}
+	if (!a)
+		say("%s: %s", o->cmd, err.msg);
+	else
+		runopts_codebook_warnings(a, NULL);
+	return a;
+}
+
+void runopts_codebook_warnings(const struct analyzer *a, const char *cmd)
+{
+	const struct codebook *cb = a ? analyzer_codebook(a) : NULL;
+	size_t i;
+
+	for (i = 0; cb && i < cb->nr_warnings; i++)
+		say("%s%swarning: %s", cmd ? cmd : "", cmd ? ": " : "", cb->warnings[i]);
+}
+
+int runopts_writable(const char *dir, const char *what)
+{
+	errno = 0;
+	if (g_mkdir_with_parents(dir, 0777) || access(dir, W_OK)) {
+		say("cannot write to %s '%s': %s", what, dir,
+		    errno ? strerror(errno) : "not a writable folder");
+		return EXIT_FATAL;
+	}
+	return 0;
+}
+
+void runopts_sources(struct run_opts *o, struct source_list *l)
+{
+	static char *default_paths[] = { "corpus" };
+	size_t i;
+
+	if (!o->nr_paths) {
+		o->paths = default_paths;
+		o->nr_paths = 1;
+	}
+	sources_collect(o->paths, o->nr_paths, o->max_size, l);
+	for (i = 0; i < l->nr; i++)
+		if (i % o->shards == o->shard && l->items[i].status == SOURCE_ERROR)
+			say("skipping '%s': %s: %s", l->items[i].path,
+			    l->items[i].stage, l->items[i].message);
+}
+
+/* The records this run wrote (not found in the cache before it), so a
+ * run whose outputs cannot be published (a full disk) takes them away
+ * again rather than leave them filling the cache. */
+static struct {
+	char *dir;
+	GPtrArray *names;
+} fresh;
+
+static GHashTable *record_names(const char *dir)
+{
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *nm;
+
+	while (d && (nm = g_dir_read_name(d)))
+		if (g_str_has_suffix(nm, ".rec"))
+			g_hash_table_add(h, g_strdup(nm));
+	if (d)
+		g_dir_close(d);
+	return h;
+}
+
+static void note_fresh_records(const char *dir, const struct source_list *l,
+			       GHashTable *before)
+{
+	size_t i;
+
+	if (!fresh.names)
+		fresh.names = g_ptr_array_new_with_free_func(g_free);
+	g_free(fresh.dir);
+	fresh.dir = g_strdup(dir);
+	for (i = 0; i < l->nr; i++)
+		if (l->items[i].record && !g_hash_table_contains(before, l->items[i].record))
+			g_ptr_array_add(fresh.names, g_strdup(l->items[i].record));
+}
+
+/* After a failed publish: removes the records this run wrote. */
+static void drop_fresh_records(void)
+{
+	guint i;
+
+	for (i = 0; fresh.names && i < fresh.names->len; i++) {
+		char *p = g_build_filename(fresh.dir, fresh.names->pdata[i], NULL);
+
+		unlink(p);
+		g_free(p);
+	}
+	if (fresh.names && fresh.names->len)
+		say("the %u new cache record%s of this run removed", fresh.names->len,
+		    fresh.names->len == 1 ? "" : "s");
+	if (fresh.names)
+		g_ptr_array_set_size(fresh.names, 0);
+}
+
+int runopts_batch(const struct run_opts *o, struct source_list *l,
+		  struct analyzer *a, const char *config, const char *records)
+{
+	struct batch_options bo;
+	GHashTable *before = record_names(records);
+	int rc;
+
+	bo.records_dir = records;
+	bo.jobs = o->jobs;
+	bo.use_cache = o->use_cache;
+	bo.strict = o->strict;
+	bo.limits = o->limits;
+	bo.on_progress = !o->quiet && isatty(2) ? term_progress : NULL;
+	bo.on_message = term_message;
+	bo.ctx = NULL;
+	rc = batch_run(l, a, config, &bo, o->shard, o->shards);
+	note_fresh_records(records, l, before);
+	g_hash_table_destroy(before);
+	if (rc) {
+		say("stopping: --strict and a document failed");
+		return EXIT_FATAL;
+	}
+	return 0;
+}
+
+int runopts_lock(const struct run_opts *o)
+{
+	static int fd = -1;
+	char *p;
+
+	if (fd >= 0)
+		return 0;
+	p = g_build_filename(o->outdir, ".lock", NULL);
+	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		say("cannot create the lock file '%s': %s", p, strerror(errno));
+		g_free(p);
+		return EXIT_FATAL;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK) {
+			say("cannot lock '%s': %s", p, strerror(errno));
+		} else if (o->no_wait) {
+			say("output folder '%s' is in use by another run (--no-wait)", o->outdir);
+		} else {
+			say("output folder '%s' is in use by another run; waiting for it to finish",
+			    o->outdir);
+			while (flock(fd, LOCK_EX) && errno == EINTR)
+				;
+			g_free(p);
+			return 0;
+		}
+		close(fd);
+		fd = -1;
+		g_free(p);
+		return EXIT_FATAL;
+	}
+	g_free(p);
+	return 0;
+}
+
+/* Documents published (status ok or warning) in the documents.csv at path;
+ * their ids go into ids when given, and those found in keep are counted
+ * in *kept. -1 when there is no such file. */
+static long published(const char *path, GHashTable *ids, GHashTable *keep,
+		      long *kept)
+{
+	struct doc_error err = { 0 };
+	struct csv_in *c;
+	char **f;
+	size_t n, i, id_col = (size_t)-1, st_col = (size_t)-1;
+	long count = 0;
+
+	if (access(path, F_OK) || !(c = csv_in_open(path, &err)))
+		return -1;
+	if (csv_in_next(c, &f, &n, &err) > 0)
+		for (i = 0; i < n; i++) {
+			if (!strcmp(f[i], "doc_id"))
+				id_col = i;
+			else if (!strcmp(f[i], "status"))
+				st_col = i;
+		}
+	while (id_col != (size_t)-1 && st_col != (size_t)-1 &&
+	       csv_in_next(c, &f, &n, &err) > 0) {
+		if (n <= id_col || n <= st_col ||
+		    (strcmp(f[st_col], "ok") && strcmp(f[st_col], "warning")))
+			continue;
+		count++;
+		if (ids)
+			g_hash_table_add(ids, g_strdup(f[id_col]));
+		if (keep && kept && g_hash_table_contains(keep, f[id_col]))
+			(*kept)++;
+	}
+	csv_in_close(c);
+	return count;
+}
+
+/* Says why the new outputs would replace good ones by accident, or NULL.
+ * old_ids: the documents published before (NULL: none), before: their
+ * number. */
+static char *refusal(const struct run_opts *o, const struct source_list *l,
+		     const struct reduce_counts *c, GHashTable *old_ids, long before)
+{
+	char *new_path;
+	const char *pending;
+	long kept = 0;
+
+	if (!l->nr && !o->allow_empty)
+		return xstrfmt("no documents found (.pdf, .docx, .html, .htm, .txt, .text or .md)");
+	if (l->nr && c->error == l->nr && !o->allow_empty)
+		return xstrfmt("every document failed");
+	if (o->replace || (o->allow_empty && (!l->nr || c->error == l->nr)) ||
+	    before <= 0 || !old_ids)
+		return NULL;
+	new_path = g_build_filename(o->outdir, "documents.csv", NULL);
+	pending = csv_publish_pending(new_path);
+	g_free(new_path);
+	if (!pending)
+		return NULL;
+	published(pending, NULL, old_ids, &kept);
+	if (2 * (before - kept) > before)
+		return xstrfmt("%ld of the %ld documents published in '%s' would be dropped "
+			       "(--replace to publish anyway)", before - kept, before,
+			       o->outdir);
+	return NULL;
+}
+
+int runopts_finish(const struct run_opts *o, struct source_list *l,
+		   const struct reduce_options *ro, struct manifest *m, double t0)
+{
+	struct reduce_counts counts;
+	struct doc_error err = { 0 };
+	double t1 = now_seconds();
+	struct html_info hi;
+	char date[32];
+	char *no;
+	GHashTable *old_ids = NULL;
+	long old_nr = -1;
+	int rc = EXIT_FATAL;
+	struct reduce_options rw = *ro;
+
+	rw.on_error = late_error;
+	rw.ctx = NULL;
+
+	/* The folder is locked: what a killed run left is finished or removed. */
+	if (csv_publish_recover(o->outdir, &err)) {
+		say("%s", err.msg);
+		goto out;
+	}
+	batch_prune(o->outdir, 0, 0);
+	if (!o->replace) {
+		char *p = g_build_filename(o->outdir, "documents.csv", NULL);
+
+		old_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		old_nr = published(p, old_ids, NULL, NULL);
+		g_free(p);
+	}
+	csv_publish_begin(o->outdir);
+	if (reduce_write(l, &rw, &counts, &err)) {
+		say("%s", err.msg);
+		csv_publish_abort();
+		drop_fresh_records();
+		goto out;
+	}
+	if (ro->vars && ro->vars->rows)
+		report_metadata_use(ro->vars);
+	if ((no = refusal(o, l, &counts, old_ids, old_nr))) {
+		csv_publish_abort();
+		say("not publishing: %s; the outputs in '%s' are left as they were%s", no,
+		    o->outdir, strstr(no, "--replace") ? "" : " (--allow-empty to publish anyway)");
+		free(no);
+		goto out;
+	}
+	manifest_date(date, sizeof(date));
+	m->date = date;
+	m->min_lr = ro->min_lr;
+	m->min_any = ro->min_any;
+	memset(&hi, 0, sizeof(hi));
+	hi.date = date;
+	hi.command = m->command;
+	hi.version = REVMINE_VERSION;
+	hi.codebook = m->codebook;
+	hi.codebook_hash = m->codebook_hash;
+	hi.config = m->config;
+	hi.min_lr = ro->min_lr;
+	hi.min_any = ro->min_any;
+	/* reads the CSVs of this publish (csv_in_open sees them) */
+	if (html_report_write(o->outdir, &hi, &err) ||
+	    (o->xlsx && xlsx_write(o->outdir, manifest_now(), &err))) {
+		csv_publish_abort();
+		say("%s", err.msg);
+		drop_fresh_records();
+		goto out;
+	}
+	m->xlsx = o->xlsx;
+	m->unsupported = l->unsupported;
+	m->seconds_reduce = now_seconds() - t1;
+	m->seconds_total = now_seconds() - t0;
+	m->counts = &counts;
+	m->sources = l;
+	/* the manifest is committed last, so it is renamed last */
+	if (manifest_write(o->outdir, m, &err) || csv_publish_end(&err)) {
+		csv_publish_abort();
+		say("%s", err.msg);
+		drop_fresh_records();
+		goto out;
+	}
+	runopts_summary(o, l, &counts, now_seconds() - t0);
+	rc = runopts_exit_status(l, &counts);
+out:
+	if (old_ids)
+		g_hash_table_destroy(old_ids);
+	return rc;
+}
