@@ -91,6 +91,15 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS) $(TOOL_PKGS)) -c $< -o $@
 
+# The layout geometry is tested on made-up boxes without poppler: the test
+# is compiled and linked with GLib and cmocka alone, against layout.o and
+# util.o rather than the library.
+$(BUILD)/tests/test_layout: $(BUILD)/tests/test_layout.o $(BUILD)/pipeline/layout.o $(BUILD)/pipeline/util.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs glib-2.0 $(TEST_PKGS)) -lm
+$(BUILD)/tests/test_layout.o: tests/test_layout.c $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags glib-2.0 $(TEST_PKGS)) -c $< -o $@
+
 # Tools: the corpus generator (cairo), the extraction scorer (GLib) and the
 # text-stage benchmark (the library).
 $(MKCORPUS): $(BUILD)/tools/mkcorpus.o
