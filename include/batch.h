@@ -4,8 +4,8 @@
 /*
  * The map side of a run: every pending document of a source list is hashed,
  * looked up in the records folder, and otherwise extracted, segmented and
- * analysed in a sandboxed worker process (up to `jobs` at once) that writes
- * its record. Each source ends with status ok, warning or error and, unless
+ * analysed by one of a pool of `jobs` long-lived sandboxed worker
+ * processes, which writes its record. Each source ends with status ok, warning or error and, unless
  * error, the name of its record. Also the index files that carry a shard's
  * source list from `map` to `reduce`. Sources and analyzer stay the
  * caller's.

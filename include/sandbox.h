@@ -16,12 +16,14 @@ struct sandbox_limits {
 	unsigned cpu_seconds;  /* RLIMIT_CPU; 0: none */
 	size_t address_space;  /* RLIMIT_AS in bytes; 0: none */
 	unsigned wall_seconds; /* killed after this long; 0: none */
+	unsigned max_docs;     /* a pool worker is replaced after this many documents */
 };
 
 /* The exit status of a worker whose allocation failed (util.h). */
 #define SANDBOX_EXIT_OOM 125
 
-/* Defaults: 120 s CPU, 1 GiB address space, 300 s wall clock. */
+/* Defaults: 120 s CPU, 1 GiB address space, 300 s wall clock, 100
+ * documents per pool worker. */
 void sandbox_default_limits(struct sandbox_limits *lim);
 
 /*
@@ -48,5 +50,14 @@ struct rusage;
 int sandbox_status_usage(int wait_status, const struct rusage *ru,
 			 const struct sandbox_limits *lim, struct doc_error *err);
 void sandbox_kill(int pid);
+
+/* For long-lived workers, whose limits are per document while the process
+ * lives on: the CPU seconds pid has used (/proc/PID/stat; -1 when gone);
+ * lets pid use `seconds` more CPU from `used` (its soft RLIMIT_CPU, set
+ * with prlimit: SIGXCPU past it); its address space in bytes
+ * (/proc/PID/statm; 0 when gone). */
+double sandbox_cpu_seconds(int pid);
+int sandbox_cpu_budget(int pid, unsigned seconds, double used);
+size_t sandbox_vm_size(int pid);
 
 #endif

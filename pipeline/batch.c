@@ -1,11 +1,24 @@
 /*
- * The batch loop. The parent keeps up to `jobs` workers in flight; each
- * worker is a fork (sandbox.c) that runs extract -> segment -> analyze and
- * writes its record, and reports a failure as "stage<TAB>reason" on a pipe.
- * The parent waits with poll() on those pipes: a worker's end of the pipe
- * closes when it exits, which wakes the parent without busy waiting, and the
- * poll timeout enforces the wall-clock limit. Records are named by content
- * and configuration, so a document already analysed under the same
+ * The batch loop, over a pool of up to `jobs` long-lived workers. A worker
+ * is a fork (sandbox.c) made once and fed documents one after another over
+ * a SOCK_SEQPACKET socket: each job is the document's descriptor (opened
+ * and hashed by the parent, passed with SCM_RIGHTS) and where to write its
+ * record; the worker runs extract -> segment -> analyze, writes the record
+ * and answers "0" or "1stage<TAB>reason". Its warm state (poppler,
+ * fontconfig, the stem cache) lives on, and the pages copied after fork are
+ * copied once per worker, not once per document.
+ *
+ * Isolation per document stays with the parent: before each job it gives
+ * the worker a CPU budget (soft RLIMIT_CPU = used so far + the limit, so
+ * SIGXCPU past it) and watches the wall clock and, as a backstop, the CPU
+ * time itself; the address-space limit is the worker's. A worker that
+ * crashes or is killed for a limit costs its current document an error row
+ * (the reason from its wait status) and is replaced by a fresh one for the
+ * next; a worker is also retired after limits.max_docs documents or once
+ * half its address space is in use. The parent waits with poll() on the
+ * busy workers' sockets (a dead worker's socket reads as closed) with a
+ * timeout that enforces the limits. Records are named by content and
+ * configuration, so a document already analysed under the same
  * configuration is taken from the records folder without a worker.
  */
 #include <stdio.h>
@@ -17,6 +30,8 @@
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -34,24 +49,26 @@
 
 #define MSG_MAX 4096
 
-struct job {
-	struct source *s;
+/* What a pool worker needs; fork gives it its own copy. */
+struct pool {
 	struct analyzer *a;
-	char *record_path;
 	const char *config;
-	char **theme_ids;
-	size_t nr_themes;
-	int fd;      /* the pipe to the parent */
-	int doc_fd;  /* the document, opened once by the parent */
+	char **ids;
+	size_t nth;
+	int sock;        /* the worker's end of its socket */
+	int *close_fds;  /* descriptors of the parent the worker must not keep */
+	size_t nr_close;
+	const char *fault; /* REVMINE_TEST_FAULT, or NULL */
 };
 
 struct slot {
-	int pid;
-	int fd;
+	int pid;         /* the worker, or -1 */
+	int fd;          /* the parent's end of its socket */
+	unsigned served; /* documents handed to it */
+	int busy;        /* working on l->items[idx] */
 	size_t idx;
-	char *record_path;
-	GString *msg;
-	double start;
+	double start;    /* when the document was handed over */
+	double cpu0;     /* the worker's CPU seconds then */
 };
 
 char *batch_config_hash(const struct analyzer *a)
@@ -73,46 +90,131 @@ char *batch_config_hash(const struct analyzer *a)
 	return r;
 }
 
-static int worker(void *arg)
+/* One document: extract, segment, analyse, write its record. */
+static int process(const struct pool *p, int doc_fd, const char *format,
+		   const char *record_path, struct doc_error *err)
 {
-	struct job *j = arg;
 	struct doc_text t;
 	struct passage_list ps;
-	struct doc_error err = { 0 };
 	struct record_meta m;
-	int rc = 1;
+	int rc = -1;
 
 	doc_text_init(&t);
 	passage_list_init(&ps);
-	if (extract_fd(j->doc_fd, j->s->format, &t, &err))
+	if (extract_fd(doc_fd, *format ? format : NULL, &t, err))
 		goto out;
 	segment_lines(&t, &ps);
 	if (!ps.nr) {
-		doc_error_set(&err, "extract", DOC_ERR_EMPTY, "no text%s%s",
+		doc_error_set(err, "extract", DOC_ERR_EMPTY, "no text%s%s",
 			      t.warnings ? ": " : "", t.warnings ? t.warnings : "");
 		goto out;
 	}
-	analyze_document(j->a, ps.items, ps.nr);
+	analyze_document(p->a, ps.items, ps.nr);
 	m.pages = t.pages;
 	m.warnings = t.warnings;
-	if (record_write(j->record_path, j->config, &m, &ps, j->theme_ids,
-			 j->nr_themes, &err))
+	if (record_write(record_path, p->config, &m, &ps, p->ids, p->nth, err))
 		goto out;
 	rc = 0;
 out:
-	if (rc) {
-		char *msg = xstrfmt("%s\t%s", err.stage ? err.stage : "worker", err.msg);
-		ssize_t w = write(j->fd, msg, strlen(msg));
-
-		(void)w;
-		free(msg);
-	}
 	passage_list_release(&ps);
 	doc_text_release(&t);
-	/* The child's copy of the analyzer: freed so leak checkers see a
-	 * worker end with nothing outstanding. */
-	analyzer_free(j->a);
 	return rc;
+}
+
+/* REVMINE_TEST_FAULT="KIND:NAME[,KIND:NAME...]": the worker given the
+ * document whose file name is NAME crashes (crash), burns CPU (spin) or
+ * hangs (hang). For the tests of worker deaths and limits only. */
+static void test_fault(const char *fault, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char **v = g_strsplit(fault, ",", -1);
+	size_t i;
+
+	base = base ? base + 1 : path;
+	for (i = 0; v[i]; i++) {
+		char *colon = strchr(v[i], ':');
+		volatile unsigned long spin = 0;
+
+		if (!colon || strcmp(colon + 1, base))
+			continue;
+		*colon = '\0';
+		if (!strcmp(v[i], "crash"))
+			raise(SIGSEGV);
+		else if (!strcmp(v[i], "spin"))
+			for (;;)
+				spin++;
+		else if (!strcmp(v[i], "hang"))
+			for (;;)
+				pause();
+	}
+	g_strfreev(v);
+}
+
+/* A job is one packet: "FORMAT\0RECORD-PATH\0PATH\0" with the document's
+ * descriptor attached (SCM_RIGHTS). The answer is "0" (record written) or
+ * "1STAGE\tREASON". */
+#define JOB_MAX (3 * 4096 + 64)
+
+static int pool_worker(void *arg)
+{
+	const struct pool *p = arg;
+	char *buf = xmalloc(JOB_MAX + 1);
+	size_t i;
+
+	for (i = 0; i < p->nr_close; i++)
+		close(p->close_fds[i]);
+	for (;;) {
+		union {
+			struct cmsghdr h;
+			char b[CMSG_SPACE(sizeof(int))];
+		} cm;
+		struct iovec iov = { buf, JOB_MAX };
+		struct msghdr mh = { 0 };
+		struct cmsghdr *c;
+		struct doc_error err = { 0 };
+		const char *format, *record_path, *path;
+		char *reply;
+		ssize_t n;
+		int doc_fd = -1, rc;
+
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cm.b;
+		mh.msg_controllen = sizeof(cm.b);
+		n = recvmsg(p->sock, &mh, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* the parent closed its end: no more documents */
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+				memcpy(&doc_fd, CMSG_DATA(c), sizeof(int));
+		buf[n] = '\0';
+		format = buf;
+		record_path = format + strlen(format) + 1;
+		path = record_path < buf + n ? record_path + strlen(record_path) + 1 : buf + n;
+		if (doc_fd < 0 || path >= buf + n) {
+			doc_error_set(&err, "worker", DOC_ERR_IO, "damaged job");
+			rc = -1;
+		} else {
+			if (p->fault)
+				test_fault(p->fault, path);
+			rc = process(p, doc_fd, format, record_path, &err);
+		}
+		if (doc_fd >= 0)
+			close(doc_fd);
+		reply = rc ? xstrfmt("1%s\t%s", err.stage ? err.stage : "worker", err.msg) :
+			     xstrdup("0");
+		n = send(p->sock, reply, strlen(reply), MSG_NOSIGNAL);
+		free(reply);
+		if (n < 0)
+			break;
+	}
+	free(buf);
+	/* The worker's copy of the analyzer: freed so leak checkers see a
+	 * worker end with nothing outstanding. */
+	analyzer_free(p->a);
+	return 0;
 }
 
 static int cmp_str_ptr(const void *a, const void *b)
@@ -152,83 +254,170 @@ static void report_failure(const struct batch_options *o, struct source *s,
 	tell(o, "skipping '%s': %s: %s", s->path, stage, msg);
 }
 
-static int start_job(struct slot *sl, struct job *j, const struct batch_options *o)
+/* Starts a worker in slot k; extra_fd (or -1) is a descriptor of the
+ * parent's the worker must not keep. */
+static int spawn(struct slot *slots, size_t jobs, size_t k, struct pool *p,
+		 const struct batch_options *o, int extra_fd, struct doc_error *err)
 {
-	int p[2];
-	struct doc_error err = { 0 };
+	struct sandbox_limits wl = o->limits;
+	int *fds = xcalloc(jobs + 2, sizeof(*fds));
+	size_t i, n = 0;
+	int sv[2], pid;
 
-	if (pipe2(p, O_CLOEXEC)) {
-		report_failure(o, j->s, "worker", strerror(errno));
-		close(j->doc_fd);
-		j->doc_fd = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+		free(fds);
+		return doc_error_set(err, "worker", DOC_ERR_IO, "socketpair: %s", strerror(errno));
+	}
+	for (i = 0; i < jobs; i++)
+		if (i != k && slots[i].pid >= 0)
+			fds[n++] = slots[i].fd;
+	fds[n++] = sv[0];
+	if (extra_fd >= 0)
+		fds[n++] = extra_fd;
+	p->sock = sv[1];
+	p->close_fds = fds;
+	p->nr_close = n;
+	/* CPU and wall-clock limits are per document, set by the parent;
+	 * the address-space limit is the worker's. */
+	wl.cpu_seconds = 0;
+	wl.wall_seconds = 0;
+	pid = sandbox_start(pool_worker, p, &wl, err);
+	close(sv[1]);
+	free(fds);
+	p->close_fds = NULL;
+	if (pid < 0) {
+		close(sv[0]);
 		return -1;
 	}
-	j->fd = p[1];
-	sl->pid = sandbox_start((int (*)(void *))worker, j, &o->limits, &err);
-	close(p[1]);
-	close(j->doc_fd); /* the worker has its copy */
-	j->doc_fd = -1;
-	if (sl->pid < 0) {
-		close(p[0]);
-		report_failure(o, j->s, err.stage, err.msg);
-		return -1;
-	}
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	sl->fd = p[0];
-	sl->msg = g_string_new(NULL);
-	sl->start = now_seconds();
+	slots[k].pid = pid;
+	slots[k].fd = sv[0];
+	slots[k].served = 0;
+	slots[k].busy = 0;
 	return 0;
 }
 
-/* Reads what the worker said; returns 1 when its end of the pipe closed. */
-static int drain(struct slot *sl)
+/* Lets the worker end (it exits when its socket closes) and reaps it. */
+static void retire(struct slot *sl)
 {
-	char buf[1024];
-	ssize_t n;
+	int st;
 
-	while ((n = read(sl->fd, buf, sizeof(buf))) > 0)
-		if (sl->msg->len < MSG_MAX)
-			g_string_append_len(sl->msg, buf, n);
-	return n == 0;
+	close(sl->fd);
+	while (waitpid((pid_t)sl->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	sl->pid = -1;
+	sl->fd = -1;
+	sl->busy = 0;
 }
 
-/* The worker has finished (or is to be killed): record its outcome. */
-static int finish(struct slot *sl, struct source *s, int kill_it, double timeout,
-		  const struct batch_options *o)
+static int send_job(int sock, int doc_fd, const struct source *s, const char *record_path)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	GString *job = g_string_new(NULL);
+	struct iovec iov;
+	struct msghdr mh = { 0 };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	g_string_append(job, s->format ? s->format : "");
+	g_string_append_c(job, '\0');
+	g_string_append(job, record_path);
+	g_string_append_c(job, '\0');
+	g_string_append(job, s->path);
+	g_string_append_c(job, '\0');
+	if (job->len > JOB_MAX) {
+		g_string_free(job, TRUE);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memset(&cm, 0, sizeof(cm));
+	iov.iov_base = job->str;
+	iov.iov_len = job->len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.b;
+	mh.msg_controllen = sizeof(cm.b);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &doc_fd, sizeof(int));
+	n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	g_string_free(job, TRUE);
+	return n < 0 ? -1 : 0;
+}
+
+/* The worker in sl died on its document: the reason from its wait status,
+ * with the CPU time of this document alone. */
+static void worker_died(struct slot *sl, struct source *s, const struct batch_options *o)
 {
 	struct doc_error err = { 0 };
 	struct rusage ru;
+	double cpu;
 	int st, rc;
 
-	if (kill_it)
-		sandbox_kill(sl->pid);
 	while (wait4((pid_t)sl->pid, &st, 0, &ru) < 0 && errno == EINTR)
 		;
 	close(sl->fd);
-	if (kill_it) {
-		char *m = xstrfmt("worker timed out after %.0f s", timeout);
+	cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+	      1e-6 * (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) - sl->cpu0;
+	if (cpu < 0)
+		cpu = 0;
+	ru.ru_utime.tv_sec = (time_t)cpu;
+	ru.ru_utime.tv_usec = (suseconds_t)((cpu - (double)(time_t)cpu) * 1e6);
+	ru.ru_stime.tv_sec = 0;
+	ru.ru_stime.tv_usec = 0;
+	rc = sandbox_status_usage(st, &ru, &o->limits, &err);
+	if (rc < 0) {
+		report_failure(o, s, err.stage, err.msg);
+	} else {
+		char *m = xstrfmt("worker ended without a result (exit status %d)", rc);
 		report_failure(o, s, "worker", m);
 		free(m);
-		rc = -1;
-	} else if ((rc = sandbox_status_usage(st, &ru, &o->limits, &err)) < 0) {
-		report_failure(o, s, err.stage, err.msg);
-	} else if (rc != 0) {
-		char *tab = strchr(sl->msg->str, '\t');
-
-		if (tab) {
-			*tab = '\0';
-			report_failure(o, s, sl->msg->str, tab + 1);
-		} else {
-			report_failure(o, s, "worker", "worker failed without a reason");
-		}
-		rc = -1;
-	} else {
-		s->status = SOURCE_OK;
 	}
-	g_string_free(sl->msg, TRUE);
-	sl->msg = NULL;
 	sl->pid = -1;
-	return rc;
+	sl->fd = -1;
+	sl->busy = 0;
+}
+
+/* Kills the worker in sl for a limit its document went past. */
+static void worker_killed(struct slot *sl, struct source *s, const char *why,
+			  const struct batch_options *o)
+{
+	int st;
+
+	sandbox_kill(sl->pid);
+	while (waitpid((pid_t)sl->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	close(sl->fd);
+	report_failure(o, s, "worker", why);
+	sl->pid = -1;
+	sl->fd = -1;
+	sl->busy = 0;
+}
+
+/* The worker's answer about its document: 0 when the record is written. */
+static int answer(struct slot *sl, struct source *s, const char *msg,
+		  const struct batch_options *o)
+{
+	const char *tab = strchr(msg, '\t');
+
+	sl->busy = 0;
+	if (msg[0] == '0' && !msg[1]) {
+		s->status = SOURCE_OK;
+		return 0;
+	}
+	if (msg[0] == '1' && tab) {
+		char *stage = g_strndup(msg + 1, (gsize)(tab - msg - 1));
+
+		report_failure(o, s, stage, tab + 1);
+		g_free(stage);
+	} else {
+		report_failure(o, s, "worker", "worker failed without a reason");
+	}
+	return -1;
 }
 
 int batch_run(struct source_list *l, struct analyzer *a, const char *config,
@@ -236,17 +425,23 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 {
 	size_t nth = analyzer_nr_themes(a), i, next = 0, done = 0, total = 0;
 	size_t running = 0, jobs = o->jobs > 0 ? (size_t)o->jobs : 1;
+	unsigned max_docs = o->limits.max_docs ? o->limits.max_docs : 1;
 	char **ids = xcalloc(nth + 1, sizeof(*ids));
 	struct slot *slots = xcalloc(jobs, sizeof(*slots));
-	struct job *jv = xcalloc(jobs, sizeof(*jv));
 	struct pollfd *pfd = xcalloc(jobs, sizeof(*pfd));
+	size_t *pslot = xcalloc(jobs, sizeof(*pslot));
 	double start = now_seconds(), last_draw = 0;
+	struct pool pool = { a, config, ids, nth, -1, NULL, 0, getenv("REVMINE_TEST_FAULT") };
 	int stop = 0;
 
+	if (pool.fault && !*pool.fault)
+		pool.fault = NULL;
 	for (i = 0; i < nth; i++)
 		ids[i] = (char *)analyzer_theme_id(a, i);
-	for (i = 0; i < jobs; i++)
+	for (i = 0; i < jobs; i++) {
 		slots[i].pid = -1;
+		slots[i].fd = -1;
+	}
 	for (i = 0; i < l->nr; i++)
 		if (i % shards == shard && l->items[i].status == SOURCE_PENDING)
 			total++;
@@ -254,15 +449,16 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 	wordlist_load(NULL); /* once, shared by every worker forked below */
 
 	while (!stop || running) {
-		size_t k;
+		size_t k, nfd = 0;
 
-		/* Fill free slots; cached documents need no worker. */
+		/* Hand documents to idle workers; cached ones need none. */
 		while (!stop && running < jobs && next < l->nr) {
 			struct source *s = &l->items[next];
+			struct doc_error err = { 0 };
 			size_t idx = next++;
 			char *name, *path;
 			struct doc_error rerr = { 0 };
-			int fd;
+			int fd, tries;
 
 			if (idx % shards != shard || s->status != SOURCE_PENDING)
 				continue;
@@ -292,17 +488,38 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 				done++;
 				continue;
 			}
-			for (k = 0; slots[k].pid >= 0; k++)
+			for (k = 0; slots[k].busy; k++)
 				;
-			jv[k] = (struct job){ s, a, xstrdup(path), config, ids, nth, -1, fd };
-			slots[k].idx = idx;
-			slots[k].record_path = jv[k].record_path;
-			if (start_job(&slots[k], &jv[k], o)) {
-				free(jv[k].record_path);
+			/* A worker that died while idle (killed from outside) is
+			 * replaced once. */
+			for (tries = 0; tries < 2; tries++) {
+				if (slots[k].pid < 0 && spawn(slots, jobs, k, &pool, o, fd, &err))
+					break;
+				if (!send_job(slots[k].fd, fd, s, path))
+					break;
+				doc_error_set(&err, "worker", DOC_ERR_IO,
+					      "cannot hand the document to a worker: %s", strerror(errno));
+				if (slots[k].pid >= 0) {
+					sandbox_kill(slots[k].pid);
+					retire(&slots[k]);
+				}
+			}
+			close(fd);
+			if (slots[k].pid < 0 || tries == 2) {
+				report_failure(o, s, err.stage ? err.stage : "worker", err.msg);
 				free(name);
 				done++;
 				stop = o->strict;
 			} else {
+				struct slot *sl = &slots[k];
+
+				sl->busy = 1;
+				sl->idx = idx;
+				sl->served++;
+				sl->start = now_seconds();
+				sl->cpu0 = sandbox_cpu_seconds(sl->pid);
+				if (o->limits.cpu_seconds && sl->cpu0 >= 0)
+					sandbox_cpu_budget(sl->pid, o->limits.cpu_seconds, sl->cpu0);
 				running++;
 				s->record = name;
 			}
@@ -313,53 +530,79 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 		if (!running)
 			break;
 
-		{
-			size_t nfd = 0;
-			int timeout_ms = 200;
+		for (k = 0; k < jobs; k++) {
+			if (!slots[k].busy)
+				continue;
+			pfd[nfd].fd = slots[k].fd;
+			pfd[nfd].events = POLLIN;
+			pslot[nfd++] = k;
+		}
+		if (poll(pfd, nfd, 200) < 0 && errno != EINTR)
+			BUG("poll: %s", strerror(errno));
+		for (i = 0; i < nfd; i++) {
+			struct slot *sl = &slots[pslot[i]];
+			struct source *s = &l->items[sl->idx];
+			char msg[MSG_MAX + 1];
+			ssize_t n;
+			int failed = 0;
 
-			for (k = 0; k < jobs; k++) {
-				if (slots[k].pid < 0)
-					continue;
-				pfd[nfd].fd = slots[k].fd;
-				pfd[nfd].events = POLLIN;
-				nfd++;
-			}
-			if (poll(pfd, nfd, timeout_ms) < 0 && errno != EINTR)
-				BUG("poll: %s", strerror(errno));
-			for (k = 0; k < jobs; k++) {
-				struct slot *sl = &slots[k];
-				struct source *s;
-				int closed, late;
+			n = recv(sl->fd, msg, MSG_MAX, MSG_DONTWAIT);
+			if (n > 0) {
+				msg[n] = '\0';
+				failed = answer(sl, s, msg, o) < 0;
+				if (sl->served >= max_docs ||
+				    (o->limits.address_space &&
+				     sandbox_vm_size(sl->pid) > o->limits.address_space / 2))
+					retire(sl); /* a fresh one takes the next document */
+			} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+				worker_died(sl, s, o);
+				failed = 1;
+			} else {
+				double cpu;
 
-				if (sl->pid < 0)
+				if (o->limits.wall_seconds &&
+				    now_seconds() - sl->start > (double)o->limits.wall_seconds) {
+					char *m = xstrfmt("worker timed out after %u s",
+							  o->limits.wall_seconds);
+
+					worker_killed(sl, s, m, o);
+					free(m);
+					failed = 1;
+				} else if (o->limits.cpu_seconds &&
+					   (cpu = sandbox_cpu_seconds(sl->pid)) >= 0 &&
+					   cpu - sl->cpu0 > (double)o->limits.cpu_seconds + 5) {
+					char *m = xstrfmt("worker exceeded its cpu-time limit (%.0f s)",
+							  cpu - sl->cpu0);
+
+					worker_killed(sl, s, m, o);
+					free(m);
+					failed = 1;
+				} else {
 					continue;
-				s = &l->items[sl->idx];
-				closed = drain(sl);
-				late = o->limits.wall_seconds &&
-				       now_seconds() - sl->start > (double)o->limits.wall_seconds;
-				if (!closed && !late)
-					continue;
-				if (finish(sl, s, !closed, (double)o->limits.wall_seconds, o) < 0) {
-					free(s->record);
-					s->record = NULL;
-					if (o->strict)
-						stop = 1;
 				}
-				free(sl->record_path);
-				running--;
-				done++;
 			}
+			if (failed) {
+				free(s->record);
+				s->record = NULL;
+				if (o->strict)
+					stop = 1;
+			}
+			running--;
+			done++;
 		}
 		if (now_seconds() - last_draw > 0.2) {
 			progress(o, done, total, start, 0);
 			last_draw = now_seconds();
 		}
 	}
+	for (i = 0; i < jobs; i++)
+		if (slots[i].pid >= 0)
+			retire(&slots[i]);
 	progress(o, done, total, start, 1);
 	free(ids);
 	free(slots);
-	free(jv);
 	free(pfd);
+	free(pslot);
 	if (o->strict) {
 		for (i = 0; i < l->nr; i++)
 			if (i % shards == shard && l->items[i].status == SOURCE_ERROR)

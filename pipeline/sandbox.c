@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ void sandbox_default_limits(struct sandbox_limits *lim)
 	lim->cpu_seconds = 120;
 	lim->address_space = (size_t)1 << 30;
 	lim->wall_seconds = 300;
+	lim->max_docs = 100;
 }
 
 static void apply_limits(const struct sandbox_limits *lim)
@@ -168,4 +170,63 @@ int sandbox_run(int (*fn)(void *arg), void *arg,
 		usleep(2000);
 	}
 	return sandbox_status_usage(st, &ru, lim, err);
+}
+
+double sandbox_cpu_seconds(int pid)
+{
+	char path[64], buf[1024];
+	unsigned long long ut, st;
+	const char *p;
+	ssize_t n;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* the command name, in parentheses, may hold spaces: skip past it */
+	if (!(p = strrchr(buf, ')')))
+		return -1;
+	p++;
+	for (i = 3; i < 14 && p; i++) /* fields 3..13, then utime and stime */
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+int sandbox_cpu_budget(int pid, unsigned seconds, double used)
+{
+	struct rlimit r;
+
+	if (prlimit((pid_t)pid, RLIMIT_CPU, NULL, &r))
+		return -1;
+	r.rlim_cur = (rlim_t)used + 1 + seconds;
+	if (r.rlim_max != RLIM_INFINITY && r.rlim_cur > r.rlim_max)
+		r.rlim_cur = r.rlim_max;
+	return prlimit((pid_t)pid, RLIMIT_CPU, &r, NULL);
+}
+
+size_t sandbox_vm_size(int pid)
+{
+	char path[64], buf[256];
+	unsigned long long pages;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu", &pages) != 1)
+		return 0;
+	return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <signal.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include "sandbox.h"
 
@@ -116,7 +117,7 @@ static void sandbox__crash_is_a_reason(void **state)
 
 static void sandbox__cpu_limit(void **state)
 {
-	struct sandbox_limits lim = { 1, 0, 0 };
+	struct sandbox_limits lim = { 1, 0, 0, 0 };
 	struct doc_error err = { 0 };
 
 	(void)state;
@@ -127,7 +128,7 @@ static void sandbox__cpu_limit(void **state)
 
 static void sandbox__wall_clock_limit(void **state)
 {
-	struct sandbox_limits lim = { 0, 0, 1 };
+	struct sandbox_limits lim = { 0, 0, 1, 0 };
 	struct doc_error err = { 0 };
 
 	(void)state;
@@ -138,7 +139,7 @@ static void sandbox__wall_clock_limit(void **state)
 
 static void sandbox__memory_limit(void **state)
 {
-	struct sandbox_limits lim = { 10, (size_t)512 << 20, 20 };
+	struct sandbox_limits lim = { 10, (size_t)512 << 20, 20, 0 };
 	struct doc_error err = { 0 };
 	int rc;
 
@@ -151,6 +152,35 @@ static void sandbox__memory_limit(void **state)
 	assert_true(rc == 42 || (rc == -1 && err.code == DOC_ERR_LIMIT));
 }
 
+/* A long-lived worker's CPU budget: the parent reads what it has used and
+ * lets it use one second more; past that it gets SIGXCPU. */
+static void sandbox__cpu_budget_of_a_running_worker(void **state)
+{
+	struct sandbox_limits lim = { 0, 0, 0, 0 };
+	struct doc_error err = { 0 };
+	double used;
+	int pid, st, i;
+
+	(void)state;
+	pid = sandbox_start(spin, NULL, &lim, &err);
+	assert_true(pid > 0);
+	usleep(300000);
+	used = sandbox_cpu_seconds(pid);
+	assert_true(used >= 0);
+	assert_true(sandbox_vm_size(pid) > 0);
+	assert_int_equal(sandbox_cpu_budget(pid, 1, used), 0);
+	for (i = 0; i < 600 && waitpid(pid, &st, WNOHANG) == 0; i++)
+		usleep(50000);
+	if (i == 600) {
+		sandbox_kill(pid);
+		waitpid(pid, &st, 0);
+		fail_msg("the worker outlived its CPU budget");
+	}
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGXCPU);
+	assert_true(sandbox_cpu_seconds(pid) < 0); /* gone */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +190,7 @@ int main(void)
 		cmocka_unit_test(sandbox__wall_clock_limit),
 		cmocka_unit_test(sandbox__memory_limit),
 		cmocka_unit_test(sandbox__death_causes),
+		cmocka_unit_test(sandbox__cpu_budget_of_a_running_worker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

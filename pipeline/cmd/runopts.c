@@ -20,6 +20,7 @@ enum {
 	OPT_STOPWORDS = 256, OPT_NO_CACHE, OPT_STRICT, OPT_TOP_TERMS, OPT_EXCEL,
 	OPT_MAX_SIZE, OPT_TIMEOUT, OPT_MEMORY, OPT_SHARD, OPT_RECORDS, OPT_KEEP_NAMES,
 	OPT_ALLOW_EMPTY, OPT_REPLACE, OPT_NO_WAIT, OPT_METADATA, OPT_GROUP_BY, OPT_XLSX, OPT_NO_MODEL,
+	OPT_WORKER_DOCS,
 };
 
 enum { R = 1 << RUNOPT_RUN, M = 1 << RUNOPT_MAP, D = 1 << RUNOPT_REDUCE };
@@ -39,6 +40,7 @@ static const struct opt_help batch_opts[] = {
 	{ "--max-size MB", "skip larger files with an error (default 512)", R | M, OPT_MAX_SIZE },
 	{ "--timeout SECONDS", "wall-clock and CPU limit per document (default 300 s wall, 120 s CPU)", R | M, OPT_TIMEOUT },
 	{ "--memory MB", "address-space limit per worker (default 1024)", R | M, OPT_MEMORY },
+	{ "--worker-docs N", "a worker is replaced by a fresh one after N documents (default 100)", R | M, OPT_WORKER_DOCS },
 	{ "--top-terms K", "columns of doc_term_matrix.csv (default 1000)", R | D, OPT_TOP_TERMS },
 	{ "--excel", "start every CSV with a UTF-8 byte-order mark, for Excel", R | D, OPT_EXCEL },
 	{ "--keep-names", "keep name-like words in theme_terms.csv (left out by default)", R | D, OPT_KEEP_NAMES },
@@ -128,6 +130,7 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "worker-docs", required_argument, NULL, OPT_WORKER_DOCS },
 		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "records", required_argument, NULL, OPT_RECORDS },
 		{ "keep-names", no_argument, NULL, OPT_KEEP_NAMES },
@@ -193,6 +196,11 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 			if (cmd_number("--memory", optarg, 64, 1L << 20, &v))
 				return EXIT_USAGE;
 			o->limits.address_space = (size_t)v << 20;
+			break;
+		case OPT_WORKER_DOCS:
+			if (cmd_number("--worker-docs", optarg, 1, 1000000, &v))
+				return EXIT_USAGE;
+			o->limits.max_docs = (unsigned)v;
 			break;
 		case OPT_SHARD:
 			if (parse_shard(optarg, &o->shard, &o->shards))
