@@ -60,4 +60,37 @@ double sandbox_cpu_seconds(int pid);
 int sandbox_cpu_budget(int pid, unsigned seconds, double used);
 size_t sandbox_vm_size(int pid);
 
+/*
+ * The one message format between a worker and its parent, whatever
+ * carries it (a pool worker's socket, one packet per message; the pipe of
+ * `extract`'s child, one line per message). A message is one line, fields
+ * separated by tabs, '\\', tab, LF and CR in text escaped as \\ \t \n \r:
+ *
+ *   ok                              the document's work is done
+ *   error <code> <stage> <text>     it failed (code: enum doc_error_code)
+ *   warning <text>                  a note about it (the work goes on)
+ */
+enum sandbox_msg_kind { SANDBOX_MSG_OK, SANDBOX_MSG_ERROR, SANDBOX_MSG_WARNING };
+
+struct sandbox_msg {
+	enum sandbox_msg_kind kind;
+	int code;    /* error only */
+	char *stage; /* error only */
+	char *text;  /* error and warning */
+};
+
+/* The line for a message, ending in LF (newly allocated). stage and text
+ * may be NULL where the kind has none. */
+char *sandbox_msg_format(enum sandbox_msg_kind kind, int code, const char *stage,
+			 const char *text);
+/* sandbox_msg_format() written to fd in one write (retrying short writes
+ * on a pipe): 0, or -1 with errno. */
+int sandbox_msg_send(int fd, enum sandbox_msg_kind kind, int code, const char *stage,
+		     const char *text);
+/* Parses the next message from *cursor (a NUL-terminated buffer of lines)
+ * into m and moves *cursor past it: 1 for a message, 0 at the end, -1 for
+ * a line that is not a message (skipped). sandbox_msg_release() frees m. */
+int sandbox_msg_next(const char **cursor, struct sandbox_msg *m);
+void sandbox_msg_release(struct sandbox_msg *m);
+
 #endif

@@ -4,9 +4,10 @@
  * a SOCK_SEQPACKET socket: each job is the document's descriptor (opened
  * and hashed by the parent, passed with SCM_RIGHTS) and where to write its
  * record; the worker runs extract -> segment -> analyze, writes the record
- * and answers "0" or "1stage<TAB>reason". Its warm state (poppler,
- * fontconfig, the stem cache) lives on, and the pages copied after fork are
- * copied once per worker, not once per document.
+ * and answers with a message (sandbox.h): "ok", or "error" with a reason.
+ * Its warm state (poppler, fontconfig, the stem cache) lives on, and the
+ * pages copied after fork are copied once per worker, not once per
+ * document.
  *
  * Isolation per document stays with the parent: before each job it gives
  * the worker a CPU budget (soft RLIMIT_CPU = used so far + the limit, so
@@ -151,8 +152,8 @@ static void test_fault(const char *fault, const char *path)
 }
 
 /* A job is one packet: "FORMAT\0RECORD-PATH\0PATH\0" with the document's
- * descriptor attached (SCM_RIGHTS). The answer is "0" (record written) or
- * "1STAGE\tREASON". */
+ * descriptor attached (SCM_RIGHTS). The answer is one packet, a message in
+ * sandbox.h's format: ok (record written) or error. */
 #define JOB_MAX (3 * 4096 + 64)
 
 static int pool_worker(void *arg)
@@ -173,7 +174,6 @@ static int pool_worker(void *arg)
 		struct cmsghdr *c;
 		struct doc_error err = { 0 };
 		const char *format, *record_path, *path;
-		char *reply;
 		ssize_t n;
 		int doc_fd = -1, rc;
 
@@ -203,11 +203,9 @@ static int pool_worker(void *arg)
 		}
 		if (doc_fd >= 0)
 			close(doc_fd);
-		reply = rc ? xstrfmt("1%s\t%s", err.stage ? err.stage : "worker", err.msg) :
-			     xstrdup("0");
-		n = send(p->sock, reply, strlen(reply), MSG_NOSIGNAL);
-		free(reply);
-		if (n < 0)
+		/* one packet: the answer in sandbox.h's message format */
+		if (rc ? sandbox_msg_send(p->sock, SANDBOX_MSG_ERROR, err.code, err.stage, err.msg) :
+			 sandbox_msg_send(p->sock, SANDBOX_MSG_OK, 0, NULL, NULL))
 			break;
 	}
 	free(buf);
@@ -398,26 +396,25 @@ static void worker_killed(struct slot *sl, struct source *s, const char *why,
 	sl->busy = 0;
 }
 
-/* The worker's answer about its document: 0 when the record is written. */
+/* The worker's answer about its document (a message, sandbox.h): 0 when
+ * the record is written. */
 static int answer(struct slot *sl, struct source *s, const char *msg,
 		  const struct batch_options *o)
 {
-	const char *tab = strchr(msg, '\t');
+	struct sandbox_msg m;
+	int r = sandbox_msg_next(&msg, &m), rc = -1;
 
 	sl->busy = 0;
-	if (msg[0] == '0' && !msg[1]) {
-		s->status = SOURCE_OK;
-		return 0;
-	}
-	if (msg[0] == '1' && tab) {
-		char *stage = g_strndup(msg + 1, (gsize)(tab - msg - 1));
-
-		report_failure(o, s, stage, tab + 1);
-		g_free(stage);
-	} else {
+	if (r > 0 && m.kind == SANDBOX_MSG_OK)
+		rc = 0;
+	else if (r > 0 && m.kind == SANDBOX_MSG_ERROR)
+		report_failure(o, s, m.stage, m.text);
+	else
 		report_failure(o, s, "worker", "worker failed without a reason");
-	}
-	return -1;
+	sandbox_msg_release(&m);
+	if (!rc)
+		s->status = SOURCE_OK;
+	return rc;
 }
 
 int batch_run(struct source_list *l, struct analyzer *a, const char *config,

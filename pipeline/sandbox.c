@@ -230,3 +230,137 @@ size_t sandbox_vm_size(int pid)
 		return 0;
 	return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
 }
+
+static const char *const msg_kind_name[] = { "ok", "error", "warning" };
+
+/* s escaped into out (at least 2 * strlen(s) + 1 bytes); returns the end. */
+static char *msg_escape(char *out, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '\\': *out++ = '\\'; *out++ = '\\'; break;
+		case '\t': *out++ = '\\'; *out++ = 't'; break;
+		case '\n': *out++ = '\\'; *out++ = 'n'; break;
+		case '\r': *out++ = '\\'; *out++ = 'r'; break;
+		default: *out++ = *s; break;
+		}
+	}
+	*out = '\0';
+	return out;
+}
+
+char *sandbox_msg_format(enum sandbox_msg_kind kind, int code, const char *stage,
+			 const char *text)
+{
+	size_t len = 64 + 2 * (stage ? strlen(stage) : 0) + 2 * (text ? strlen(text) : 0);
+	char *line = xmalloc(len), *p;
+
+	if ((unsigned)kind > SANDBOX_MSG_WARNING)
+		BUG("message kind %d", (int)kind);
+	p = line + snprintf(line, len, "%s", msg_kind_name[kind]);
+	if (kind == SANDBOX_MSG_ERROR) {
+		p += snprintf(p, 32, "\t%d\t", code);
+		p = msg_escape(p, stage && *stage ? stage : "worker");
+	}
+	if (kind != SANDBOX_MSG_OK) {
+		*p++ = '\t';
+		p = msg_escape(p, text ? text : "");
+	}
+	*p++ = '\n';
+	*p = '\0';
+	return line;
+}
+
+int sandbox_msg_send(int fd, enum sandbox_msg_kind kind, int code, const char *stage,
+		     const char *text)
+{
+	char *line = sandbox_msg_format(kind, code, stage, text);
+	size_t len = strlen(line), done = 0;
+	int rc = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, line + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = -1;
+			break;
+		}
+		done += (size_t)n;
+	}
+	free(line);
+	return rc;
+}
+
+/* The field starting at s up to a tab or the end, unescaped. */
+static char *msg_field(const char *s, const char *end)
+{
+	char *out = xmalloc((size_t)(end - s) + 1), *w = out;
+
+	for (; s < end; s++) {
+		if (*s == '\\' && s + 1 < end) {
+			s++;
+			*w++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == 'r' ? '\r' : *s;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
+int sandbox_msg_next(const char **cursor, struct sandbox_msg *m)
+{
+	const char *line = *cursor, *eol, *f[4], *fe[4];
+	size_t nf = 0;
+	char *endp;
+	long code;
+
+	memset(m, 0, sizeof(*m));
+	if (!line || !*line)
+		return 0;
+	eol = line + strcspn(line, "\n");
+	*cursor = *eol ? eol + 1 : eol;
+	f[0] = line;
+	for (;;) {
+		const char *tab = memchr(f[nf], '\t', (size_t)(eol - f[nf]));
+
+		fe[nf] = tab ? tab : eol;
+		nf++;
+		if (!tab || nf == 4)
+			break;
+		f[nf] = tab + 1;
+	}
+	if (fe[nf - 1] != eol && nf == 4)
+		fe[3] = eol; /* the text may not hold a raw tab, but keep it */
+#define IS(i, s) ((size_t)(fe[i] - f[i]) == strlen(s) && !strncmp(f[i], s, strlen(s)))
+	if (nf == 1 && IS(0, "ok")) {
+		m->kind = SANDBOX_MSG_OK;
+		return 1;
+	}
+	if (nf == 2 && IS(0, "warning")) {
+		m->kind = SANDBOX_MSG_WARNING;
+		m->text = msg_field(f[1], fe[1]);
+		return 1;
+	}
+	if (nf == 4 && IS(0, "error")) {
+		code = strtol(f[1], &endp, 10);
+		if (endp != fe[1] || endp == f[1] || code < 0 || code > 1000)
+			return -1;
+		m->kind = SANDBOX_MSG_ERROR;
+		m->code = (int)code;
+		m->stage = msg_field(f[2], fe[2]);
+		m->text = msg_field(f[3], fe[3]);
+		return 1;
+	}
+#undef IS
+	return -1;
+}
+
+void sandbox_msg_release(struct sandbox_msg *m)
+{
+	free(m->stage);
+	free(m->text);
+	m->stage = m->text = NULL;
+}

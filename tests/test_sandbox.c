@@ -181,6 +181,60 @@ static void sandbox__cpu_budget_of_a_running_worker(void **state)
 	assert_true(sandbox_cpu_seconds(pid) < 0); /* gone */
 }
 
+/* One message format for every worker: what is sent is read back whole,
+ * tabs, line ends and backslashes in the text included, over a pipe. */
+static void sandbox__messages_round_trip(void **state)
+{
+	struct sandbox_msg m;
+	const char *cur;
+	char buf[1024];
+	ssize_t n;
+	int fds[2], lines;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(sandbox_msg_send(fds[1], SANDBOX_MSG_ERROR, 4, "extract",
+					  "page 3:\tbad\nstream \\x"), 0);
+	assert_int_equal(sandbox_msg_send(fds[1], SANDBOX_MSG_WARNING, 0, NULL,
+					  "page 4 has no text layer; a\tb"), 0);
+	assert_int_equal(sandbox_msg_send(fds[1], SANDBOX_MSG_OK, 0, NULL, NULL), 0);
+	close(fds[1]);
+	n = read(fds[0], buf, sizeof(buf) - 1);
+	close(fds[0]);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	/* one line per message */
+	for (cur = buf, lines = 0; (cur = strchr(cur, '\n')); cur++)
+		lines++;
+	assert_int_equal(lines, 3);
+	cur = buf;
+	assert_int_equal(sandbox_msg_next(&cur, &m), 1);
+	assert_int_equal(m.kind, SANDBOX_MSG_ERROR);
+	assert_int_equal(m.code, 4);
+	assert_string_equal(m.stage, "extract");
+	assert_string_equal(m.text, "page 3:\tbad\nstream \\x");
+	sandbox_msg_release(&m);
+	assert_int_equal(sandbox_msg_next(&cur, &m), 1);
+	assert_int_equal(m.kind, SANDBOX_MSG_WARNING);
+	assert_string_equal(m.text, "page 4 has no text layer; a\tb");
+	sandbox_msg_release(&m);
+	assert_int_equal(sandbox_msg_next(&cur, &m), 1);
+	assert_int_equal(m.kind, SANDBOX_MSG_OK);
+	assert_null(m.text);
+	assert_int_equal(sandbox_msg_next(&cur, &m), 0);
+	/* the old tagged lines and junk are not messages */
+	cur = "E4 page 3\n1extract\tbad\nerror\tx\tstage\ttext\n";
+	assert_int_equal(sandbox_msg_next(&cur, &m), -1);
+	assert_int_equal(sandbox_msg_next(&cur, &m), -1);
+	assert_int_equal(sandbox_msg_next(&cur, &m), -1);
+	assert_int_equal(sandbox_msg_next(&cur, &m), 0);
+	/* a message without a final line end */
+	cur = "ok";
+	assert_int_equal(sandbox_msg_next(&cur, &m), 1);
+	assert_int_equal(m.kind, SANDBOX_MSG_OK);
+	assert_int_equal(sandbox_msg_next(&cur, &m), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +245,7 @@ int main(void)
 		cmocka_unit_test(sandbox__memory_limit),
 		cmocka_unit_test(sandbox__death_causes),
 		cmocka_unit_test(sandbox__cpu_budget_of_a_running_worker),
+		cmocka_unit_test(sandbox__messages_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

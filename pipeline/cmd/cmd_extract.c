@@ -4,8 +4,9 @@
  *
  * Extraction and segmentation run in a sandboxed child (poppler may abort
  * on a hostile file). The child writes the result to stdout itself, and
- * its error or warnings to a pipe as tagged lines ("E<code> msg",
- * "W msg"); this parent turns those into the user's stderr lines, so a
+ * its error or warnings to a pipe as messages in sandbox.h's format (the
+ * one pool workers answer in); this parent turns those into the user's
+ * stderr lines, so a
  * crash costs one message, not the process. poppler's own chatter on
  * stderr is silenced in the child.
  */
@@ -63,21 +64,6 @@ static void print_passages(const char *doc_id, const struct passage_list *pl)
 	}
 }
 
-/* Writes the whole buffer, retrying short writes. */
-static void report(int fd, const char *s)
-{
-	size_t len = strlen(s);
-
-	while (len) {
-		ssize_t n = write(fd, s, len);
-
-		if (n <= 0)
-			return;
-		s += n;
-		len -= (size_t)n;
-	}
-}
-
 /* Runs in the child. */
 static int extract_job(void *arg)
 {
@@ -96,9 +82,7 @@ static int extract_job(void *arg)
 	doc_text_init(&t);
 	passage_list_init(&pl);
 	if (extract_file(j->path, &t, &err)) {
-		line = xstrfmt("E%d %s\n", err.code, err.msg);
-		report(j->report_fd, line);
-		free(line);
+		sandbox_msg_send(j->report_fd, SANDBOX_MSG_ERROR, err.code, "extract", err.msg);
 		doc_text_release(&t);
 		return 1;
 	}
@@ -110,13 +94,12 @@ static int extract_job(void *arg)
 	if (t.warnings) {
 		/* the pipe holds 64 KiB and is read after the child exits */
 		if (strlen(t.warnings) > 4000) {
-			t.warnings[3996] = '\0';
-			line = xstrfmt("W%s...\n", t.warnings);
+			line = xstrfmt("%.3996s...", t.warnings);
+			sandbox_msg_send(j->report_fd, SANDBOX_MSG_WARNING, 0, NULL, line);
+			free(line);
 		} else {
-			line = xstrfmt("W%s\n", t.warnings);
+			sandbox_msg_send(j->report_fd, SANDBOX_MSG_WARNING, 0, NULL, t.warnings);
 		}
-		report(j->report_fd, line);
-		free(line);
 	}
 	passage_list_release(&pl);
 	doc_text_release(&t);
@@ -167,8 +150,10 @@ int cmd_extract(int argc, char **argv)
 	struct sandbox_limits lim;
 	struct doc_error err;
 	struct job j;
-	char *rep, *p;
-	int fds[2], c, rc, status = EXIT_OK;
+	struct sandbox_msg m;
+	const char *p;
+	char *rep;
+	int fds[2], c, r, rc, status = EXIT_OK;
 
 	memset(&j, 0, sizeof(j));
 	optind = 1;
@@ -217,22 +202,14 @@ int cmd_extract(int argc, char **argv)
 		status = EXIT_PARTIAL;
 		goto out;
 	}
-	for (p = rep; *p; ) {
-		char *nl = strchr(p, '\n');
-
-		if (nl)
-			*nl = '\0';
-		if (*p == 'E') {
-			char *msg = strchr(p, ' ');
-
-			say("'%s': extract: %s", j.path, msg ? msg + 1 : "failed");
+	for (p = rep; (r = sandbox_msg_next(&p, &m)); ) {
+		if (r > 0 && m.kind == SANDBOX_MSG_ERROR) {
+			say("'%s': %s: %s", j.path, m.stage, m.text);
 			status = EXIT_PARTIAL;
-		} else if (*p == 'W') {
-			say("'%s': warning: %s", j.path, p + 1);
+		} else if (r > 0 && m.kind == SANDBOX_MSG_WARNING) {
+			say("'%s': warning: %s", j.path, m.text);
 		}
-		if (!nl)
-			break;
-		p = nl + 1;
+		sandbox_msg_release(&m);
 	}
 	if (rc == 3)
 		status = EXIT_FATAL;
