@@ -120,6 +120,7 @@ int main(int argc, char **argv)
 	struct text t;
 	struct doc_error err;
 	struct analyzer *a;
+	const char *cb = NULL, *sw = NULL, *mp = NULL;
 	struct stemmer *st;
 	struct timing base, full;
 	double secs = 1.0, r_base, r_full, start;
@@ -140,7 +141,8 @@ int main(int argc, char **argv)
 	for (; i < argc; i++)
 		load(&t, argv[i]);
 	memset(&err, 0, sizeof(err));
-	if (!(a = analyzer_new(NULL, NULL, &err))) {
+	data_paths_resolve(&cb, &sw, &mp, 0);
+	if (!(a = analyzer_new(cb, sw, mp, &err))) {
 		fprintf(stderr, "textbench: %s\n", err.msg);
 		return 2;
 	}

@@ -16,10 +16,13 @@
 struct analyzer;
 struct codebook;
 
-/* NULL codebook_path or stopwords_path means the defaults (data_path()).
- * On error returns NULL and fills err (msg "file:line: what is wrong"). */
+/* From the codebook, stopword and model files at these paths (model_path
+ * NULL: the rules alone); the commands choose them (paths.h:
+ * data_paths_resolve). On error returns NULL and fills err (msg
+ * "file:line: what is wrong"). */
 struct analyzer *analyzer_new(const char *codebook_path,
-			      const char *stopwords_path, struct doc_error *err);
+			      const char *stopwords_path, const char *model_path,
+			      struct doc_error *err);
 void analyzer_free(struct analyzer *a);
 
 size_t analyzer_nr_themes(const struct analyzer *a);
@@ -45,9 +48,9 @@ const char *analyzer_codebook_hash(const struct analyzer *a);
 const char *analyzer_stopwords_hash(const struct analyzer *a);
 
 /*
- * Replaces the learned model: PATH, or NULL for the rules alone. The
- * default model (codebook/default.model) is loaded by analyzer_new when it
- * exists. Returns 0, or -1 with err "PATH:LINE: what is wrong".
+ * Replaces the learned model (the one analyzer_new loaded, if any): PATH,
+ * or NULL for the rules alone. Returns 0, or -1 with err "PATH:LINE: what
+ * is wrong".
  */
 int analyzer_set_model(struct analyzer *a, const char *path, struct doc_error *err);
 const char *analyzer_model_path(const struct analyzer *a);  /* NULL: none */

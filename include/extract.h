@@ -6,7 +6,8 @@
  * with page furniture (running headers, footers, page numbers) removed and
  * characters normalised (normalize.h). The caller owns `out` (init before,
  * doc_text_release after); on error `out` may hold partial lines and `err`
- * says why. Extractors never print and never exit.
+ * says why. Extractors never print and never exit. extract.c holds what
+ * is common to the formats: choosing one, dispatching, opening a path.
  */
 
 #include "doc.h"
@@ -51,6 +52,12 @@ int extract_add_block(struct doc_text *out, const char *text, size_t len,
 
 /* The extensions read, for messages. */
 #define EXTRACT_EXTENSIONS ".pdf, .docx, .html, .htm, .txt, .text or .md"
+
+/* Opens path for reading (read-only, close-on-exec, blocking reads) without
+ * waiting on a FIFO; a file that is not regular is refused ("is a
+ * directory", "not a regular file"). Returns the descriptor, or -1 with
+ * err filled. */
+int extract_open(const char *path, struct doc_error *err);
 
 /* "pdf", "txt", "docx", "html" from the file name's extension
  * (case-insensitive; .md and .text count as txt, .htm as html), or NULL

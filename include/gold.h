@@ -47,8 +47,9 @@ enum passage_kind gold_kind_of(const char *text);
 /* Appends the rows of PATH. Returns 0, or -1 with err filled (the message
  * names the file, and the line where there is one). */
 int gold_read(struct analyzer *a, const char *path, struct gold *g, struct doc_error *err);
-/* The analyzer of the codebook and stopwords with the rules alone (no
- * model: what train and cv learn from) and the gold files paths[0..nr),
+/* The analyzer of the codebook and stopword files (paths.h:
+ * data_paths_resolve) with the rules alone (no model: what train and cv
+ * learn from) and the gold files paths[0..nr),
  * indexed. Returns 0, or -1 with err filled; on error *a may be NULL and g
  * is to be released all the same. */
 int gold_load(const char *codebook, const char *stopwords, char **paths, int nr,

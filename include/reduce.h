@@ -3,14 +3,19 @@
 
 /*
  * The reduce side of a run: reads the record of every processed document
- * (never the documents themselves), in path order, and writes every CSV of
+ * (never the documents themselves), in path order, and writes the CSVs of
  * the output folder: documents, passages, passage themes, term counts,
- * vocabulary and term matrix here, the theme matrices and statistical
- * summaries through report.c. Each file is written to a temporary name;
- * the caller wraps reduce_write() and the manifest in a publish (csvio.h:
- * csv_publish_begin), so they are renamed only once all are complete,
- * manifest.json last. Sources whose record cannot be read are
- * turned into errors. The caller owns the source list.
+ * vocabulary, term matrix and quotes here, the theme matrices, statistical
+ * summaries and group tables through report.c and groups.c. Each file is
+ * written to a temporary name and committed as soon as it is complete
+ * (csvio.h: csv_out_commit), which outside a publish renames it at once;
+ * the batch commands call reduce_write() inside a publish
+ * (csv_publish_begin) that also holds the report and the manifest, so
+ * nothing is renamed until every file is complete, manifest.json last.
+ * A source that was not processed or whose record cannot be read becomes
+ * an error; the others take status, message, page, passage and token
+ * counts from their record: reduce_write() sets those fields of the
+ * caller's source list, which stays the caller's.
  */
 
 #include <stddef.h>

@@ -25,7 +25,6 @@
 #include <string.h>
 #include <glib.h>
 #include "util.h"
-#include "paths.h"
 #include "doc.h"
 #include "stem.h"
 #include "codebook.h"
@@ -114,14 +113,10 @@ static int check_stopwords(const char *path, const char *buf, size_t len, size_t
 	return 0;
 }
 
-struct analyzer *analyzer_new(const char *codebook_path,
-			      const char *stopwords_path, struct doc_error *err)
+struct analyzer *analyzer_new(const char *cb_path, const char *sw_path,
+			      const char *model_path, struct doc_error *err)
 {
 	struct analyzer *a = xcalloc(1, sizeof(*a));
-	char *cb_path = codebook_path ? xstrdup(codebook_path)
-				      : data_path("codebook/default.cb");
-	char *sw_path = stopwords_path ? xstrdup(stopwords_path)
-				       : data_path("stopwords/english.txt");
 	char *cb_buf = NULL, *sw_buf = NULL, *all;
 	size_t cb_len = 0, sw_len = 0, bom = 0;
 	int ok = 0;
@@ -147,21 +142,10 @@ struct analyzer *analyzer_new(const char *codebook_path,
 		      ANALYZE_FORMAT_VERSION);
 	digest(all, strlen(all), a->config_hash);
 	free(all);
-	ok = 1;
-	/* the default model, when it is there */
-	{
-		char *mp = data_path("codebook/default.model");
-
-		if (g_file_test(mp, G_FILE_TEST_IS_REGULAR) &&
-		    analyzer_set_model(a, mp, err) < 0)
-			ok = 0;
-		free(mp);
-	}
+	ok = !model_path || analyzer_set_model(a, model_path, err) == 0;
 out:
 	g_free(cb_buf);
 	g_free(sw_buf);
-	free(cb_path);
-	free(sw_path);
 	if (!ok) {
 		analyzer_free(a);
 		return NULL;

@@ -27,39 +27,9 @@
 #include "util.h"
 #include "doc.h"
 #include "extract.h"
-#include "normalize.h"
 #include "banned.h"
 
 #define HTML_MAX_BYTES ((size_t)64 << 20)
-#define BLOCK_MAX_LINE 16384
-
-int extract_add_block(struct doc_text *out, const char *s, size_t len, int page,
-		      float size, unsigned flags)
-{
-	size_t nlen, before = out->nr;
-	char *norm = normalize_text(s, len, &nlen);
-	const char *p = norm;
-
-	/* a block longer than BLOCK_MAX_LINE is cut at spaces into blocks */
-	while (nlen > BLOCK_MAX_LINE) {
-		size_t cut = BLOCK_MAX_LINE;
-
-		while (cut > BLOCK_MAX_LINE / 2 && p[cut] != ' ')
-			cut--;
-		if (p[cut] != ' ')
-			cut = (size_t)(g_utf8_find_prev_char(p, p + BLOCK_MAX_LINE) - p);
-		doc_text_add(out, p, cut, page, size, flags);
-		flags = (flags & ~(unsigned)LINE_PAGE_START) | LINE_BREAK_BEFORE;
-		while (cut < nlen && p[cut] == ' ')
-			cut++;
-		p += cut;
-		nlen -= cut;
-	}
-	if (nlen)
-		doc_text_add(out, p, nlen, page, size, flags);
-	g_free(norm);
-	return out->nr > before;
-}
 
 struct html {
 	struct doc_text *out;

@@ -14,9 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <glib.h>
 #include "util.h"
 #include "doc.h"
@@ -280,88 +278,13 @@ int extract_txt_fd(int fd, struct doc_text *out, struct doc_error *err)
 	return rc;
 }
 
-/* Opens path for reading without blocking on a FIFO; only a regular file
- * is accepted (a device never ends). */
-static int open_regular(const char *path, struct doc_error *err)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), fl;
-
-	if (fd < 0)
-		return doc_error_set(err, "extract", DOC_ERR_IO, "cannot open: %s",
-				     strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return doc_error_set(err, "extract", DOC_ERR_IO, "%s",
-				     S_ISDIR(st.st_mode) ? "is a directory" :
-				     "not a regular file");
-	}
-	fl = fcntl(fd, F_GETFL);
-	if (fl >= 0)
-		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	return fd;
-}
-
 int extract_txt(const char *path, struct doc_text *out, struct doc_error *err)
 {
-	int fd = open_regular(path, err), rc;
+	int fd = extract_open(path, err), rc;
 
 	if (fd < 0)
 		return -1;
 	rc = extract_txt_fd(fd, out, err);
-	close(fd);
-	return rc;
-}
-
-const char *extract_format(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	const char *slash = strrchr(path, '/');
-
-	if (!dot || (slash && dot < slash))
-		return NULL;
-	if (!g_ascii_strcasecmp(dot, ".pdf"))
-		return "pdf";
-	if (!g_ascii_strcasecmp(dot, ".txt") || !g_ascii_strcasecmp(dot, ".text") ||
-	    !g_ascii_strcasecmp(dot, ".md"))
-		return "txt";
-	if (!g_ascii_strcasecmp(dot, ".docx"))
-		return "docx";
-	if (!g_ascii_strcasecmp(dot, ".html") || !g_ascii_strcasecmp(dot, ".htm"))
-		return "html";
-	return NULL;
-}
-
-int extract_fd(int fd, const char *format, struct doc_text *out,
-	       struct doc_error *err)
-{
-	if (!format)
-		return doc_error_set(err, "extract", DOC_ERR_FORMAT,
-				     "unsupported file type (not " EXTRACT_EXTENSIONS ")");
-	if (!strcmp(format, "pdf"))
-		return extract_pdf_fd(fd, out, err);
-	if (!strcmp(format, "docx"))
-		return extract_docx_fd(fd, out, err);
-	if (!strcmp(format, "html"))
-		return extract_html_fd(fd, out, err);
-	return extract_txt_fd(fd, out, err);
-}
-
-int extract_file(const char *path, struct doc_text *out, struct doc_error *err)
-{
-	const char *fmt = extract_format(path);
-	int fd, rc;
-
-	if (!fmt) {
-		struct stat st;
-
-		if (!stat(path, &st) && S_ISDIR(st.st_mode))
-			return doc_error_set(err, "extract", DOC_ERR_IO, "is a directory");
-	}
-	fd = open_regular(path, err);
-	if (fd < 0)
-		return -1;
-	rc = extract_fd(fd, fmt, out, err);
 	close(fd);
 	return rc;
 }

@@ -158,12 +158,8 @@ int gold_load(const char *codebook, const char *stopwords, char **paths, int nr,
 	int i, status = 0;
 
 	memset(g, 0, sizeof(*g));
-	if (!(*a = analyzer_new(codebook, stopwords, err)) ||
-	    analyzer_set_model(*a, NULL, err) < 0) {
-		analyzer_free(*a);
-		*a = NULL;
+	if (!(*a = analyzer_new(codebook, stopwords, NULL, err)))
 		return -1;
-	}
 	for (i = 0; i < nr && !status; i++)
 		status = gold_read(*a, paths[i], g, err);
 	if (!status)

@@ -69,3 +69,31 @@ char *data_path(const char *rel)
 	}
 	return xstrfmt("%s/share/revmine/%s", REVMINE_PREFIX, rel);
 }
+
+/* data_path(rel) once per process; kept to the end. */
+static const char *data_default(const char *rel, char **slot)
+{
+	if (!*slot)
+		*slot = data_path(rel);
+	return *slot;
+}
+
+void data_paths_resolve(const char **codebook, const char **stopwords,
+			const char **model, int no_model)
+{
+	static char *cb, *sw, *mp;
+	static int model_checked, model_found;
+
+	if (!*codebook)
+		*codebook = data_default("codebook/default.cb", &cb);
+	if (!*stopwords)
+		*stopwords = data_default("stopwords/english.txt", &sw);
+	if (!model || *model)
+		return;
+	if (!no_model && !model_checked) {
+		model_found = g_file_test(data_default("codebook/default.model", &mp),
+					  G_FILE_TEST_IS_REGULAR);
+		model_checked = 1;
+	}
+	*model = !no_model && model_found ? mp : NULL;
+}

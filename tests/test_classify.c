@@ -26,7 +26,7 @@ static int setup(void **state)
 
 	(void)state;
 	memset(&err, 0, sizeof(err));
-	an = analyzer_new(CB, SW, &err);
+	an = analyzer_new(CB, SW, NULL, &err);
 	if (!an)
 		fprintf(stderr, "analyzer_new: %s\n", err.msg);
 	return an ? 0 : -1;
@@ -147,7 +147,7 @@ static void classify__stopwords_file_replaces_default(void **state)
 	assert_int_equal(write(fd, "# only plan\nplan\n", 17), 17);
 	close(fd);
 	memset(&err, 0, sizeof(err));
-	a = analyzer_new(CB, path, &err);
+	a = analyzer_new(CB, path, NULL, &err);
 	assert_non_null(a);
 	assert_string_not_equal(analyzer_stopwords_hash(a), analyzer_stopwords_hash(an));
 	assert_string_not_equal(analyzer_config_hash(a), analyzer_config_hash(an));
@@ -185,7 +185,7 @@ static void analyze__stopwords_must_be_utf8(void **state)
 
 		assert_true(g_file_set_contents(path, cases[i].bytes, (gssize)cases[i].len, NULL));
 		memset(&err, 0, sizeof(err));
-		assert_null(analyzer_new(CB, path, &err));
+		assert_null(analyzer_new(CB, path, NULL, &err));
 		assert_int_equal(err.code, DOC_ERR_CONFIG);
 		assert_non_null(strstr(err.msg, want));
 		free(want);
@@ -193,7 +193,7 @@ static void analyze__stopwords_must_be_utf8(void **state)
 	/* a UTF-8 byte-order mark is skipped: "plan" on the first line counts */
 	assert_true(g_file_set_contents(path, "\xEF\xBB\xBFplan\n", -1, NULL));
 	memset(&err, 0, sizeof(err));
-	a = analyzer_new(CB, path, &err);
+	a = analyzer_new(CB, path, NULL, &err);
 	assert_non_null(a);
 	memset(&p, 0, sizeof(p));
 	p.section = (char *)"";
@@ -217,12 +217,12 @@ static void analyze__bad_codebook_is_file_line_error(void **state)
 	assert_int_equal(write(fd, "theme a\nmatch x y\n", 18), 18);
 	close(fd);
 	memset(&err, 0, sizeof(err));
-	assert_null(analyzer_new(path, SW, &err));
+	assert_null(analyzer_new(path, SW, NULL, &err));
 	want = xstrfmt("%s:2: match weight: expected a number, got 'x'", path);
 	assert_string_equal(err.msg, want);
 	free(want);
 	unlink(path);
-	assert_null(analyzer_new("/nonexistent.cb", SW, &err));
+	assert_null(analyzer_new("/nonexistent.cb", SW, NULL, &err));
 	assert_int_equal(err.code, DOC_ERR_CONFIG);
 }
 
@@ -250,7 +250,7 @@ static void analyze__other_codebook_loads(void **state)
 
 	(void)state;
 	memset(&err, 0, sizeof(err));
-	a = analyzer_new("codebook/dhr-example.cb", SW, &err);
+	a = analyzer_new("codebook/dhr-example.cb", SW, NULL, &err);
 	assert_non_null(a);
 	assert_string_equal(analyzer_theme_id(a, 0), "coercive_control");
 	memset(&p, 0, sizeof(p));

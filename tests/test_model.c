@@ -129,7 +129,7 @@ static void model__weights_move_labels_and_types(void **state)
 			    "w\tY:question\t 0 0 0 -5 8\n";
 	char *cbp = temp_file(CB), *sw = temp_file("the\nof\n"), *mp = temp_file(model);
 	struct doc_error err;
-	struct analyzer *a = analyzer_new(cbp, sw, &err);
+	struct analyzer *a = analyzer_new(cbp, sw, NULL, &err);
 	struct passage ps[4];
 	const char *texts[4] = { "Alpha was seen.", "An apple a day.",
 				 "Beta was seen.", "Is alpha known?" };

@@ -98,14 +98,12 @@ struct analyzer *runopts_analyzer(const struct run_opts *o, char **cb, char **sw
 {
 	struct doc_error err = { 0 };
 	struct analyzer *a;
+	const char *c = o->codebook, *s = o->stopwords, *m = o->model;
 
-	*cb = o->codebook ? xstrdup(o->codebook) : data_path("codebook/default.cb");
-	*sw = o->stopwords ? xstrdup(o->stopwords) : data_path("stopwords/english.txt");
-	a = analyzer_new(*cb, *sw, &err);
-	if (a && (o->model || o->no_model) && analyzer_set_model(a, o->model, &err) < 0) {
-		analyzer_free(a);
-		a = NULL;
-	}
+	data_paths_resolve(&c, &s, &m, o->no_model);
+	*cb = xstrdup(c);
+	*sw = xstrdup(s);
+	a = analyzer_new(c, s, m, &err);
 	if (!a)
 		say("%s: %s", o->cmd, err.msg);
 	else

@@ -22,6 +22,7 @@
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
+#include "paths.h"
 #include "csvio.h"
 #include "gold.h"
 #include "banned.h"
@@ -343,10 +344,9 @@ int cmd_classify(int argc, char **argv)
 	}
 	path = optind < argc ? argv[optind] : "-";
 	memset(&err, 0, sizeof(err));
-	if (!(a = analyzer_new(o.codebook, o.stopwords, &err)) ||
-	    ((o.model || o.no_model) && analyzer_set_model(a, o.model, &err) < 0)) {
+	data_paths_resolve(&o.codebook, &o.stopwords, &o.model, o.no_model);
+	if (!(a = analyzer_new(o.codebook, o.stopwords, o.model, &err))) {
 		say("classify: %s", err.msg);
-		analyzer_free(a);
 		return EXIT_USAGE;
 	}
 	runopts_codebook_warnings(a, "classify");

@@ -19,6 +19,7 @@
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
+#include "paths.h"
 #include "model.h"
 #include "learn.h"
 #include "gold.h"
@@ -161,6 +162,7 @@ int cmd_cv(int argc, char **argv)
 		return help_error(&help_cv);
 	}
 	memset(&err, 0, sizeof(err));
+	data_paths_resolve(&codebook, &stopwords, NULL, 1);
 	if (gold_load(codebook, stopwords, argv + optind, argc - optind, &a, &g, &err) < 0) {
 		say("cv: %s", err.msg);
 		status = EXIT_USAGE;

@@ -15,6 +15,7 @@
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
+#include "paths.h"
 #include "gold.h"
 #include "banned.h"
 
@@ -85,10 +86,9 @@ int cmd_eval(int argc, char **argv)
 		return help_error(&help_eval);
 	}
 	memset(&err, 0, sizeof(err));
-	if (!(a = analyzer_new(codebook, stopwords, &err)) ||
-	    ((model || no_model) && analyzer_set_model(a, model, &err) < 0)) {
+	data_paths_resolve(&codebook, &stopwords, &model, no_model);
+	if (!(a = analyzer_new(codebook, stopwords, model, &err))) {
 		say("eval: %s", err.msg);
-		analyzer_free(a);
 		return EXIT_USAGE;
 	}
 	runopts_codebook_warnings(a, "eval");

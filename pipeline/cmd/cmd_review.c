@@ -20,6 +20,7 @@
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
+#include "paths.h"
 #include "model.h"
 #include "csvio.h"
 #include "gold.h"
@@ -239,10 +240,9 @@ int cmd_review(int argc, char **argv)
 	}
 	memset(&r, 0, sizeof(r));
 	memset(&err, 0, sizeof(err));
-	if (!(r.a = analyzer_new(codebook, stopwords, &err)) ||
-	    ((model || no_model) && analyzer_set_model(r.a, model, &err) < 0)) {
+	data_paths_resolve(&codebook, &stopwords, &model, no_model);
+	if (!(r.a = analyzer_new(codebook, stopwords, model, &err))) {
 		say("review: %s", err.msg);
-		analyzer_free(r.a);
 		return EXIT_USAGE;
 	}
 	runopts_codebook_warnings(r.a, "review");

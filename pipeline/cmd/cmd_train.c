@@ -15,6 +15,7 @@
 #include "util.h"
 #include "doc.h"
 #include "analyze.h"
+#include "paths.h"
 #include "model.h"
 #include "learn.h"
 #include "gold.h"
@@ -87,6 +88,7 @@ int cmd_train(int argc, char **argv)
 		return help_error(&help_train);
 	}
 	memset(&err, 0, sizeof(err));
+	data_paths_resolve(&codebook, &stopwords, NULL, 1);
 	if (gold_load(codebook, stopwords, argv + optind, argc - optind, &a, &g, &err) < 0) {
 		say("train: %s", err.msg);
 		status = EXIT_USAGE;
