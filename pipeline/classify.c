@@ -3,7 +3,8 @@
  *
  * Every distinct word gets a lexicon entry the first time it is seen: its
  * stem, whether it is a stopword, and the codebook patterns that can start
- * at it (codebook_starts). After that a token costs one hash lookup, and
+ * at it (codebook_starts). After that a token costs one lookup in the
+ * lexicon (lexicon.h: a word table tuned for this), and
  * only the patterns starting at it are extended along the following tokens
  * (never across sentence or clause punctuation). A hyphenated compound
  * offers two paths, its joined form and its parts, and extension tries both.
@@ -27,37 +28,13 @@
 #include "stem.h"
 #include "codebook.h"
 #include "classify.h"
+#include "lexicon.h"
 #include "banned.h"
 
 #define LEXICON_MAX (1u << 20)
 #define LEAD_MAX_WORDS 6 /* "Recommendations for the partnership include:" */
 #define HEADING_MAX_WORDS 12
 #define CONTACT_MAX_WORDS 25
-
-/* A pattern that can start at a word, with what a hit needs, so the common
- * one-word pattern never touches the pattern table. */
-struct start {
-	unsigned pattern, rule;
-	int owner;
-	unsigned char kind, single, check_word;
-	double weight;
-	const char *second; /* the second element's stem when it is a plain stem:
-			     * a pointer test rejects most phrases at once */
-};
-
-struct lex {
-	uint64_t hash;
-	const char *word, *stem;
-	size_t word_len, stem_len;
-	int stop;
-	struct start *starts; /* unanchored first, then anchored ones */
-	size_t nr_starts, nr_free;
-	uint64_t stem8;      /* the stem's first 8 bytes, big-endian: a quick order */
-	unsigned char neg;   /* NEG_CUE or NEG_BRIDGE: see negated() */
-	signed char marker;  /* index in markers[], or -1 */
-	unsigned long stamp; /* the passage that last counted it */
-	unsigned count;      /* its count in that passage */
-};
 
 struct hit {
 	uint64_t key; /* kind, owner and rule packed: the sort order */
@@ -73,28 +50,6 @@ struct rule_hits {
 	double weight;
 	size_t first, n; /* range in the sorted hits */
 };
-
-/*
- * The lexicon is an open-addressing table (linear probing, word_hash(),
- * at most half full). It is the one lookup every token pays, and a table
- * that compares stored hashes and lengths before bytes is about twice as
- * fast here as a GHashTable of strings.
- */
-struct lexicon {
-	struct lex **slots;
-	uint64_t *hashes; /* beside the slots: a probe reads no entry it rejects */
-	size_t size, used; /* size is a power of two */
-	/* entries come from slabs, so the frequent (early) words sit together */
-	struct lex **slabs;
-	size_t nr_slabs, slab_used;
-	/* and their start lists from chunks of their own, for the same reason */
-	struct start **chunks;
-	size_t nr_chunks, chunk_used, chunk_size;
-};
-
-#define START_CHUNK 8192
-
-#define LEX_SLAB 1024
 
 /* A word of a passage with its sort key beside it, so sorting compares
  * integers in one array instead of chasing lexicon entries. */
@@ -136,112 +91,6 @@ struct classifier {
 	unsigned *counted;
 	size_t nr_counted, alloc_counted;
 };
-
-/* A word hash eight bytes at a time (the multiply-xorshift mix of
- * splitmix64, Steele et al. 2014): words are short, so this is one or two
- * rounds where a byte-wise hash takes a dozen. */
-static uint64_t word_hash(const char *s, size_t len)
-{
-	uint64_t h = len * 0x9E3779B97F4A7C15ull, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-		h ^= h >> 31;
-	}
-	if (i < len) {
-		w = 0;
-		memcpy(&w, s + i, len - i);
-		h = (h ^ w) * 0x94D049BB133111EBull;
-		h ^= h >> 29;
-	}
-	h = (h ^ (h >> 32)) * 0xBF58476D1CE4E5B9ull;
-	return h ^ (h >> 29);
-}
-
-static void lexicon_init(struct lexicon *x)
-{
-	memset(x, 0, sizeof(*x));
-	x->size = 1024;
-	x->slots = xcalloc(x->size, sizeof(*x->slots));
-	x->hashes = xcalloc(x->size, sizeof(*x->hashes));
-}
-
-static struct lex *lexicon_new_entry(struct lexicon *x)
-{
-	if (!x->nr_slabs || x->slab_used == LEX_SLAB) {
-		x->slabs = xrealloc(x->slabs, (x->nr_slabs + 1) * sizeof(*x->slabs));
-		x->slabs[x->nr_slabs++] = xcalloc(LEX_SLAB, sizeof(struct lex));
-		x->slab_used = 0;
-	}
-	return &x->slabs[x->nr_slabs - 1][x->slab_used++];
-}
-
-/* Room for n start records, from the current chunk or a new one. */
-static struct start *lexicon_starts(struct lexicon *x, size_t n)
-{
-	struct start *r;
-
-	if (!n)
-		return NULL;
-	if (!x->nr_chunks || x->chunk_used + n > x->chunk_size) {
-		x->chunk_size = n > START_CHUNK ? n : START_CHUNK;
-		x->chunks = xrealloc(x->chunks, (x->nr_chunks + 1) * sizeof(*x->chunks));
-		x->chunks[x->nr_chunks++] = xmalloc(x->chunk_size * sizeof(struct start));
-		x->chunk_used = 0;
-	}
-	r = x->chunks[x->nr_chunks - 1] + x->chunk_used;
-	x->chunk_used += n;
-	return r;
-}
-
-static void lexicon_free(struct lexicon *x)
-{
-	size_t i;
-
-	for (i = 0; i < x->nr_slabs; i++)
-		free(x->slabs[i]);
-	for (i = 0; i < x->nr_chunks; i++)
-		free(x->chunks[i]);
-	free(x->chunks);
-	free(x->slabs);
-	free(x->slots);
-	free(x->hashes);
-}
-
-static void lexicon_clear(struct lexicon *x)
-{
-	lexicon_free(x);
-	lexicon_init(x);
-}
-
-static void lexicon_put(struct lexicon *x, struct lex *l)
-{
-	size_t i, mask;
-
-	if (2 * (x->used + 1) > x->size) {
-		struct lex **old = x->slots;
-		uint64_t *old_h = x->hashes;
-		size_t n = x->size, k;
-
-		x->size *= 2;
-		x->slots = xcalloc(x->size, sizeof(*x->slots));
-		x->hashes = xcalloc(x->size, sizeof(*x->hashes));
-		x->used = 0;
-		for (k = 0; k < n; k++)
-			if (old[k])
-				lexicon_put(x, old[k]);
-		free(old);
-		free(old_h);
-	}
-	mask = x->size - 1;
-	for (i = l->hash & mask; x->slots[i]; i = (i + 1) & mask)
-		;
-	x->slots[i] = l;
-	x->hashes[i] = l->hash;
-	x->used++;
-}
 
 struct classifier *classifier_new(const struct codebook *cb, struct stemmer *st)
 {
@@ -333,7 +182,7 @@ static void make_starts(struct classifier *c, struct lex *l, int number)
 	for (pass = 0; pass < 2; pass++) {
 		for (k = 0; k < n; k++) {
 			const struct cb_pattern *p = &c->cb->patterns[ids[k]];
-			struct start *st;
+			struct lex_start *st;
 
 			if (p->anchored != (int)pass)
 				continue;
@@ -445,15 +294,12 @@ static int negated(const struct classifier *c, size_t s)
 
 static struct lex *lookup(struct classifier *c, const struct token *tk)
 {
-	uint64_t h = word_hash(tk->text, tk->len);
-	size_t mask = c->lexicon.size - 1, i;
+	uint64_t h = lexicon_hash(tk->text, tk->len);
 	int number = tk->kind == TOKEN_NUMBER;
-	struct lex *l;
+	struct lex *l = lexicon_find(&c->lexicon, h, tk->text, tk->len);
 
-	for (i = h & mask; (l = c->lexicon.slots[i]); i = (i + 1) & mask)
-		if (c->lexicon.hashes[i] == h && l->word_len == tk->len &&
-		    !memcmp(l->word, tk->text, tk->len))
-			return l;
+	if (l)
+		return l;
 	l = lexicon_new_entry(&c->lexicon);
 	l->hash = h;
 	l->word = stemmer_intern(c->st, tk->text);
@@ -543,7 +389,7 @@ static void find_hits(struct classifier *c)
 			continue;
 		n = i == anchor ? l->nr_starts : l->nr_free;
 		for (k = 0; k < n; k++) {
-			const struct start *st = &l->starts[k];
+			const struct lex_start *st = &l->starts[k];
 
 			/* the index is by stem; a word as written needs a look */
 			if (st->check_word &&
