@@ -21,6 +21,9 @@ int extract_pdf_fd(int fd, struct doc_text *out, struct doc_error *err);
 /* The same on a document in memory (fuzzing, tests). */
 int extract_pdf_data(const void *data, size_t len, struct doc_text *out,
 		     struct doc_error *err);
+/* on: keeps poppler's global state built between documents (a worker
+ * that reads many calls it once at start); off: lets it go. */
+void extract_pdf_keep_warm(int on);
 
 /* Plain text: UTF-8 (BOM or not), UTF-16 LE/BE with BOM, else Windows-1252;
  * LF, CRLF, CR; NUL dropped; markdown headings and bullets flagged. */

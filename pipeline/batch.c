@@ -164,6 +164,7 @@ static int pool_worker(void *arg)
 
 	for (i = 0; i < p->nr_close; i++)
 		close(p->close_fds[i]);
+	extract_pdf_keep_warm(1);
 	for (;;) {
 		union {
 			struct cmsghdr h;
@@ -209,6 +210,7 @@ static int pool_worker(void *arg)
 			break;
 	}
 	free(buf);
+	extract_pdf_keep_warm(0);
 	/* The worker's copy of the analyzer: freed so leak checkers see a
 	 * worker end with nothing outstanding. */
 	analyzer_free(p->a);

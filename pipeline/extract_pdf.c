@@ -282,6 +282,52 @@ static int extract_doc(PopplerDocument *doc, struct doc_text *out)
 	return 0;
 }
 
+/*
+ * poppler builds its global parameters (font tables, encodings, the font
+ * lookup) when a first document opens and drops them when the last one
+ * closes, so a process that reads documents one after another builds them
+ * again for each. A worker that serves many documents holds one empty
+ * page open for its life: they are built once.
+ */
+static PopplerDocument *warm_doc;
+
+void extract_pdf_keep_warm(int on)
+{
+	static const char *const obj[] = {
+		"<</Type/Catalog/Pages 2 0 R>>",
+		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 1 1]>>",
+	};
+	size_t off[G_N_ELEMENTS(obj)], i, xref;
+	GString *pdf;
+	GBytes *b;
+
+	if (!on) {
+		if (warm_doc)
+			g_object_unref(warm_doc);
+		warm_doc = NULL;
+		return;
+	}
+	if (warm_doc)
+		return;
+	pdf = g_string_new("%PDF-1.4\n");
+	for (i = 0; i < G_N_ELEMENTS(obj); i++) {
+		off[i] = pdf->len;
+		g_string_append_printf(pdf, "%zu 0 obj%s\nendobj\n", i + 1, obj[i]);
+	}
+	xref = pdf->len;
+	g_string_append_printf(pdf, "xref\n0 %zu\n0000000000 65535 f \n",
+			       G_N_ELEMENTS(obj) + 1);
+	for (i = 0; i < G_N_ELEMENTS(obj); i++)
+		g_string_append_printf(pdf, "%010zu 00000 n \n", off[i]);
+	g_string_append_printf(pdf, "trailer<</Size %zu/Root 1 0 R>>\nstartxref\n%zu\n%%%%EOF\n",
+			       G_N_ELEMENTS(obj) + 1, xref);
+	b = g_string_free_to_bytes(pdf);
+	/* the document keeps its own reference to the bytes */
+	warm_doc = poppler_document_new_from_bytes(b, NULL, NULL);
+	g_bytes_unref(b);
+}
+
 int extract_pdf_fd(int fd, struct doc_text *out, struct doc_error *err)
 {
 	GError *gerr = NULL;
