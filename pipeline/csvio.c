@@ -32,6 +32,9 @@ struct csv_out {
 	FILE *f;
 	char *path, *tmp;
 	int at_row_start;
+	char *qbuf; /* a quoted field, built whole (libcsv's csv_fwrite
+		     * writes a character at a time) */
+	size_t qalloc;
 };
 
 struct csv_out *csv_out_open(const char *path, int bom, struct doc_error *err)
@@ -84,6 +87,27 @@ static void sep(struct csv_out *c)
 	c->at_row_start = 0;
 }
 
+/* s[0..len) quoted, quotes doubled (libcsv's csv_write), after an
+ * apostrophe when guard_char. */
+static void put_quoted(struct csv_out *c, const char *s, size_t len, int guard_char)
+{
+	size_t need = csv_write(NULL, 0, s, len) + (guard_char ? 1 : 0);
+
+	if (need > c->qalloc) {
+		c->qalloc = need + need / 2 + 64;
+		c->qbuf = xrealloc(c->qbuf, c->qalloc);
+	}
+	if (guard_char) {
+		/* The apostrophe goes inside the quotes, as part of the value. */
+		c->qbuf[0] = '"';
+		csv_write(c->qbuf + 1, need - 1, s, len);
+		c->qbuf[1] = '\'';
+	} else {
+		csv_write(c->qbuf, need, s, len);
+	}
+	fwrite(c->qbuf, 1, need, c->f);
+}
+
 static void put_field(struct csv_out *c, const char *s, size_t len, int guard)
 {
 	int needs_quote = memchr(s, ',', len) || memchr(s, '"', len) ||
@@ -91,18 +115,10 @@ static void put_field(struct csv_out *c, const char *s, size_t len, int guard)
 	int needs_guard = guard && len && strchr("=+-@\t\r", s[0]);
 
 	sep(c);
-	if (needs_guard) {
-		/* The apostrophe goes inside the quotes, as part of the value. */
-		char *g = xmalloc(len + 1);
-
-		g[0] = '\'';
-		memcpy(g + 1, s, len);
-		csv_fwrite(c->f, g, len + 1);
-		free(g);
-		return;
-	}
-	if (needs_quote)
-		csv_fwrite(c->f, s, len);
+	if (needs_guard)
+		put_quoted(c, s, len, 1);
+	else if (needs_quote)
+		put_quoted(c, s, len, 0);
 	else
 		fwrite(s, 1, len, c->f);
 }
@@ -195,6 +211,7 @@ int csv_out_commit(struct csv_out *c, struct doc_error *err)
 		if (fflush(c->f) || ferror(c->f))
 			rc = doc_error_set(err, "write", DOC_ERR_IO,
 					   "cannot write to standard output");
+		free(c->qbuf);
 		free(c);
 		return rc;
 	}
@@ -210,6 +227,7 @@ int csv_out_commit(struct csv_out *c, struct doc_error *err)
 		unlink(c->tmp);
 	free(c->tmp);
 	free(c->path);
+	free(c->qbuf);
 	free(c);
 	return rc;
 }
@@ -379,6 +397,7 @@ void csv_out_abort(struct csv_out *c)
 	}
 	free(c->tmp);
 	free(c->path);
+	free(c->qbuf);
 	free(c);
 }
 

@@ -28,6 +28,7 @@ struct tinfo {
 	unsigned id;       /* provisional id */
 	unsigned long df, cf;
 	size_t last_doc;   /* for df: the last document counted, + 1 */
+	unsigned long in_doc; /* count in the document being added */
 	GHashTable *surf;  /* surface -> count */
 };
 
@@ -246,10 +247,7 @@ static int cmp_tinfo_term(const void *a, const void *b)
 static void add_document(struct reducer *r, size_t d, const struct source *s,
 			 const struct passage_list *ps)
 {
-	GHashTable *doc_counts = g_hash_table_new(g_direct_hash, g_direct_equal);
-	GPtrArray *order;
-	GHashTableIter it;
-	gpointer k, v;
+	GPtrArray *order = g_ptr_array_new(); /* the document's terms */
 	size_t i, j;
 
 	for (i = 0; i < ps->nr; i++) {
@@ -274,7 +272,6 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 			const struct term_count *tc = &p->terms[j];
 			struct tinfo *t = term_get(r, tc->term);
 			unsigned long *surf_count;
-			gpointer old;
 			size_t m;
 
 			/* Terms come sorted, so a stem listed twice (once per
@@ -292,7 +289,10 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 			if (t->last_doc != d + 1) {
 				t->last_doc = d + 1;
 				t->df++;
+				t->in_doc = 0;
+				g_ptr_array_add(order, t);
 			}
+			t->in_doc += tc->count;
 			/* counted in place: the surface is copied only once */
 			surf_count = g_hash_table_lookup(t->surf, tc->surface);
 			if (!surf_count) {
@@ -300,27 +300,18 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 				g_hash_table_insert(t->surf, g_strdup(tc->surface), surf_count);
 			}
 			*surf_count += tc->count;
-			old = g_hash_table_lookup(doc_counts, GUINT_TO_POINTER(t->id + 1));
-			g_hash_table_insert(doc_counts, GUINT_TO_POINTER(t->id + 1),
-					    GUINT_TO_POINTER(GPOINTER_TO_UINT(old) + tc->count));
 		}
 	}
-	order = g_ptr_array_new();
-	g_hash_table_iter_init(&it, doc_counts);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		g_ptr_array_add(order, r->by_id->pdata[GPOINTER_TO_UINT(k) - 1]);
 	g_ptr_array_sort(order, cmp_tinfo_term);
 	for (i = 0; i < order->len; i++) {
 		struct tinfo *t = order->pdata[i];
 
 		csv_out_raw(r->counts, s->doc_id);
 		csv_out_text(r->counts, t->term);
-		csv_out_int(r->counts, GPOINTER_TO_UINT(g_hash_table_lookup(
-					       doc_counts, GUINT_TO_POINTER(t->id + 1))));
+		csv_out_int(r->counts, (long long)t->in_doc);
 		csv_out_end_row(r->counts);
 	}
 	g_ptr_array_free(order, TRUE);
-	g_hash_table_destroy(doc_counts);
 	collect_quotes(r, d, ps);
 }
 
