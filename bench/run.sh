@@ -14,6 +14,10 @@
 #     case (the same run again with 1% new documents, from the cache) as a
 #     share of the cold run, and the record cache's size against the text.
 #  3. The text stage alone (bench/textbench.c).
+#  4. Hot spots, when perf works here (linux-perf, scripts/install-deps
+#     --bench): run -j1 --no-cache profiled on BENCH_PROFILE_DOCS (default
+#     50) documents of the generated PDF corpus and of the text corpus,
+#     named by stage (bench/hotspots.py).
 # Each figure is the mean of BENCH_REPEAT runs (default 1) after the files
 # were read once (page cache warm).
 # Usage: bench/run.sh REVMINE MKCORPUS TEXTBENCH FLOOR [DOCS]
@@ -121,3 +125,26 @@ echo "$summary" | sed '/^$/d'
 
 # The text stage alone over the same text.
 "$TEXTBENCH" "$B"/text/t*.txt
+
+# Hot spots: where a run spends its time, by stage.
+profile() {
+	label=$1
+	shift
+	mkdir -p "$B/prof-$label"
+	for f in "$@"; do cp "$f" "$B/prof-$label/"; done
+	if ! perf record -q --call-graph dwarf,16384 -F 499 -o "$B/perf-$label.data" -- \
+		"$REVMINE" run "$B/prof-$label" -o "$B/out/prof-$label" -j 1 --no-cache --quiet \
+		>/dev/null 2>"$B/perf-$label.err"; then
+		echo "bench: hot spots: perf cannot profile here ($(head -n 1 "$B/perf-$label.err"))"
+		return 0
+	fi
+	echo "bench: $label: run -j1 --no-cache on $# documents, profiled"
+	perf script -i "$B/perf-$label.data" 2>/dev/null | "$PY" bench/hotspots.py || true
+}
+if command -v perf >/dev/null 2>&1 && perf version >/dev/null 2>&1; then
+	P=${BENCH_PROFILE_DOCS:-50}
+	profile scale $(ls "$B"/scale/*.pdf | head -n "$P")
+	profile text $(ls "$B"/text/t*.txt | head -n "$((P * 10))")
+else
+	echo "bench: perf not installed, hot spots skipped (scripts/install-deps --bench)"
+fi
