@@ -17,6 +17,7 @@ enum line_flag {
 	LINE_ITEM = 1 << 2,         /* starts with a bullet or list number (marker kept) */
 	LINE_PAGE_START = 1 << 3,   /* first line of its page after furniture removal */
 	LINE_INDENT = 1 << 4,       /* starts to the right of the column's left edge */
+	LINE_OCR = 1 << 5,          /* recognised from the page's image (ocr.h) */
 };
 
 /* One line of text, already normalised (NFC, ligatures, spaces, quotes). */
@@ -31,6 +32,7 @@ struct doc_text {
 	struct line *lines;
 	size_t nr, alloc;
 	int pages;      /* pages in the document (1 for text files) */
+	int blank_pages; /* pages with no text layer and no ink (ocr.h) */
 	char *warnings; /* NULL, or "; "-joined notes such as "page 4 has no text layer" */
 };
 
@@ -74,6 +76,7 @@ struct passage {
 	enum passage_kind kind;
 	char *section; /* text of the heading it sits under ("" if none) */
 	char *text;
+	int ocr; /* some of its lines were recognised from a page image */
 
 	/* filled by analyze */
 	enum passage_type type;

@@ -23,6 +23,7 @@ struct layout_line {
 	double x0, y0, x1, y1;  /* box in points, y growing down the page */
 	float size;             /* dominant font size in points */
 	int bold;               /* most glyphs in a bold face */
+	int ocr;                /* recognised from the page's image (ocr.h) */
 	int page;               /* 1-based; set by layout_add() */
 	/* set by layout_run() */
 	enum layout_col col;

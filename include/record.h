@@ -16,7 +16,7 @@
 #include "doc.h"
 #include "util.h"
 
-#define RECORD_VERSION 3
+#define RECORD_VERSION 4
 
 struct record_meta {
 	int pages;

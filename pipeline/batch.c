@@ -45,6 +45,7 @@
 #include "record.h"
 #include "wordlist.h"
 #include "version.h"
+#include "ocr.h"
 #include "csvio.h"
 #include "banned.h"
 
@@ -82,6 +83,7 @@ char *batch_config_hash(const struct analyzer *a)
 	g_checksum_update(ck, (const guchar *)analyzer_config_hash(a), -1);
 	g_checksum_update(ck, (const guchar *)REVMINE_VERSION, -1);
 	g_checksum_update(ck, (const guchar *)wordlist_fingerprint(), -1);
+	g_checksum_update(ck, (const guchar *)ocr_fingerprint(), -1);
 	/* The binary itself: a rebuilt extractor must not reuse old records. */
 	if (g_file_get_contents("/proc/self/exe", &exe, &len, NULL))
 		g_checksum_update(ck, (const guchar *)exe, (gssize)len);
@@ -105,7 +107,8 @@ static int process(const struct pool *p, int doc_fd, const char *format,
 	if (extract_fd(doc_fd, *format ? format : NULL, &t, err))
 		goto out;
 	segment_lines(&t, &ps);
-	if (!ps.nr) {
+	/* a document of blank pages is a warning, not an error */
+	if (!ps.nr && !(t.pages > 0 && t.blank_pages == t.pages)) {
 		doc_error_set(err, "extract", DOC_ERR_EMPTY, "no text%s%s",
 			      t.warnings ? ": " : "", t.warnings ? t.warnings : "");
 		goto out;
@@ -214,6 +217,7 @@ static int pool_worker(void *arg)
 	/* The worker's copy of the analyzer: freed so leak checkers see a
 	 * worker end with nothing outstanding. */
 	analyzer_free(p->a);
+	ocr_shutdown();
 	return 0;
 }
 

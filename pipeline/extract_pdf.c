@@ -30,6 +30,7 @@
 #include "normalize.h"
 #include "extract.h"
 #include "layout.h"
+#include "ocr.h"
 #include "banned.h"
 
 #define MAX_PAGES 5000
@@ -234,10 +235,54 @@ static PopplerDocument *opened(PopplerDocument *doc, GError *gerr,
 	return doc;
 }
 
+/* A page without a text layer, through OCR (ocr.h): each recognised line
+ * becomes a layout line like a line of glyphs, flagged ocr. Returns 1 when
+ * text was read. */
+static int read_page_ocr(struct layout *d, PopplerPage *page, double w,
+			 double h, int pageno, struct doc_text *out)
+{
+	struct ocr_page op;
+	char why[160] = "";
+	size_t k;
+	enum ocr_status st;
+
+	memset(&op, 0, sizeof(op));
+	st = ocr_page_read(page, w, h, &op, why, sizeof(why));
+	if (st == OCR_BLANK) {
+		doc_text_warn(out, "page %d is blank", pageno);
+		out->blank_pages++;
+	} else if (st == OCR_NOTHING) {
+		doc_text_warn(out, "page %d has no text layer and no text was recognised", pageno);
+	} else if (st == OCR_FAILED) {
+		doc_text_warn(out, "page %d has no text layer and OCR failed: %s", pageno, why);
+	}
+	for (k = 0; k < op.nr; k++) {
+		const struct ocr_line *l = &op.lines[k];
+		struct layout_line s;
+
+		memset(&s, 0, sizeof(s));
+		s.text = normalize_text(l->text, strlen(l->text), &s.len);
+		if (!s.len) {
+			free(s.text);
+			continue;
+		}
+		s.x0 = l->x0;
+		s.y0 = l->y0;
+		s.x1 = l->x1;
+		s.y1 = l->y1;
+		s.size = l->size;
+		s.ocr = 1;
+		/* the line's size, weighted by its characters */
+		layout_add(d, &s, (unsigned)g_utf8_strlen(s.text, -1));
+	}
+	ocr_page_release(&op);
+	return st == OCR_TEXT;
+}
+
 static void read_pages(PopplerDocument *doc, struct layout *d,
 		       struct doc_text *out)
 {
-	int i;
+	int i, ocr_pages = 0;
 
 	for (i = 0; i < d->nr_pages; i++) {
 		PopplerPage *page = poppler_document_get_page(doc, i);
@@ -255,10 +300,14 @@ static void read_pages(PopplerDocument *doc, struct layout *d,
 			h = 792;
 		layout_begin_page(d, i + 1, w, h);
 		read_page_segments(d, page);
-		if (!d->pages[i].n)
+		if (!d->pages[i].n && ocr_enabled())
+			ocr_pages += read_page_ocr(d, page, w, h, i + 1, out);
+		else if (!d->pages[i].n)
 			doc_text_warn(out, "page %d has no text layer", i + 1);
 		g_object_unref(page);
 	}
+	if (ocr_pages)
+		doc_text_warn(out, "%d page%s read by OCR", ocr_pages, ocr_pages == 1 ? "" : "s");
 }
 
 static int extract_doc(PopplerDocument *doc, struct doc_text *out)
@@ -276,7 +325,8 @@ static int extract_doc(PopplerDocument *doc, struct doc_text *out)
 	for (k = 0; k < d.nr; k++) {
 		const struct layout_line *s = &d.lines[k];
 
-		doc_text_add(out, s->text, s->len, s->page, s->size, s->flags);
+		doc_text_add(out, s->text, s->len, s->page, s->size,
+			     s->flags | (s->ocr ? LINE_OCR : 0));
 	}
 	layout_release(&d);
 	return 0;

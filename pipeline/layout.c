@@ -200,6 +200,7 @@ static void merge_into(struct layout_line *a, struct layout_line *b)
 	a->y0 = fmin(a->y0, b->y0);
 	a->x1 = fmax(a->x1, b->x1);
 	a->y1 = fmax(a->y1, b->y1);
+	a->ocr |= b->ocr;
 	if (b->len > a->len / 2 && b->size > a->size)
 		a->size = b->size;
 	free(b->text);

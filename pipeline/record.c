@@ -4,7 +4,8 @@
  *
  *   revmine-record <version> <config-hash>
  *   m <pages> <warnings>
- *   p <page> <kind> <type> <type_score> <tokens> <section> <text>
+ *   p <page> <kind> <type> <type_score> <tokens> <ocr> <section> <text>
+ *                                            (ocr: 1 when read from a page image)
  *   l <theme-id> <score> <confidence> <evidence>  (labels of the passage above;
  *                                            confidence -1: rules alone)
  *   t <term> <surface> <count>               (terms of the passage above)
@@ -68,7 +69,7 @@ static void write_passage(GString *f, const struct passage *p,
 			  char *const *theme_ids, size_t nr_themes)
 {
 	char page[16], score[40], conf[40], tokens[24];
-	const char *v[7];
+	const char *v[8];
 	size_t i;
 
 	snprintf(page, sizeof(page), "%d", p->page);
@@ -79,9 +80,10 @@ static void write_passage(GString *f, const struct passage *p,
 	v[2] = passage_type_name(p->type);
 	v[3] = score;
 	v[4] = tokens;
-	v[5] = p->section;
-	v[6] = p->text;
-	put_fields(f, "p", v, 7);
+	v[5] = p->ocr ? "1" : "0";
+	v[6] = p->section;
+	v[7] = p->text;
+	put_fields(f, "p", v, 8);
 	for (i = 0; i < p->nr_labels; i++) {
 		const struct label *l = &p->labels[i];
 
@@ -245,7 +247,7 @@ int record_read(const char *path, const char *config,
 		char *const *theme_ids, size_t nr_themes, struct doc_error *err)
 {
 	FILE *f = fopen(path, "r");
-	char *buf = NULL, *v[9];
+	char *buf = NULL, *v[10];
 	size_t alloc = 0, lineno = 0, n;
 	ssize_t len;
 	struct passage *p = NULL;
@@ -266,7 +268,7 @@ int record_read(const char *path, const char *config,
 		lineno++;
 		if ((size_t)len != strlen(buf)) /* a NUL byte */
 			goto bad;
-		n = split(buf, v, 8);
+		n = split(buf, v, 9);
 		if (lineno == 1) {
 			if (n != 3 || strcmp(v[0], "revmine-record") ||
 			    atoi(v[1]) != RECORD_VERSION || strcmp(v[2], config)) {
@@ -293,15 +295,17 @@ int record_read(const char *path, const char *config,
 			had_meta = 1;
 			m->pages = (int)a;
 			m->warnings = *v[2] ? xstrdup(v[2]) : NULL;
-		} else if (!strcmp(v[0], "p") && n == 8 && had_meta) {
+		} else if (!strcmp(v[0], "p") && n == 9 && had_meta) {
 			int kind = passage_kind_parse(v[2]), type = passage_type_parse(v[3]);
 			double score;
 
 			if (kind < 0 || type < 0 || get_long(v[1], 0, RECORD_MAX_PAGES, &a) ||
-			    get_score(v[4], &score) || get_long(v[5], 0, RECORD_MAX_COUNT, &b))
+			    get_score(v[4], &score) || get_long(v[5], 0, RECORD_MAX_COUNT, &b) ||
+			    (strcmp(v[6], "0") && strcmp(v[6], "1")))
 				goto bad;
 			p = passage_list_add(out, (int)a, (enum passage_kind)kind,
-					     v[6], v[7]);
+					     v[7], v[8]);
+			p->ocr = v[6][0] == '1';
 			p->type = (enum passage_type)type;
 			p->type_score = score;
 			p->tokens = (unsigned)b;

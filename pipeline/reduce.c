@@ -219,6 +219,7 @@ static void write_passage_rows(struct reducer *r, const struct source *s,
 	csv_out_raw(r->passages, passage_kind_name(p->kind));
 	csv_out_raw(r->passages, passage_type_name(p->type));
 	csv_out_raw(r->passages, themes->str);
+	csv_out_int(r->passages, p->ocr);
 	csv_out_text(r->passages, p->text);
 	csv_out_end_row(r->passages);
 	g_string_free(themes, TRUE);
@@ -678,7 +679,7 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 		goto out;
 	}
 	r.passages = open_stream(&r, "passages.csv",
-				 "doc_id,passage,page,section,kind,type,themes,text", err);
+				 "doc_id,passage,page,section,kind,type,themes,ocr,text", err);
 	r.themes = r.passages ? open_stream(&r, "passage_themes.csv",
 					    "doc_id,passage,theme,score,confidence,evidence", err) : NULL;
 	r.counts = r.themes ? open_stream(&r, "doc_term_counts.csv",

@@ -342,6 +342,7 @@ struct open_passage {
 	int page;
 	float size;
 	int open;
+	int ocr;
 };
 
 /*
@@ -377,7 +378,8 @@ static void close_passage(struct open_passage *o, struct passage_list *out,
 		if (o->kind == PASSAGE_HEADING) {
 			g_string_assign(section, o->text->str);
 		}
-		passage_list_add(out, o->page, o->kind, section->str, o->text->str);
+		passage_list_add(out, o->page, o->kind, section->str,
+				 o->text->str)->ocr = o->ocr;
 	}
 	g_string_truncate(o->text, 0);
 	o->open = 0;
@@ -433,10 +435,12 @@ void segment_lines(const struct doc_text *in, struct passage_list *out)
 			o.open = 1;
 			o.page = l->page;
 			o.size = l->size;
+			o.ocr = 0;
 			o.kind = l->flags & LINE_HEADING ? PASSAGE_HEADING :
 				 l->flags & LINE_ITEM ? PASSAGE_ITEM : PASSAGE_PARAGRAPH;
 		}
 		join_line(&v, o.text, l->text);
+		o.ocr |= (l->flags & LINE_OCR) != 0;
 	}
 	close_passage(&o, out, section);
 	g_string_free(o.text, TRUE);

@@ -34,7 +34,7 @@ fi
 expect 0 "" "extract: a generated PDF" -- "$REVMINE" extract "$good"
 [ -s "$T/stdout" ] && pass "extract: prints text" || fail "extract: no text printed"
 expect 0 "" "extract --passages" -- "$REVMINE" extract --passages "$good"
-head -n 1 "$T/stdout" | grep -qx 'doc_id,passage,page,section,kind,text' &&
+head -n 1 "$T/stdout" | grep -qx 'doc_id,passage,page,section,kind,ocr,text' &&
 	pass "extract --passages: header" || fail "extract --passages: header is '$(head -n 1 "$T/stdout")'"
 expect 1 "truncated.pdf" "extract: truncated PDF" -- "$REVMINE" extract "$T/bad/truncated.pdf"
 expect 1 "notapdf.pdf" "extract: not a PDF" -- "$REVMINE" extract "$T/bad/notapdf.pdf"

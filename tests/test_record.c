@@ -22,6 +22,7 @@ static void fill(struct passage_list *l)
 	p = passage_list_add(l, 2, PASSAGE_ITEM, "Key learning",
 			     "- tabs\tand\nnewlines \\ kept");
 	p->type = TYPE_LEARNING;
+	p->ocr = 1;
 	p->type_score = 0.75;
 	p->tokens = 5;
 	p->nr_labels = 2;
@@ -57,6 +58,8 @@ static void record__round_trip(void **state)
 	assert_string_equal(m2.warnings, "page 4 has no text layer");
 	assert_int_equal(out.nr, 2);
 	assert_int_equal(out.items[0].kind, PASSAGE_HEADING);
+	assert_int_equal(out.items[0].ocr, 0);
+	assert_int_equal(out.items[1].ocr, 1);
 	assert_string_equal(out.items[1].text, "- tabs\tand\nnewlines \\ kept");
 	assert_string_equal(out.items[1].section, "Key learning");
 	assert_int_equal(out.items[1].type, TYPE_LEARNING);
@@ -147,12 +150,13 @@ static void record__edits_are_refused(void **state)
 	struct passage_list in;
 	struct record_meta m = { 1, NULL };
 	struct doc_error err = { 0 };
-	const char *head = "revmine-record\t3\tcfg\nm\t1\t\n";
+	const char *head = "revmine-record\t4\tcfg\nm\t1\t\n";
 	const char *bad[] = {
-		"p\t-5\tparagraph\tcontext\t0\t3\t\tsome text\n",
-		"p\t1\tparagraph\tcontext\tnan\t3\t\tsome text\n",
-		"p\t1\tparagraph\tcontext\t0\t3\t\tsome text\nt\tx\tx\t99999999999\n",
-		"p\t1\tparagraph\tcontext\t0\t3x\t\tsome text\n",
+		"p\t-5\tparagraph\tcontext\t0\t3\t0\t\tsome text\n",
+		"p\t1\tparagraph\tcontext\tnan\t3\t0\t\tsome text\n",
+		"p\t1\tparagraph\tcontext\t0\t3\t0\t\tsome text\nt\tx\tx\t99999999999\n",
+		"p\t1\tparagraph\tcontext\t0\t3x\t0\t\tsome text\n",
+		"p\t1\tparagraph\tcontext\t0\t3\t2\t\tsome text\n",
 		"m\t2\twarn\n",
 	};
 	char *s;
@@ -163,7 +167,7 @@ static void record__edits_are_refused(void **state)
 	assert_int_equal(record_write(path, "cfg", &m, &in, ids, 3, &err), 0);
 	assert_int_equal(reads(path, &err), 0);
 	assert_true(g_file_get_contents(path, &s, &len, NULL));
-	s[strlen("revmine-record\t3\tcfg\nm\t1\t\np\t1\theading\tcontext\t0\t0\t\tK")] ^= 0x20;
+	s[strlen("revmine-record\t4\tcfg\nm\t1\t\np\t1\theading\tcontext\t0\t0\t0\t\tK")] ^= 0x20;
 	assert_true(g_file_set_contents(path, s, (gssize)len, NULL));
 	assert_int_equal(reads(path, &err), -1);
 	assert_non_null(strstr(err.msg, "checksum"));
@@ -176,7 +180,7 @@ static void record__edits_are_refused(void **state)
 		assert_non_null(strstr(err.msg, "damaged"));
 		g_free(text);
 	}
-	put_signed(path, "revmine-record\t3\tcfg\nm\t1\t\np\t1\tparagraph\tcontext\t0\t3\t\tsome text\n");
+	put_signed(path, "revmine-record\t4\tcfg\nm\t1\t\np\t1\tparagraph\tcontext\t0\t3\t1\t\tsome text\n");
 	assert_int_equal(reads(path, &err), 0);
 	passage_list_release(&in);
 	g_remove(path);

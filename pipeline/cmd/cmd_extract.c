@@ -1,5 +1,5 @@
 /*
- * revmine extract [--passages] FILE: one document's clean text, or its
+ * revmine extract [--passages] [--no-ocr] FILE: one document's clean text, or its
  * passages as CSV, on stdout.
  *
  * Extraction and segmentation run in a sandboxed child (poppler may abort
@@ -24,6 +24,7 @@
 #include "segment.h"
 #include "sandbox.h"
 #include "csvio.h"
+#include "ocr.h"
 #include "banned.h"
 
 struct job {
@@ -51,14 +52,14 @@ static void print_passages(const char *doc_id, const struct passage_list *pl)
 {
 	size_t i;
 
-	fputs("doc_id,passage,page,section,kind,text\n", stdout);
+	fputs("doc_id,passage,page,section,kind,ocr,text\n", stdout);
 	for (i = 0; i < pl->nr; i++) {
 		const struct passage *p = &pl->items[i];
 
 		csv_fput_text(stdout, doc_id);
 		printf(",%zu,%d,", i + 1, p->page);
 		csv_fput_text(stdout, p->section);
-		printf(",%s,", passage_kind_name(p->kind));
+		printf(",%s,%d,", passage_kind_name(p->kind), p->ocr);
 		csv_fput_text(stdout, p->text);
 		fputc('\n', stdout);
 	}
@@ -128,12 +129,13 @@ static char *read_report(int fd)
 }
 
 static const struct opt_help extract_opts[] = {
-	{ "--passages", "CSV doc_id,passage,page,section,kind,text instead of text", 0, 0 },
+	{ "--passages", "CSV doc_id,passage,page,section,kind,ocr,text instead of text", 0, 0 },
+	{ "--no-ocr", "no OCR of PDF pages without a text layer (they are warned about)", 0, 0 },
 	{ NULL, NULL, 0, 0 },
 };
 
 const struct cmd_help help_extract = {
-	"extract", "[--passages] FILE",
+	"extract", "[--passages] [--no-ocr] FILE",
 	"Prints one document's clean text.\n"
 	"Passages in reading order, a blank line between them, without running headers,\n"
 	"footers or page numbers.",
@@ -144,6 +146,7 @@ int cmd_extract(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "passages", no_argument, NULL, 'p' },
+		{ "no-ocr", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -161,6 +164,8 @@ int cmd_extract(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 'p')
 			j.passages = 1;
+		else if (c == 'O')
+			ocr_set_enabled(0);
 		else if (c == 'h') {
 			help_print(stdout, &help_extract);
 			return EXIT_OK;

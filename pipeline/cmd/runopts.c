@@ -14,13 +14,14 @@
 #include "util.h"
 #include "runopts.h"
 #include "cmds.h"
+#include "ocr.h"
 #include "banned.h"
 
 enum {
 	OPT_STOPWORDS = 256, OPT_NO_CACHE, OPT_STRICT, OPT_TOP_TERMS, OPT_EXCEL,
 	OPT_MAX_SIZE, OPT_TIMEOUT, OPT_MEMORY, OPT_SHARD, OPT_RECORDS, OPT_KEEP_NAMES,
 	OPT_ALLOW_EMPTY, OPT_REPLACE, OPT_NO_WAIT, OPT_METADATA, OPT_GROUP_BY, OPT_XLSX, OPT_NO_MODEL,
-	OPT_WORKER_DOCS,
+	OPT_WORKER_DOCS, OPT_NO_OCR,
 };
 
 enum { R = 1 << RUNOPT_RUN, M = 1 << RUNOPT_MAP, D = 1 << RUNOPT_REDUCE };
@@ -41,6 +42,7 @@ static const struct opt_help batch_opts[] = {
 	{ "--timeout SECONDS", "wall-clock and CPU limit per document (default 300 s wall, 120 s CPU)", R | M, OPT_TIMEOUT },
 	{ "--memory MB", "address-space limit per worker (default 1024)", R | M, OPT_MEMORY },
 	{ "--worker-docs N", "a worker is replaced by a fresh one after N documents (default 100)", R | M, OPT_WORKER_DOCS },
+	{ "--no-ocr", "no OCR of PDF pages without a text layer (they are warned about)", R | M, OPT_NO_OCR },
 	{ "--top-terms K", "columns of doc_term_matrix.csv (default 1000)", R | D, OPT_TOP_TERMS },
 	{ "--excel", "start every CSV with a UTF-8 byte-order mark, for Excel", R | D, OPT_EXCEL },
 	{ "--keep-names", "keep name-like words in theme_terms.csv (left out by default)", R | D, OPT_KEEP_NAMES },
@@ -140,6 +142,7 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		{ "metadata", required_argument, NULL, OPT_METADATA },
 		{ "group-by", required_argument, NULL, OPT_GROUP_BY },
 		{ "xlsx", no_argument, NULL, OPT_XLSX },
+		{ "no-ocr", no_argument, NULL, OPT_NO_OCR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -181,6 +184,10 @@ int runopts_parse(struct run_opts *o, enum runopt_cmd which, int argc,
 		case OPT_GROUP_BY: o->group_by = optarg; break;
 		case OPT_XLSX: o->xlsx = 1; break;
 		case 'q': o->quiet = 1; break;
+		case OPT_NO_OCR:
+			/* process-wide: the workers started later inherit it */
+			ocr_set_enabled(0);
+			break;
 		case OPT_MAX_SIZE:
 			if (cmd_number("--max-size", optarg, 1, 1L << 20, &v))
 				return EXIT_USAGE;
