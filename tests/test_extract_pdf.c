@@ -357,7 +357,7 @@ static void extract_pdf__page_without_text_warns(void **state)
 	finish(cr, surf);
 	assert_int_equal(run(&t, &err), 0);
 	assert_non_null(t.warnings);
-	assert_string_equal(t.warnings, "page 2 has no text layer");
+	assert_string_equal(t.warnings, "page 2 has no text layer and no text was recognised");
 	doc_text_release(&t);
 }
 
