@@ -12,6 +12,10 @@
  * bounding box, dominant font size and whether most of its glyphs are bold
  * (font name). No per-glyph work beyond that pass.
  *
+ * A page without any text is read by OCR (ocr.h) unless it is turned off:
+ * each recognised line becomes a layout line flagged ocr (LINE_OCR on the
+ * document's lines, `ocr` on their passages).
+ *
  * Nothing from the file is trusted for sizes: pages and characters per page
  * are capped, and page dimensions are clamped.
  */

@@ -79,7 +79,7 @@ if command -v soffice >/dev/null 2>&1; then
 else
 	echo "skip - soffice not found (scripts/install-deps --office): no LibreOffice-made .docx"
 fi
-grep -q '^item,' "$T/f/scr-marsh-children.docx.k" && grep -q '^item,"\?1\. ' "$T/f/scr-marsh-children.docx.k" &&
+grep -q '^item,' "$T/f/scr-marsh-children.docx.k" && grep -q '^item,0,"\?1\. ' "$T/f/scr-marsh-children.docx.k" &&
 	pass "docx: bullet and numbered list items (numbers from numbering.xml)" ||
 	fail "docx: list items not recognised"
 grep -qi 'skip to\|cookies\|tracking\|Related reports\|Reports$' "$T/f/scr-marsh-children.html.txt" &&

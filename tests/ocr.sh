@@ -65,6 +65,10 @@ expect 1 "no text layer" "--no-ocr: the scan is an error again" -- \
 grep -q '^scan\.pdf,.*,error,.*no text layer' "$T/noocr/documents.csv" &&
 	pass "--no-ocr: error naming no text layer" || fail "--no-ocr: $(grep '^scan' "$T/noocr/documents.csv")"
 
+expect 2 "does not apply to 'reduce'" "reduce refuses --no-ocr (records are made by map)" -- \
+	"$REVMINE" reduce --records "$T/rec" --no-ocr
+expect 0 "" "map takes --no-ocr" -- "$REVMINE" map --shard 1/1 --records "$T/rec" --no-ocr --quiet "$T/in/text.pdf"
+
 expect 0 "" "extract --passages of a scan" -- "$REVMINE" extract --passages "$T/in/scan.pdf"
 sed -n 2p "$T/stdout" | grep -q '^scan.pdf,1,1,Findings of the panel,heading,1,Findings of the panel$' &&
 	pass "extract --passages: ocr column" || fail "extract --passages: $(sed -n 2p "$T/stdout")"
