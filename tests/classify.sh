@@ -92,6 +92,16 @@ if command -v iconv >/dev/null; then
 		fail "UTF-16 input: $(head -c 300 "$T/err")"
 	fi
 fi
+printf 'The plan drifted.\ncaf\351\n' >"$T/bad.txt"
+expect 2 "bad.txt:2: not valid UTF-8" "--lines: invalid UTF-8 named by line" -- \
+	"$REVMINE" classify --lines "$T/bad.txt"
+printf '\357\273\277Neglect was a feature.\r\nNo concerns.\n' >"$T/bom.txt"
+expect 0 "" "--lines: a byte-order mark and CRLF" -- "$REVMINE" classify --lines "$T/bom.txt"
+if [ "$(sed -n 2p "$T/stdout" | cut -d, -f1,3)" = "1,neglect" ] && [ "$(wc -l <"$T/stdout")" = 3 ]; then
+	pass "--lines: first line coded without its mark"
+else
+	fail "--lines with a BOM: $(cat "$T/stdout")"
+fi
 # Codebook numbers: nan, inf, hex and out of range are refused.
 for n in nan inf 0x10 1e999 5000; do
 	printf 'theme a\nmatch %s x\nmatch 1 y\n' "$n" >"$T/num.cb"

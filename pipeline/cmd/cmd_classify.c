@@ -195,28 +195,71 @@ static void missing_column(const char *path, const char *name, char **fields, si
 	g_string_free(found, TRUE);
 }
 
+/* --lines: a line is at most this long; lines are UTF-8 without NUL. */
+#define LINES_MAX ((size_t)16 << 20)
+
+/* The next line of f into buf, without its end: 1, 0 at the end, -1 when
+ * it is longer than LINES_MAX (the rest of it is not read). */
+static int read_line(FILE *f, GString *buf)
+{
+	int c;
+
+	g_string_truncate(buf, 0);
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (buf->len == LINES_MAX)
+			return -1;
+		g_string_append_c(buf, (char)c);
+	}
+	if (c == EOF && !buf->len)
+		return 0;
+	while (buf->len && buf->str[buf->len - 1] == '\r')
+		g_string_truncate(buf, buf->len - 1);
+	return 1;
+}
+
 static int classify_lines(struct analyzer *a, const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *line = NULL, id[32];
-	size_t alloc = 0, n = 0;
-	ssize_t len;
+	const char *name = strcmp(path, "-") ? path : "standard input", *bad;
+	GString *line = g_string_new(NULL);
+	char id[32];
+	size_t n = 0;
+	int r, status = EXIT_OK;
 
 	if (!f) {
 		say("classify: cannot open '%s'", path);
+		g_string_free(line, TRUE);
 		return EXIT_USAGE;
 	}
 	fputs(CLASSIFY_HEADER, stdout);
-	while ((len = getline(&line, &alloc, f)) >= 0) {
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		snprintf(id, sizeof(id), "%zu", ++n);
-		classify_one(a, id, NULL, NULL, line);
+	while ((r = read_line(f, line)) != 0) {
+		const char *s = line->str;
+
+		n++;
+		if (n == 1 && line->len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+			s += 3; /* a UTF-8 byte-order mark */
+		if (r < 0) {
+			say("classify: %s:%zu: line longer than %zu bytes", name, n, LINES_MAX);
+		} else if (n == 1 && line->len >= 2 &&
+			   (!memcmp(s, "\xFF\xFE", 2) || !memcmp(s, "\xFE\xFF", 2))) {
+			say("classify: %s: UTF-16; --lines reads UTF-8 (a CSV may be UTF-16)", name);
+		} else if (memchr(line->str, '\0', line->len)) {
+			say("classify: %s:%zu: NUL byte", name, n);
+		} else if (!g_utf8_validate(s, -1, &bad)) {
+			say("classify: %s:%zu: not valid UTF-8 (byte %zu of the line)", name, n,
+			    (size_t)(bad - line->str) + 1);
+		} else {
+			snprintf(id, sizeof(id), "%zu", n);
+			classify_one(a, id, NULL, NULL, s);
+			continue;
+		}
+		status = EXIT_USAGE;
+		break;
 	}
-	free(line);
+	g_string_free(line, TRUE);
 	if (f != stdin)
 		fclose(f);
-	return EXIT_OK;
+	return status;
 }
 
 static int classify_csv(struct analyzer *a, const char *path,
