@@ -8,21 +8,17 @@
 
 set -u
 cd "$(dirname "$0")/.." || exit 2
-REVMINE=${REVMINE:-build/revmine}
-MKCORPUS=${MKCORPUS:-build/mkcorpus}
+. tests/lib/common.sh
 SCORE=${SCORE:-build/extract-score}
 TRUTH=tests/golden/corpus-truth
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/corpus-test.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail=0
+tmp=$T
 
 # fontconfig keeps its configuration until exit (FcFini is not linked in):
 # under `make check-asan` that is not a leak of ours.
 mk() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$MKCORPUS" "$@"; }
 
 say() { printf 'corpus: %s\n' "$*"; }
-bad() { say "FAIL: $*"; fail=1; }
+bad() { fail "corpus: $*"; }
 
 # 1. Regeneration matches what is committed.
 mk --out "$tmp/pdf" --truth "$tmp/truth" tools/corpus-src/*.txt 2>"$tmp/mk.err" ||
@@ -47,7 +43,7 @@ mk --scale 2 --seed 7 --out "$tmp/s1" 2>/dev/null &&
 for f in "$tmp"/s1/*.pdf; do
 	cmp -s "$f" "$tmp/s2/$(basename "$f")" || bad "--scale output is not deterministic"
 done
-[ $fail -eq 0 ] && say "generator: $(ls "$tmp"/pdf/*.pdf | wc -l) documents regenerate identically"
+[ $fails -eq 0 ] && pass "generator: $(ls "$tmp"/pdf/*.pdf | wc -l) documents regenerate identically"
 
 # 3. Extraction recovers the truth.
 words() {
@@ -87,7 +83,7 @@ for pdf in "$tmp"/pdf/*.pdf; do
 		furn=$(printf '%s\n' "$line" | sed -n 's/.*furn=\([0-9]*\).*/\1/p')
 		if [ -n "$f1" ] && [ -n "$furn" ] &&
 		   awk -v f="$f1" -v u="$furn" 'BEGIN { exit !(f >= 0.99 && u == 0) }'; then
-			say "ok   $n  $line"
+			pass "$n  $line"
 		else
 			bad "$n: $line (want F1>=0.99, furn=0)"
 		fi
@@ -95,7 +91,7 @@ for pdf in "$tmp"/pdf/*.pdf; do
 		words "$TRUTH/$n.truth.txt" >"$tmp/$n.tw"
 		words "$out" >"$tmp/$n.ow"
 		if cmp -s "$tmp/$n.tw" "$tmp/$n.ow"; then
-			say "ok   $n  (word sequence matches)"
+			pass "$n  (word sequence matches)"
 		else
 			bad "$n: word sequence differs from the truth:"
 			diff "$tmp/$n.tw" "$tmp/$n.ow" | head -n 6
@@ -103,5 +99,5 @@ for pdf in "$tmp"/pdf/*.pdf; do
 	fi
 done
 
-[ $fail -eq 0 ] && say "all checks passed"
-exit $fail
+echo "corpus: $fails failed"
+[ $fails = 0 ]

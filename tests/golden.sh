@@ -7,18 +7,15 @@
 # deliberate change to the codebook, model or a stage, regenerate with
 # REVMINE_UPDATE_GOLDEN=1 and review the diff.
 set -u
-REVMINE=${REVMINE:-build/revmine}
+. tests/lib/common.sh
 G=tests/golden/run
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
 for variant in expected expected-rules; do
 	opt=
 	[ "$variant" = expected-rules ] && opt=--no-model
 	# shellcheck disable=SC2086
 	"$REVMINE" run "$G/input" -o "$T/$variant" -j 2 --quiet $opt
 	rc=$?
-	[ $rc = 0 ] || { echo "golden: run $opt exited $rc"; exit 1; }
+	[ $rc = 0 ] || { echo "FAIL - golden: run $opt exited $rc"; exit 1; }
 	if [ "${REVMINE_UPDATE_GOLDEN:-}" = 1 ]; then
 		rm -rf "${G:?}/$variant" && mkdir -p "$G/$variant"
 		cp "$T/$variant"/*.csv "$G/$variant/"
@@ -28,15 +25,13 @@ for variant in expected expected-rules; do
 	for f in "$G/$variant"/*.csv; do
 		n=$(basename "$f")
 		if cmp -s "$f" "$T/$variant/$n"; then
-			echo "ok - $variant/$n"
+			pass "$variant/$n"
 		else
-			echo "FAIL - $variant/$n differs:"
+			fail "$variant/$n differs:"
 			diff "$f" "$T/$variant/$n" | head -n 10
-			fails=$((fails + 1))
 		fi
 	done
-	[ "$(ls "$G/$variant"/*.csv | wc -l)" = 14 ] ||
-		{ echo "FAIL - expected 14 CSV files in $variant"; fails=$((fails + 1)); }
+	[ "$(ls "$G/$variant"/*.csv | wc -l)" = 14 ] || fail "expected 14 CSV files in $variant"
 done
 echo "golden: $fails failed"
 [ $fails = 0 ]

@@ -112,14 +112,20 @@ else
 	fail "formula file name or text not guarded"
 fi
 
-# Killed half-way: the previous complete outputs survive untouched.
+# Killed half-way (once the first document's record is in the emptied
+# cache, long before the outputs): the previous complete outputs survive
+# untouched.
 cp -r "$T/out" "$T/before"
 rm -rf "$T/out/.cache"
 "$REVMINE" run "$T/h" -o "$T/out" -j 2 --quiet --timeout 60 >/dev/null 2>&1 &
 pid=$!
-sleep 1
+has_record() { ls "$T/out/.cache" 2>/dev/null | grep -qv '\.tmp\.'; }
+wait_until 120 has_record || fail "killed run: no record written in 120 s"
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
+rc=$?
+[ $rc = 137 ] && pass "killed run: killed while documents were processed" ||
+	fail "killed run: the run ended (status $rc) before it was killed"
 same=1
 for f in "$T"/before/*.csv; do cmp -s "$f" "$T/out/$(basename "$f")" || same=0; done
 [ $same = 1 ] && pass "killed run: earlier CSVs whole and unchanged" || fail "killed run damaged the CSVs"

@@ -5,33 +5,34 @@
 # word order, share of truth paragraphs found whole). Skips when the folder
 # is absent.
 set -u
-: "${REVMINE:=build/revmine}" "${SCORE:=build/extract-score}"
+. tests/lib/common.sh
+: "${SCORE:=build/extract-score}"
 dir=../shared/pdf-samples
 if [ ! -d "$dir" ]; then
-	echo "samples: $dir not found, skipped"
+	echo "skip - samples: $dir not found"
 	exit 0
 fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+tmp=$T
 for pdf in "$dir"/*.pdf; do
 	name=$(basename "$pdf" .pdf)
 	truth="$dir/$name.truth.txt"
 	[ -f "$truth" ] || continue
 	if ! "$REVMINE" extract "$pdf" >"$tmp/$name.txt" 2>"$tmp/$name.err"; then
-		echo "FAIL $name: extract failed: $(cat "$tmp/$name.err")"
-		fail=1
+		fail "$name: extract failed: $(cat "$tmp/$name.err")"
 		continue
 	fi
 	line=$("$SCORE" "$truth" "$tmp/$name.txt" --furniture "$dir/$name.furniture.txt")
 	echo "${name##*__} $name $line" >>"$tmp/scores"
-	echo "$line" | awk -v n="$name" '{
+	if echo "$line" | awk '{
 		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		if (v["F1"] < 0.99 || v["furn"] != 0 || v["hyph"] != 0) {
-			print "FAIL " n ": " $0; exit 1 }
-	}' || fail=1
+		exit !(v["F1"] >= 0.99 && v["furn"] == 0 && v["hyph"] == 0)
+	}'; then
+		pass "$name"
+	else
+		fail "$name: $line (want F1>=0.99, furn=0, hyph=0)"
+	fi
 done
-[ -f "$tmp/scores" ] || { echo "samples: no samples with truth, skipped"; exit 0; }
+[ -f "$tmp/scores" ] || { echo "skip - samples: no samples with truth"; exit 0; }
 awk '{
 	for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 	l = $1; docs[l]++; f1[l] += v["F1"]; seq[l] += v["seq"]; para[l] += v["para"]
@@ -45,8 +46,5 @@ END {
 			seq[l] / docs[l], para[l] / docs[l], furn[l], hyph[l], join[l]
 	printf "%-12s %5d %7.4f %7.4f %7.4f\n", "ALL", n, tf1 / n, tseq / n, tpara / n
 }' "$tmp/scores"
-if [ "$fail" -ne 0 ]; then
-	echo "samples: FAILED"
-	exit 1
-fi
-echo "samples: ok"
+echo "samples: $fails failed"
+[ $fails = 0 ]

@@ -73,7 +73,8 @@ fi
 # -- report takes the lock: it waits for a run (here flock) holding it
 flock "$T/out/.lock" sleep 3 &
 holder=$!
-sleep 1
+locked() { ! flock -n "$T/out/.lock" true; }
+wait_until 10 locked || fail "flock did not take the folder's lock in 10 s"
 start=$(date +%s)
 expect 0 "in use by another run; waiting" "report waits for the folder's lock" -- \
 	"$REVMINE" report "$T/out"

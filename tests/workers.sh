@@ -71,17 +71,23 @@ grep -q "c.txt': worker: worker \(exceeded its cpu-time limit\|timed out\)" "$T/
 	fail "spin: $(cat "$T/err")"
 same_but ref-c spin "cpu limit: the other documents as without c"
 
-# No worker outlives its run.
+# No worker outlives its run: the run is killed while a worker hangs on g
+# (the other six documents' records written).
 REVMINE_TEST_FAULT=hang:g.txt "$REVMINE" run "$T/in" -o "$T/kill" -j 2 --no-cache --quiet \
 	--timeout 60 2>/dev/null &
 pid=$!
-sleep 1
+six_done() { [ "$(ls "$T/kill/.cache" 2>/dev/null | grep -cv '\.tmp\.')" -ge 6 ]; }
+wait_until 60 six_done || fail "hang: six records not written in 60 s"
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
-sleep 0.5
-left=$(ps -eo ppid=,pid=,args= | awk -v p=$pid '$1 == p' | wc -l)
-stray=$(ps -eo pid=,args= | grep -c "[r]evmine run $T/in -o $T/kill")
-[ "$stray" = 0 ] && pass "workers end with a killed run" || fail "$stray workers outlived the run"
+rc=$?
+[ $rc = 137 ] && pass "the run is killed while a worker hangs" ||
+	fail "the run ended (status $rc) before it was killed"
+strays() { ps -eo pid=,args= | grep -c "[r]evmine run $T/in -o $T/kill"; }
+no_strays() { [ "$(strays)" = 0 ]; }
+# the workers learn of their parent's death asynchronously (PR_SET_PDEATHSIG)
+wait_until 10 no_strays && pass "workers end with a killed run" ||
+	fail "$(strays) workers outlived the run"
 
 echo "workers: $fails failed"
 [ $fails = 0 ]

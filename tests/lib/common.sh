@@ -23,3 +23,16 @@ expect() {
 		pass "$what"
 	fi
 }
+
+# wait_until SECONDS CMD...: runs CMD every 0.1 s until it succeeds (status
+# 0), or returns 1 once SECONDS have gone by. For tests that must act while
+# something is under way: wait for the sign of it, not for a fixed time.
+wait_until() {
+	ticks=$(($1 * 10))
+	shift
+	until "$@"; do
+		[ "$ticks" -gt 0 ] || return 1
+		ticks=$((ticks - 1))
+		sleep 0.1
+	done
+}
