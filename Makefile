@@ -27,7 +27,8 @@ endif
 endif
 
 OPT      ?= -O2 -g
-WARN      = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+WARN      = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
+	    -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DREVMINE_PREFIX='"$(PREFIX)"'
 CFLAGS   += -std=c11 $(OPT) $(WARN) -MMD -MP
 # Symbols bound once at start, in the parent, not again in every worker.

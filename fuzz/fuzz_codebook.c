@@ -15,6 +15,8 @@ static const char *const texts[] = {
 	"Recommendations:",
 };
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct stemmer *st = stemmer_new("english");

@@ -10,6 +10,8 @@
 #include "record.h"
 #include "fuzz_common.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char *const themes[] = { (char *)"neglect", (char *)"information_sharing" };

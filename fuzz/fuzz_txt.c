@@ -7,6 +7,8 @@
 #include "extract.h"
 #include "segment.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct doc_text t;

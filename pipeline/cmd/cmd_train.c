@@ -41,8 +41,6 @@ const struct cmd_help help_train = {
 	train_opts, 0, NULL,
 };
 
-int parse_train_option(int opt, const char *arg, struct train_params *tp);
-
 int cmd_train(int argc, char **argv)
 {
 	static const struct option opts[] = {

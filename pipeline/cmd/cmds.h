@@ -56,6 +56,12 @@ int help_bad_option(const struct cmd_help *h, int c, char **argv);
  * "OPT: 'S' is not a number from MIN to MAX". */
 int cmd_number(const char *opt, const char *s, long min, long max, long *out);
 
+/* cmd_cv.c, for cv and train: the training option of getopt code opt
+ * (--cost, --type-cost, --keep, --add, --rules-type) into tp; 0, or -1
+ * after saying why. */
+struct train_params;
+int parse_train_option(int opt, const char *arg, struct train_params *tp);
+
 extern const struct cmd_help help_run, help_map, help_reduce, help_extract,
 	help_classify, help_eval, help_cv, help_train, help_review, help_report,
 	help_export, help_import, help_codebook;
