@@ -406,6 +406,7 @@ void csv_fput_text(FILE *f, const char *s)
 	struct csv_out c = { .f = f, .at_row_start = 1 };
 
 	put_field(&c, s, strlen(s), 1);
+	free(c.qbuf);
 }
 
 /*

@@ -271,7 +271,12 @@ static int scan_passages(struct model *m)
 	struct csv_in *c = csv_in_open(path, &err);
 	char **f;
 	size_t n;
-	int r, first = 1, cd = 0, cpa = 1, cpg = 2, cse = 3, cty = 4, cth = 5, ctx = 6;
+	/* columns by name: passages.csv gains columns over time */
+	static const char *const want[] = { "doc_id", "passage", "page", "section",
+					    "type", "themes", "text" };
+	size_t col[G_N_ELEMENTS(want)], need = 0, i;
+	int r, first = 1;
+	enum { cd, cpa, cpg, cse, cty, cth, ctx };
 
 	g_free(path);
 	if (!c)
@@ -282,14 +287,27 @@ static int scan_passages(struct model *m)
 
 		if (first) {
 			first = 0;
+			for (i = 0; i < G_N_ELEMENTS(want); i++) {
+				size_t j;
+
+				for (j = 0; j < n && strcmp(f[j], want[i]); j++)
+					;
+				if (j == n) {
+					csv_in_close(c);
+					return -1;
+				}
+				col[i] = j;
+				if (j + 1 > need)
+					need = j + 1;
+			}
 			continue;
 		}
-		if (n < 7 || (d = doc_of(m, f[cd])) < 0)
+		if (n < need || (d = doc_of(m, f[col[cd]])) < 0)
 			continue;
-		ty = type_no(f[cty]);
+		ty = type_no(f[col[cty]]);
 		m->pass_type[(size_t)d * 3 + ty]++;
 		m->total_pass[ty]++;
-		ts = g_strsplit(f[cth], ";", -1);
+		ts = g_strsplit(f[col[cth]], ";", -1);
 		for (tp = ts; *tp; tp++) {
 			int t = **tp ? theme_of(m, *tp) : -1;
 			size_t k;
@@ -309,10 +327,10 @@ static int scan_passages(struct model *m)
 					struct rec *rc = g_new0(struct rec, 1);
 
 					rc->doc = (size_t)d;
-					rc->passage = g_strdup(f[cpa]);
-					rc->page = g_strdup(f[cpg]);
-					rc->section = g_strdup(unguard(f[cse]));
-					rc->text = g_strdup(unguard(f[ctx]));
+					rc->passage = g_strdup(f[col[cpa]]);
+					rc->page = g_strdup(f[col[cpg]]);
+					rc->section = g_strdup(unguard(f[col[cse]]));
+					rc->text = g_strdup(unguard(f[col[ctx]]));
 					g_ptr_array_add(m->recs, rc);
 					g_ptr_array_add(x->recs, rc);
 					m->rec_doc[k] = 1;

@@ -10,7 +10,12 @@ Chromium dumped, so the same checks hold for the page as rendered.
     present (k > 0) its article whose heading line says "k of n documents";
   - every quote shown under a theme is a passage coded to that theme
     (quotes.csv, passages.csv), at most one per document;
-  - every document of documents.csv has its row.
+  - every document of documents.csv has its row, with its learning,
+    recommendation and context passages counted as in passages.csv;
+  - under every theme present, "Documents featuring it" links as many
+    documents as theme_prevalence.csv counts, and "Recommendations coded
+    with it" lists recommendation passages coded to the theme whenever
+    passages.csv has one (columns found by name, wherever they are).
 Prints "ok - ..." / "FAIL - ..." lines; exits 1 on any failure.
 """
 import csv, html, re, sys
@@ -137,4 +142,47 @@ check(not bad, f"every quote shown ({shown}) is a passage of its theme, one per 
 
 docs = rows("documents.csv")
 check(len(p.doc_rows) == len(docs), f"one row per document ({len(p.doc_rows)} of {len(docs)})")
+
+# Passage counts by type per document, and recommendation texts per theme.
+by_type = {}
+recs = {}
+for r in rows("passages.csv"):
+    k = by_type.setdefault(r["doc_id"], {"learning": 0, "recommendation": 0, "context": 0})
+    k[r["type"]] = k.get(r["type"], 0) + 1
+    if r["type"] == "recommendation":
+        for t in r["themes"].split(";"):
+            if t:
+                recs.setdefault(t, set()).add(unguard(r["text"]))
+bad = []
+for m in re.finditer(r'<tr id="doc-\d+"><th scope="row">(.*?)</th>(.*?)</tr>', text, re.S):
+    doc = unguard(html.unescape(m.group(1)))
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", c))
+             for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(2), re.S)]
+    want = by_type.get(doc, {"learning": 0, "recommendation": 0, "context": 0})
+    got = cells[2:5] if len(cells) >= 5 else None
+    if got != [str(want["learning"]), str(want["recommendation"]), str(want["context"])]:
+        bad.append(f"{doc}: {got} against {want}")
+check(not bad, f"each document row counts its passages by type as passages.csv {bad[:3]}")
+
+k_of = {r["theme"]: int(r["documents"]) for r in prev}
+bad_feat, bad_recs, listed = [], [], 0
+for m in re.finditer(r'<article id="theme-([^"]+)">(.*?)</article>', text, re.S):
+    t, body = m.group(1), m.group(2)
+    feat = re.search(r"<h4>Documents featuring it</h4>\s*<p>(.*?)</p>", body, re.S)
+    n_feat = len(re.findall(r'<a href="#doc-', feat.group(1))) if feat else -1
+    if n_feat != k_of.get(t, -2):
+        bad_feat.append(f"{t}: {n_feat} linked, {k_of.get(t)} in theme_prevalence.csv")
+    part = re.search(r"<h4>Recommendations coded with it</h4>(.*?)<h4>", body, re.S)
+    items = re.findall(r"<li>(.*?) <span class=\"note\">", part.group(1), re.S) if part else []
+    if recs.get(t) and not items:
+        bad_recs.append(f"{t}: none listed, {len(recs[t])} in passages.csv")
+    for it in items:
+        listed += 1
+        s = html.unescape(it).rstrip()
+        if not any(x == s or (s.endswith("…") and x.startswith(s[:-1].rstrip()))
+                   for x in recs.get(t, ())):
+            bad_recs.append(f"{t}: {s[:50]!r} is not a recommendation coded to it")
+check(not bad_feat, f"each theme links the documents featuring it, as many as theme_prevalence.csv counts {bad_feat[:3]}")
+check(not bad_recs and (listed or not recs),
+      f"each theme lists its recommendation passages ({listed} listed) {bad_recs[:3]}")
 sys.exit(1 if fails else 0)
