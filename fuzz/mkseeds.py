@@ -4,6 +4,7 @@
 The other seeds are written by hand. Run from the top folder:
 python3 fuzz/mkseeds.py. Text is ours, made up for the seeds.
 """
+import gzip
 import hashlib
 import zlib
 
@@ -93,26 +94,27 @@ def records():
     d = "fuzz/corpus/record/"
 
     def rec(lines, name, cut=None):
-        body = ("revmine-record\t3\tfuzzconfig\n" +
+        body = ("revmine-record\t5\tfuzzconfig\n" +
                 "".join("\t".join(ln) + "\n" for ln in lines)).encode()
         data = body + b"end\t" + hashlib.sha256(body).hexdigest().encode() + b"\n"
-        write(d + name, data[:cut] if cut else data)
+        data = gzip.compress(data[:cut] if cut else data, mtime=0)  # records are gzip
+        write(d + name, data)
 
     rec([("m", "2", ""),
-         ("p", "1", "heading", "context", "1", "1", "", "Findings"),
-         ("p", "1", "paragraph", "learning", "0.75", "9", "Findings",
+         ("p", "1", "heading", "context", "1", "1", "0", "", "Findings"),
+         ("p", "1", "paragraph", "learning", "0.75", "9", "0", "Findings",
           "Information was not shared\\tbetween agencies\\n."),
          ("l", "information_sharing", "2.5", "0.81", "information .. shared"),
          ("l", "neglect", "1", "-1", "neglect"),
          ("t", "inform", "information", "1"), ("t", "share", "shared", "1"),
-         ("p", "2", "item", "recommendation", "1", "4", "Recommendations",
+         ("p", "2", "item", "recommendation", "1", "4", "1", "Recommendations",
           "- Review the \\\\ policy"),
          ("t", "polici", "policy", "1")], "full.rec")
     rec([("m", "1", "no text layer on page 2")], "empty.rec")
     rec([("m", "1", ""), ("m", "1", "")], "two_meta.rec")
-    rec([("m", "1", ""), ("p", "-5", "paragraph", "context", "nan", "99999999999", "", "x")],
+    rec([("m", "1", ""), ("p", "-5", "paragraph", "context", "nan", "99999999999", "0", "", "x")],
         "bad_numbers.rec")
-    rec([("m", "3", ""), ("p", "1", "paragraph", "context", "0.5", "2", "", "two words"),
+    rec([("m", "3", ""), ("p", "1", "paragraph", "context", "0.5", "2", "0", "", "two words"),
          ("t", "two", "two", "1")], "cut.rec", cut=60)
 
 

@@ -4,8 +4,8 @@
 /*
  * The document record: everything that depends on one document alone (its
  * pages, warnings, passages with type, labels and term counts), written by
- * a worker as one self-describing text file and read back by reduce, which
- * never opens the original document. Records are named by the document's
+ * a worker as one self-describing file (gzip-compressed text) and read
+ * back by reduce, which never opens the original document. Records are named by the document's
  * content hash and the analysis configuration hash, so an unchanged
  * document under an unchanged configuration is never analysed twice.
  * Labels are stored by theme id; the reader maps them to indices of the
@@ -16,7 +16,7 @@
 #include "doc.h"
 #include "util.h"
 
-#define RECORD_VERSION 4
+#define RECORD_VERSION 5
 
 struct record_meta {
 	int pages;

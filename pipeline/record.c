@@ -1,5 +1,6 @@
 /*
- * Record files. A line per item, fields separated by tabs, with '\\', tab,
+ * Record files: gzip-compressed text (zlib), so the cache stays smaller
+ * than the text it was made from (`zcat` shows one). A line per item, fields separated by tabs, with '\\', tab,
  * LF and CR escaped as \\ \t \n \r:
  *
  *   revmine-record <version> <config-hash>
@@ -17,15 +18,20 @@
  * strictly and checked for range (a page of -5, a count of 99999999999 or
  * a score of nan is damage). The file is fsynced before it is renamed.
  * Scores are written with %.17g so a record read back gives the same CSVs.
+ * The reader streams: the record is inflated as it is parsed, never held
+ * whole, and a file that is not gzip, or inflates past RECORD_MAX_BYTES,
+ * is refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <unistd.h>
 #include <glib.h>
+#include <zlib.h>
 #include "util.h"
 #include "record.h"
 #include "banned.h"
@@ -106,6 +112,35 @@ static void write_passage(GString *f, const struct passage *p,
 	}
 }
 
+/* Replaces the text in b with its gzip form (deflate, level 6; no file
+ * name or time in the header, so the same record gives the same bytes). */
+static int gzip_buffer(GString *b, struct doc_error *err)
+{
+	z_stream z;
+	GString *out;
+	int zr;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return doc_error_set(err, "record", DOC_ERR_IO, "cannot compress a record");
+	out = g_string_sized_new(deflateBound(&z, (uLong)b->len) + 32);
+	z.next_in = (Bytef *)b->str;
+	z.avail_in = (uInt)b->len;
+	z.next_out = (Bytef *)out->str;
+	z.avail_out = (uInt)out->allocated_len - 1;
+	zr = deflate(&z, Z_FINISH);
+	if (zr != Z_STREAM_END || b->len > UINT_MAX) {
+		deflateEnd(&z);
+		g_string_free(out, TRUE);
+		return doc_error_set(err, "record", DOC_ERR_IO, "cannot compress a record");
+	}
+	g_string_truncate(b, 0);
+	g_string_append_len(b, out->str, (gssize)z.total_out);
+	deflateEnd(&z);
+	g_string_free(out, TRUE);
+	return 0;
+}
+
 int record_write(const char *path, const char *config,
 		 const struct record_meta *m, const struct passage_list *ps,
 		 char *const *theme_ids, size_t nr_themes, struct doc_error *err)
@@ -130,6 +165,10 @@ int record_write(const char *path, const char *config,
 
 		g_string_append_printf(b, "end\t%s\n", sum);
 		g_free(sum);
+	}
+	if (gzip_buffer(b, err)) {
+		rc = -1;
+		goto out;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
@@ -240,13 +279,92 @@ static int get_score(const char *s, double *out)
 }
 
 #define RECORD_MAX_PAGES 1000000L
+/* A record inflating past this is damage (or a bomb), not a record. */
+#define RECORD_MAX_BYTES ((size_t)4 << 30)
+
+/* A gzip stream read through stdio (fopencookie), so the line parser
+ * below reads the inflated text as it comes. */
+struct gz_in {
+	gzFile gz;
+	size_t total;
+	const char *why; /* NULL, or what stopped the stream */
+	int cut;         /* the file ends inside the gzip stream */
+};
+
+static ssize_t gz_in_read(void *cookie, char *buf, size_t size)
+{
+	struct gz_in *g = cookie;
+	int n, zerr;
+
+	if (g->why)
+		return -1;
+	n = gzread(g->gz, buf, size > INT_MAX ? INT_MAX : (unsigned)size);
+	if (n <= 0) {
+		const char *m = gzerror(g->gz, &zerr);
+
+		if (zerr == Z_BUF_ERROR)
+			g->cut = 1;
+		else if (zerr != Z_OK)
+			g->why = m && *m ? m : "cannot inflate";
+		return n < 0 ? -1 : 0;
+	}
+	g->total += (size_t)n;
+	if (g->total > RECORD_MAX_BYTES) {
+		g->why = "larger than a record can be";
+		return -1;
+	}
+	return n;
+}
+
+static int gz_in_close(void *cookie)
+{
+	struct gz_in *g = cookie;
+
+	if (g->gz)
+		gzclose(g->gz);
+	g->gz = NULL;
+	return 0;
+}
+
+/* Opens path as a gzip stream (the magic checked first: a record is never
+ * plain text); NULL with errno, or with *not_gzip set. */
+static FILE *gz_fopen(const char *path, struct gz_in *g, int *not_gzip)
+{
+	static const cookie_io_functions_t io = { gz_in_read, NULL, NULL, gz_in_close };
+	unsigned char magic[2];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	FILE *f;
+
+	memset(g, 0, sizeof(*g));
+	*not_gzip = 0;
+	if (fd < 0)
+		return NULL;
+	if (pread(fd, magic, 2, 0) != 2 || magic[0] != 0x1f || magic[1] != 0x8b) {
+		close(fd);
+		*not_gzip = 1;
+		return NULL;
+	}
+	if (!(g->gz = gzdopen(fd, "rb"))) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	gzbuffer(g->gz, 1 << 16);
+	if (!(f = fopencookie(g, "r", io))) {
+		gzclose(g->gz);
+		g->gz = NULL;
+	}
+	return f;
+}
 #define RECORD_MAX_COUNT 100000000L
 
 int record_read(const char *path, const char *config,
 		struct record_meta *m, struct passage_list *out,
 		char *const *theme_ids, size_t nr_themes, struct doc_error *err)
 {
-	FILE *f = fopen(path, "r");
+	struct gz_in gz;
+	int not_gzip;
+	FILE *f = gz_fopen(path, &gz, &not_gzip);
 	char *buf = NULL, *v[10];
 	size_t alloc = 0, lineno = 0, n;
 	ssize_t len;
@@ -257,6 +375,9 @@ int record_read(const char *path, const char *config,
 	memset(m, 0, sizeof(*m));
 	if (!f) {
 		g_checksum_free(ck);
+		if (not_gzip)
+			return doc_error_set(err, "record", DOC_ERR_FORMAT,
+					     "'%s' is not a record (not gzip)", path);
 		return doc_error_set(err, "record", DOC_ERR_IO, "cannot open '%s': %s",
 				     path, strerror(errno));
 	}
@@ -341,11 +462,19 @@ int record_read(const char *path, const char *config,
 		}
 	}
 	if (!ended) {
-		doc_error_set(err, "record", DOC_ERR_FORMAT, "'%s' is truncated", path);
+		if (gz.why)
+			doc_error_set(err, "record", DOC_ERR_FORMAT, "'%s' is damaged (%s)",
+				      path, gz.why);
+		else
+			doc_error_set(err, "record", DOC_ERR_FORMAT, "'%s' is truncated", path);
 		goto out;
 	}
 	if (getc(f) != EOF) {
 		doc_error_set(err, "record", DOC_ERR_FORMAT, "'%s' has data after its end", path);
+		goto out;
+	}
+	if (gz.cut || gz.why) { /* the text whole, the gzip trailer not */
+		doc_error_set(err, "record", DOC_ERR_FORMAT, "'%s' is truncated", path);
 		goto out;
 	}
 	rc = 0;

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <zlib.h>
 #include "record.h"
 
 static char *ids[] = { "assessment", "neglect", "escalation" };
@@ -38,6 +39,32 @@ static void fill(struct passage_list *l)
 	p->terms[0].term = g_strdup("tab");
 	p->terms[0].surface = g_strdup("tabs");
 	p->terms[0].count = 3;
+}
+
+/* Writes len bytes of text to path in gzip, as records are stored. */
+static void put_gzip(const char *path, const char *text, size_t len)
+{
+	gzFile gz = gzopen(path, "wb");
+
+	assert_non_null(gz);
+	assert_int_equal(gzwrite(gz, text, (unsigned)len), (int)len);
+	assert_int_equal(gzclose(gz), Z_OK);
+}
+
+/* The inflated text of the record at path (g_free). */
+static char *get_gzip(const char *path, size_t *len)
+{
+	gzFile gz = gzopen(path, "rb");
+	char *buf = g_malloc(1 << 20);
+	int n;
+
+	assert_non_null(gz);
+	n = gzread(gz, buf, 1 << 20);
+	assert_true(n > 0);
+	gzclose(gz);
+	buf[n < (1 << 20) ? n : (1 << 20) - 1] = '\0';
+	*len = (size_t)n;
+	return buf;
 }
 
 static void record__round_trip(void **state)
@@ -102,8 +129,18 @@ static void record__truncated_is_an_error(void **state)
 	(void)state;
 	fill(&in);
 	assert_int_equal(record_write(path, "cfg", &m, &in, ids, 3, &err), 0);
+	/* the file cut short */
 	assert_true(g_file_get_contents(path, &s, &len, NULL));
 	assert_true(g_file_set_contents(path, s, (gssize)(len - 4), NULL));
+	passage_list_init(&out);
+	assert_int_equal(record_read(path, "cfg", &m2, &out, ids, 3, &err), -1);
+	assert_non_null(strstr(err.msg, "truncated"));
+	free(m2.warnings);
+	passage_list_release(&out);
+	g_free(s);
+	/* whole gzip, its text cut inside the end line */
+	s = get_gzip(path, &len);
+	put_gzip(path, s, len - 10);
 	passage_list_init(&out);
 	assert_int_equal(record_read(path, "cfg", &m2, &out, ids, 3, &err), -1);
 	assert_non_null(strstr(err.msg, "truncated"));
@@ -123,7 +160,7 @@ static void put_signed(const char *path, const char *text)
 	gchar *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
 	char *all = g_strdup_printf("%send\t%s\n", text, sum);
 
-	assert_true(g_file_set_contents(path, all, -1, NULL));
+	put_gzip(path, all, strlen(all));
 	g_free(all);
 	g_free(sum);
 }
@@ -169,12 +206,24 @@ static void record__edits_are_refused(void **state)
 	fill(&in);
 	assert_int_equal(record_write(path, "cfg", &m, &in, ids, 3, &err), 0);
 	assert_int_equal(reads(path, &err), 0);
-	assert_true(g_file_get_contents(path, &s, &len, NULL));
+	/* a flipped text byte, gzip made again */
+	s = get_gzip(path, &len);
 	s[strlen("revmine-record\t" V "\tcfg\nm\t1\t\np\t1\theading\tcontext\t0\t0\t0\t\tK")] ^= 0x20;
-	assert_true(g_file_set_contents(path, s, (gssize)len, NULL));
+	put_gzip(path, s, len);
 	assert_int_equal(reads(path, &err), -1);
 	assert_non_null(strstr(err.msg, "checksum"));
 	g_free(s);
+	/* a flipped byte of the compressed file */
+	assert_int_equal(record_write(path, "cfg", &m, &in, ids, 3, &err), 0);
+	assert_true(g_file_get_contents(path, &s, &len, NULL));
+	s[len / 2] ^= 0x55;
+	assert_true(g_file_set_contents(path, s, (gssize)len, NULL));
+	assert_int_equal(reads(path, &err), -1);
+	g_free(s);
+	/* plain text, even a well-signed record, is not a record */
+	assert_true(g_file_set_contents(path, "revmine-record\t" V "\tcfg\n", -1, NULL));
+	assert_int_equal(reads(path, &err), -1);
+	assert_non_null(strstr(err.msg, "not gzip"));
 	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
 		char *text = g_strconcat(head, bad[i], NULL);
 
