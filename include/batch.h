@@ -6,9 +6,8 @@
  * looked up in the records folder, and otherwise extracted, segmented and
  * analysed by one of a pool of `jobs` long-lived sandboxed worker
  * processes, which writes its record. Each source ends with status ok, warning or error and, unless
- * error, the name of its record. Also the index files that carry a shard's
- * source list from `map` to `reduce`. Sources and analyzer stay the
- * caller's.
+ * error, the name of its record (the record store: store.h). Sources and
+ * analyzer stay the caller's.
  */
 
 #include <stddef.h>
@@ -41,25 +40,5 @@ char *batch_config_hash(const struct analyzer *a);
  * failed document and each record rebuilt. */
 int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 	      const struct batch_options *o, size_t shard, size_t shards);
-
-/* Removes from dir the temporary files revmine writes ("*.tmp.PID") that
- * are at least temp_age seconds old (0: all; only safe in a folder whose
- * lock is held), and records ("*.rec") not written or used for record_age
- * seconds (0: none), whatever their configuration: a run never removes the
- * fresh records of another configuration. */
-#define BATCH_RECORD_MAX_AGE (30.0 * 86400)
-#define BATCH_TEMP_MAX_AGE 3600.0
-void batch_prune(const char *dir, double temp_age, double record_age);
-
-/* Index files: DIR/index-K-of-N.csv lists a shard's sources and results. */
-int batch_write_index(const struct source_list *l, const char *dir,
-		      const char *config, const struct analyzer *a,
-		      size_t shard, size_t shards, struct doc_error *err);
-/* Reads every index file in dir into l (sorted by path, one entry per
- * path); fills the theme ids, rule and config they were made with.
- * theme_ids is a NULL-terminated array the caller frees with g_strfreev. */
-int batch_read_index(const char *dir, struct source_list *l, char **config,
-		     char ***theme_ids, unsigned *min_lr, unsigned *min_any,
-		     struct doc_error *err);
 
 #endif

@@ -21,6 +21,7 @@
 #include "reduce.h"
 #include "manifest.h"
 #include "batch.h"
+#include "store.h"
 #include "analyze.h"
 #include "codebook.h"
 #include "paths.h"
@@ -350,7 +351,7 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 		say("%s", err.msg);
 		goto out;
 	}
-	batch_prune(o->outdir, 0, 0);
+	store_prune(o->outdir, 0, 0);
 	if (!o->replace) {
 		char *p = g_build_filename(o->outdir, "documents.csv", NULL);
 

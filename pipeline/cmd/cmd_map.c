@@ -14,6 +14,7 @@
 #include "runopts.h"
 #include "analyze.h"
 #include "batch.h"
+#include "store.h"
 #include "paths.h"
 #include "themetab.h"
 #include "banned.h"
@@ -41,13 +42,13 @@ int cmd_map(int argc, char **argv)
 		goto out;
 	config = batch_config_hash(a);
 	/* shared by concurrent shards: only temporary files surely abandoned */
-	batch_prune(o.records, BATCH_TEMP_MAX_AGE, 0);
+	store_prune(o.records, STORE_TEMP_MAX_AGE, 0);
 	runopts_sources(&o, &l);
 	if ((rc = runopts_batch(&o, &l, a, config, o.records)))
 		goto out;
 	themetab_from_codebook(&tab, analyzer_codebook(a));
 	if (themetab_write(&tab, o.records, config, &err) ||
-	    batch_write_index(&l, o.records, config, a, o.shard, o.shards, &err)) {
+	    store_write_index(&l, o.records, config, a, o.shard, o.shards, &err)) {
 		say("%s", err.msg);
 		rc = EXIT_FATAL;
 		goto out;

@@ -12,6 +12,7 @@
 #include "cmds.h"
 #include "runopts.h"
 #include "batch.h"
+#include "store.h"
 #include "reduce.h"
 #include "manifest.h"
 #include "themetab.h"
@@ -38,7 +39,7 @@ int cmd_reduce(int argc, char **argv)
 		return rc < 0 ? EXIT_OK : rc;
 	if ((rc = runopts_docvars(&o, &dv)))
 		goto out;
-	if (batch_read_index(o.records, &l, &config, &ids, &ro.min_lr, &ro.min_any, &err)) {
+	if (store_read_index(o.records, &l, &config, &ids, &ro.min_lr, &ro.min_any, &err)) {
 		say("%s", err.msg);
 		rc = EXIT_USAGE;
 		goto out;

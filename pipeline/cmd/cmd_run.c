@@ -14,6 +14,7 @@
 #include "runopts.h"
 #include "analyze.h"
 #include "batch.h"
+#include "store.h"
 #include "reduce.h"
 #include "manifest.h"
 #include "paths.h"
@@ -51,7 +52,7 @@ int cmd_run(int argc, char **argv)
 	records = g_build_filename(o.outdir, ".cache", NULL);
 	config = batch_config_hash(a);
 	/* the folder is locked: every temporary record is a killed run's */
-	batch_prune(records, 0, BATCH_RECORD_MAX_AGE);
+	store_prune(records, 0, STORE_RECORD_MAX_AGE);
 	runopts_sources(&o, &l);
 	for (i = 0; o.strict && i < l.nr; i++)
 		if (l.items[i].status == SOURCE_ERROR) {
