@@ -6,7 +6,7 @@ CC       ?= cc
 SANITIZE ?=
 JOBS     ?=
 
-PKGS      = poppler-glib cairo glib-2.0 gsl libzip libxml-2.0 tesseract lept xlsxwriter
+PKGS      = poppler-glib cairo glib-2.0 gsl zlib libzip libxml-2.0 tesseract lept xlsxwriter
 TEST_PKGS = cmocka
 TOOL_PKGS = cairo fontconfig
 

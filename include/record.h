@@ -5,9 +5,10 @@
  * The document record: everything that depends on one document alone (its
  * pages, warnings, passages with type, labels and term counts), written by
  * a worker as one self-describing file (gzip-compressed text) and read
- * back by reduce, which never opens the original document. Records are named by the document's
- * content hash and the analysis configuration hash, so an unchanged
- * document under an unchanged configuration is never analysed twice.
+ * back by reduce, which never opens the original document. Records are
+ * named by the document's content hash and the analysis configuration
+ * hash, so an unchanged document under an unchanged configuration is
+ * never analysed twice.
  * Labels are stored by theme id; the reader maps them to indices of the
  * theme list it is given. The caller owns every struct passed in.
  */
@@ -16,6 +17,8 @@
 #include "doc.h"
 #include "util.h"
 
+/* 4: an ocr flag per passage; 5: gzip-compressed text. Records of other
+ * versions are refused (and so rebuilt), never read as this one. */
 #define RECORD_VERSION 5
 
 struct record_meta {
@@ -34,7 +37,7 @@ int record_write(const char *path, const char *config,
 		 char *const *theme_ids, size_t nr_themes, struct doc_error *err);
 
 /* Reads path into m (caller frees m->warnings) and out (caller-initialised).
- * A record of another configuration, a theme id outside theme_ids, a
+ * A record of another version or configuration, a theme id outside theme_ids, a
  * checksum that does not match, a number out of range or a truncated file
  * is an error (m and out may then hold part of it; m->warnings is freed). */
 int record_read(const char *path, const char *config,

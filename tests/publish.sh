@@ -4,7 +4,7 @@
 # outputs byte-identical; two runs into one folder take turns (flock); a
 # kill -9 at any moment leaves every output all old or all new; a rename
 # list left by a kill is finished by the next run; no temporary files stay;
-# damaged cache records are rebuilt.
+# damaged cache records, and records of other versions, are rebuilt.
 set -u
 . tests/lib/common.sh
 
@@ -125,11 +125,20 @@ printf 'X' | dd of="$1" bs=1 seek=200 conv=notrunc 2>/dev/null # a flipped text 
 head -c 100 "$2" > "$T/cut" && cat "$T/cut" > "$2"             # a truncated record
 gzip -dc "$3" | sed 's/^m\t[0-9]*/m\t99999999999/' | gzip -c > "$T/ed" &&
 	cat "$T/ed" > "$3"                                      # an edited count
+# resign FILE: the record's text without its end line, signed again
+resign() { sed '$d' "$1" > "$1.b" && printf 'end\t%s\n' "$(sha256sum < "$1.b" | cut -c1-64)" |
+	cat "$1.b" - > "$1"; rm -f "$1.b"; }
+gzip -dc "$4" | sed '1s/^\(revmine-record\t\)[0-9]*/\14/' > "$T/v3" && resign "$T/v3" &&
+	cat "$T/v3" > "$4"                       # a signed record of version 4, plain text
+gzip -dc "$5" | sed '1s/^\(revmine-record\t\)\([0-9]*\)/\1\2\2/' > "$T/vx" && resign "$T/vx" &&
+	gzip -c "$T/vx" > "$5"                   # a signed gzip record of another version
 "$REVMINE" run "$T/a" -o "$T/rc" -j 2 --quiet 2> "$T/rc.err"
 rc=$?
 n=$(grep -c "rebuilding the record of" "$T/rc.err")
-[ $rc = 0 ] && [ "$n" = 3 ] && pass "three damaged records rebuilt and reported" ||
-	fail "damaged records: status $rc, $n reported: $(head -c 300 "$T/rc.err")"
+v=$(grep -c "another version\|not gzip" "$T/rc.err")
+[ $rc = 0 ] && [ "$n" = 5 ] && [ "$v" = 2 ] &&
+	pass "three damaged records and two of other versions rebuilt and reported" ||
+	fail "damaged records: status $rc, $n reported ($v of versions): $(head -c 300 "$T/rc.err")"
 (cd "$T/rc" && md5sum -c --quiet "$T/rc.md5" >/dev/null 2>&1) && pass "outputs after the rebuild unchanged" ||
 	fail "outputs changed after rebuilding records"
 

@@ -238,8 +238,55 @@ static void record__edits_are_refused(void **state)
 	 * not read as this version: it is rebuilt */
 	put_signed(path, "revmine-record\t3\tcfg\nm\t1\t\np\t1\tparagraph\tcontext\t0\t3\t\tsome text\n");
 	assert_int_equal(reads(path, &err), -1);
-	assert_non_null(strstr(err.msg, "not a record of this configuration"));
+	assert_non_null(strstr(err.msg, "another version"));
 	passage_list_release(&in);
+	g_remove(path);
+	g_rmdir(dir);
+	g_free(path);
+	g_free(dir);
+}
+
+/* Records of other versions, well formed and signed, are refused rather
+ * than read as this version: the plain-text records of version 4 and
+ * before, and gzip ones of any other number. */
+static void record__other_versions_are_refused(void **state)
+{
+	char *dir = g_dir_make_tmp("revmine-rec-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "r.rec", NULL);
+	const char *body = "m\t1\t\np\t1\tparagraph\tcontext\t0\t3\t0\t\tsome text\n";
+	struct doc_error err = { 0 };
+	char *text, *sum, *all;
+	int v;
+
+	(void)state;
+	for (v = 1; v <= RECORD_VERSION + 1; v++) {
+		text = g_strdup_printf("revmine-record\t%d\tcfg\n%s", v, body);
+		put_signed(path, text);
+		if (v == RECORD_VERSION) {
+			assert_int_equal(reads(path, &err), 0);
+		} else {
+			assert_int_equal(reads(path, &err), -1);
+			assert_non_null(strstr(err.msg, "another version"));
+		}
+		g_free(text);
+	}
+	/* "4x", "" and "-4" are no version */
+	put_signed(path, "revmine-record\t" V "x\tcfg\nm\t1\t\n");
+	assert_int_equal(reads(path, &err), -1);
+	put_signed(path, "revmine-record\t\tcfg\nm\t1\t\n");
+	assert_int_equal(reads(path, &err), -1);
+	put_signed(path, "revmine-record\t-" V "\tcfg\nm\t1\t\n");
+	assert_int_equal(reads(path, &err), -1);
+	/* a version 4 record as it was written (with its ocr flag): plain text, signed */
+	text = g_strdup_printf("revmine-record\t4\tcfg\n%s", body);
+	sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+	all = g_strdup_printf("%send\t%s\n", text, sum);
+	assert_true(g_file_set_contents(path, all, -1, NULL));
+	assert_int_equal(reads(path, &err), -1);
+	assert_non_null(strstr(err.msg, "not gzip"));
+	g_free(all);
+	g_free(sum);
+	g_free(text);
 	g_remove(path);
 	g_rmdir(dir);
 	g_free(path);
@@ -261,6 +308,7 @@ int main(void)
 		cmocka_unit_test(record__round_trip),
 		cmocka_unit_test(record__truncated_is_an_error),
 		cmocka_unit_test(record__edits_are_refused),
+		cmocka_unit_test(record__other_versions_are_refused),
 		cmocka_unit_test(record__name_joins_hashes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
