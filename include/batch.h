@@ -20,6 +20,7 @@ struct batch_options {
 	const char *records_dir;
 	int jobs;
 	int use_cache;   /* reuse existing records */
+	int trust_cache; /* without reading them first (store_lookup) */
 	int strict;      /* stop at the first failed document */
 	struct sandbox_limits limits;
 	/* What the user may want to see, for the command to show (the engine

@@ -14,12 +14,19 @@
 struct analyzer;
 
 /* The record at path (record_name() in the records folder) under config:
- * STORE_HIT when it is sound (its time is touched, so pruning keeps it),
+ * STORE_HIT when it is there (its time is touched, so pruning keeps it),
  * STORE_MISS when there is none, STORE_DAMAGED when it fails its checks
- * (it is removed; err says why, for the caller to tell). */
+ * (it is removed; err says why, for the caller to tell). With verify, the
+ * record is read whole first (record_check: checksum, version, numbers);
+ * without, a non-empty regular file is taken as it is, for a caller that
+ * reads every record afterwards anyway (reduce checks each as it reads it)
+ * and makes a damaged one again then (store_discard). */
 enum { STORE_MISS, STORE_HIT, STORE_DAMAGED };
 int store_lookup(const char *path, const char *config, char *const *theme_ids,
-		 size_t nr_themes, struct doc_error *err);
+		 size_t nr_themes, int verify, struct doc_error *err);
+/* Removes the record `name` from dir (found damaged), so the next lookup
+ * misses and its document is analysed again. */
+void store_discard(const char *dir, const char *name);
 
 /* Removes from dir the temporary files revmine writes ("*.tmp.PID") that
  * are at least temp_age seconds old (0: all; only safe in a folder whose

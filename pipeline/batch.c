@@ -471,7 +471,8 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			}
 			name = record_name(s->sha256, config);
 			path = g_build_filename(o->records_dir, name, NULL);
-			hit = o->use_cache ? store_lookup(path, config, ids, nth, &rerr) : STORE_MISS;
+			hit = o->use_cache ? store_lookup(path, config, ids, nth, !o->trust_cache,
+							  &rerr) : STORE_MISS;
 			if (hit == STORE_DAMAGED) /* made again from the document */
 				tell(o, "rebuilding the record of '%s': %s", s->path, rerr.msg);
 			if (hit == STORE_HIT) {

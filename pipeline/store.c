@@ -23,17 +23,32 @@
 #include "banned.h"
 
 int store_lookup(const char *path, const char *config, char *const *theme_ids,
-		 size_t nr_themes, struct doc_error *err)
+		 size_t nr_themes, int verify, struct doc_error *err)
 {
-	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
+	struct stat st;
+
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
 		return STORE_MISS;
-	if (record_check(path, config, theme_ids, nr_themes, err)) {
+	if (!st.st_size) {
+		doc_error_set(err, "record", DOC_ERR_FORMAT, "'%s' is empty", path);
+		unlink(path);
+		return STORE_DAMAGED;
+	}
+	if (verify && record_check(path, config, theme_ids, nr_themes, err)) {
 		unlink(path);
 		return STORE_DAMAGED;
 	}
 	/* used: kept from pruning for another while */
 	utimensat(AT_FDCWD, path, NULL, 0);
 	return STORE_HIT;
+}
+
+void store_discard(const char *dir, const char *name)
+{
+	char *p = g_build_filename(dir, name, NULL);
+
+	unlink(p);
+	g_free(p);
 }
 
 static int cmp_str_ptr(const void *a, const void *b)

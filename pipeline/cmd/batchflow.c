@@ -55,13 +55,47 @@ int runopts_exit_status(const struct source_list *l, const struct reduce_counts 
 }
 
 
-/* Reports the sources that reduce found broken (records that failed). */
+/* What reduce found broken: with a list, documents whose record failed
+ * its checks go there, to be made again; the others are said at once. */
+struct late_errors {
+	const struct source_list *l;
+	GArray *damaged; /* indices in l, or NULL */
+};
+
 /* reduce_options.on_error: a document whose record could not be read */
 static void late_error(void *ctx, const struct source *s)
 {
-	(void)ctx;
+	struct late_errors *le = ctx;
+
+	if (le->damaged && s->stage && !strcmp(s->stage, "record")) {
+		size_t i = (size_t)(s - le->l->items);
+
+		g_array_append_val(le->damaged, i);
+		return;
+	}
 	say("skipping '%s': %s: %s", s->path, s->stage ? s->stage : "error",
 	    s->message ? s->message : "");
+}
+
+/* The damaged records reduce found are removed and their documents
+ * analysed again: 0, or the exit status of a batch that stopped. */
+static int rebuild(const struct run_opts *o, struct source_list *l,
+		   const struct runopts_rebuild *rb, GArray *damaged)
+{
+	guint k;
+
+	for (k = 0; k < damaged->len; k++) {
+		struct source *s = &l->items[g_array_index(damaged, size_t, k)];
+
+		say("rebuilding the record of '%s': %s", s->path, s->message);
+		store_discard(rb->records, s->record);
+		free(s->record);
+		free(s->stage);
+		free(s->message);
+		s->record = s->stage = s->message = NULL;
+		s->status = SOURCE_PENDING;
+	}
+	return runopts_batch(o, l, rb->a, rb->config, rb->records, 1);
 }
 
 int runopts_docvars(const struct run_opts *o, struct docvars *dv)
@@ -203,7 +237,8 @@ static void drop_fresh_records(void)
 }
 
 int runopts_batch(const struct run_opts *o, struct source_list *l,
-		  struct analyzer *a, const char *config, const char *records)
+		  struct analyzer *a, const char *config, const char *records,
+		  int trust_cache)
 {
 	struct batch_options bo;
 	GHashTable *before = record_names(records);
@@ -212,6 +247,7 @@ int runopts_batch(const struct run_opts *o, struct source_list *l,
 	bo.records_dir = records;
 	bo.jobs = o->jobs;
 	bo.use_cache = o->use_cache;
+	bo.trust_cache = trust_cache;
 	bo.strict = o->strict;
 	bo.limits = o->limits;
 	bo.on_progress = !o->quiet && isatty(2) ? term_progress : NULL;
@@ -330,7 +366,8 @@ static char *refusal(const struct run_opts *o, const struct source_list *l,
 }
 
 int runopts_finish(const struct run_opts *o, struct source_list *l,
-		   const struct reduce_options *ro, struct manifest *m, double t0)
+		   const struct reduce_options *ro, struct manifest *m, double t0,
+		   const struct runopts_rebuild *rb)
 {
 	struct reduce_counts counts;
 	struct doc_error err = { 0 };
@@ -342,9 +379,10 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	long old_nr = -1;
 	int rc = EXIT_FATAL;
 	struct reduce_options rw = *ro;
+	struct late_errors le = { l, rb ? g_array_new(FALSE, FALSE, sizeof(size_t)) : NULL };
 
 	rw.on_error = late_error;
-	rw.ctx = NULL;
+	rw.ctx = &le;
 
 	/* The folder is locked: what a killed run left is finished or removed. */
 	if (csv_publish_recover(o->outdir, &err)) {
@@ -359,12 +397,24 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 		old_nr = published(p, old_ids, NULL, NULL);
 		g_free(p);
 	}
+again:
 	csv_publish_begin(o->outdir);
 	if (reduce_write(l, &rw, &counts, &err)) {
 		say("%s", err.msg);
 		csv_publish_abort();
 		drop_fresh_records();
 		goto out;
+	}
+	if (le.damaged && le.damaged->len) {
+		/* once: a record written again and still refused is an error */
+		csv_publish_abort();
+		rc = rebuild(o, l, rb, le.damaged);
+		g_array_free(le.damaged, TRUE);
+		le.damaged = NULL;
+		if (rc)
+			goto out;
+		rc = EXIT_FATAL;
+		goto again;
 	}
 	if (ro->vars && ro->vars->rows)
 		report_metadata_use(ro->vars);
@@ -412,6 +462,8 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	runopts_summary(o, l, &counts, now_seconds() - t0);
 	rc = runopts_exit_status(l, &counts);
 out:
+	if (le.damaged)
+		g_array_free(le.damaged, TRUE);
 	if (old_ids)
 		g_hash_table_destroy(old_ids);
 	return rc;

@@ -44,7 +44,7 @@ int cmd_map(int argc, char **argv)
 	/* shared by concurrent shards: only temporary files surely abandoned */
 	store_prune(o.records, STORE_TEMP_MAX_AGE, 0);
 	runopts_sources(&o, &l);
-	if ((rc = runopts_batch(&o, &l, a, config, o.records)))
+	if ((rc = runopts_batch(&o, &l, a, config, o.records, 0)))
 		goto out;
 	themetab_from_codebook(&tab, analyzer_codebook(a));
 	if (themetab_write(&tab, o.records, config, &err) ||

@@ -72,7 +72,7 @@ int cmd_reduce(int argc, char **argv)
 	m.argc = argc;
 	m.argv = argv;
 	m.config = config;
-	rc = runopts_finish(&o, &l, &ro, &m, t0);
+	rc = runopts_finish(&o, &l, &ro, &m, t0, NULL);
 out:
 	themetab_release(&tab);
 	docvars_release(&dv);

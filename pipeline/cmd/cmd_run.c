@@ -27,6 +27,7 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o;
 	struct reduce_options ro;
 	struct manifest m;
+	struct runopts_rebuild rb;
 	struct source_list l = { 0 };
 	struct analyzer *a = NULL;
 	char *config = NULL, *records = NULL, *cb = NULL, *sw = NULL;
@@ -60,7 +61,7 @@ int cmd_run(int argc, char **argv)
 			rc = EXIT_FATAL;
 			goto out;
 		}
-	if ((rc = runopts_batch(&o, &l, a, config, records)))
+	if ((rc = runopts_batch(&o, &l, a, config, records, 1)))
 		goto out;
 	nth = analyzer_nr_themes(a);
 	ids = xcalloc(nth + 1, sizeof(*ids));
@@ -93,7 +94,10 @@ int cmd_run(int argc, char **argv)
 	m.config = config;
 	m.jobs = o.jobs;
 	m.seconds_map = now_seconds() - t0;
-	rc = runopts_finish(&o, &l, &ro, &m, t0);
+	rb.a = a;
+	rb.config = config;
+	rb.records = records;
+	rc = runopts_finish(&o, &l, &ro, &m, t0, &rb);
 out:
 	themetab_release(&tab);
 	docvars_release(&dv);

@@ -49,9 +49,17 @@ struct analyzer;
  * no document was found or every one failed (unless --allow-empty), or when
  * more than half of the documents published before would be dropped
  * (unless --replace). t0: when the command started. Returns the exit status.
+ * With rb (run), the documents whose cached record reduce finds damaged
+ * are analysed again (said: "rebuilding the record of ...") and reduce
+ * runs once more; without (reduce), they are error rows.
  */
+struct runopts_rebuild {
+	struct analyzer *a;
+	const char *config, *records;
+};
 int runopts_finish(const struct run_opts *o, struct source_list *l,
-		   const struct reduce_options *ro, struct manifest *m, double t0);
+		   const struct reduce_options *ro, struct manifest *m, double t0,
+		   const struct runopts_rebuild *rb);
 
 /* Locks the output folder for the rest of the process (flock on
  * DIR/.lock): waits for another run holding it, saying so, or with
@@ -73,9 +81,12 @@ int runopts_writable(const char *dir, const char *what);
  * inputs of this shard that cannot be taken. */
 void runopts_sources(struct run_opts *o, struct source_list *l);
 /* Runs the batch of this shard with records in `records`: 0, or EXIT_FATAL
- * (reported) when --strict stopped it. */
+ * (reported) when --strict stopped it. trust_cache: records found are
+ * taken without reading them (batch_options), for run, whose reduce reads
+ * and checks each one. */
 int runopts_batch(const struct run_opts *o, struct source_list *l,
-		  struct analyzer *a, const char *config, const char *records);
+		  struct analyzer *a, const char *config, const char *records,
+		  int trust_cache);
 
 struct docvars;
 /* Loads --metadata into dv (empty without it) and checks --group-by names
