@@ -30,7 +30,7 @@ struct record_meta {
  * (newly allocated). */
 char *record_name(const char *sha256, const char *config);
 
-/* Writes path (through path.tmp.PID, fsynced, and rename), ending with
+/* Writes path (through path.tmp.PID and rename; not fsynced), ending with
  * the checksum of its content. theme_ids maps label theme indices to ids. */
 int record_write(const char *path, const char *config,
 		 const struct record_meta *m, const struct passage_list *ps,

@@ -17,7 +17,9 @@
  * carries the SHA-256 of every byte before it, so a record edited or
  * damaged on disk is refused rather than trusted. Numbers are parsed
  * strictly and checked for range (a page of -5, a count of 99999999999 or
- * a score of nan is damage). The file is fsynced before it is renamed.
+ * a score of nan is damage). The file is renamed into place but not
+ * fsynced: it is a cache, and a record a crash left empty or cut fails its
+ * checks when read and is made again, so a sync per document buys nothing.
  * Scores are written with %.17g so a record read back gives the same CSVs.
  * A record of any other version (4 and before were plain text) is refused,
  * never read as this one, and so made again from its document.
@@ -189,8 +191,9 @@ int record_write(const char *path, const char *config,
 			break;
 		done += (size_t)w;
 	}
-	/* on disk before it is named: a crash cannot leave a named, empty record */
-	if (done < b->len || fsync(fd)) {
+	/* no fsync: a record a crash leaves empty or cut is refused when read
+	 * (gzip trailer, checksum) and made again */
+	if (done < b->len) {
 		rc = doc_error_set(err, "record", DOC_ERR_IO, "cannot write '%s': %s",
 				   tmp, strerror(errno ? errno : EIO));
 		close(fd);
