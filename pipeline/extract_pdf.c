@@ -35,6 +35,8 @@
 #include "extract.h"
 #include "layout.h"
 #include "ocr.h"
+#include "pdflimits.h"
+#include <sys/mman.h>
 #include "banned.h"
 
 #define MAX_PAGES 5000
@@ -382,12 +384,36 @@ void extract_pdf_keep_warm(int on)
 	g_bytes_unref(b);
 }
 
+/* The decompression-bomb check (pdflimits.h): 0, or -1 with err set. */
+static int within_limits(const void *data, size_t len, struct doc_error *err)
+{
+	char why[200];
+
+	if (pdf_check_limits(data, len, why, sizeof(why)))
+		return doc_error_set(err, "extract", DOC_ERR_LIMIT, "%s", why);
+	return 0;
+}
+
 int extract_pdf_fd(int fd, struct doc_text *out, struct doc_error *err)
 {
 	GError *gerr = NULL;
-	int dfd = dup(fd);
+	struct stat st;
 	PopplerDocument *doc;
+	int dfd;
 
+	/* the file mapped only for the check, before poppler opens it */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (m != MAP_FAILED) {
+			int bad = within_limits(m, (size_t)st.st_size, err);
+
+			munmap(m, (size_t)st.st_size);
+			if (bad)
+				return -1;
+		}
+	}
+	dfd = dup(fd);
 	if (dfd < 0)
 		return doc_error_set(err, "extract", DOC_ERR_IO, "cannot read: %s",
 				     strerror(errno));
@@ -403,9 +429,14 @@ int extract_pdf_data(const void *data, size_t len, struct doc_text *out,
 		     struct doc_error *err)
 {
 	GError *gerr = NULL;
-	GBytes *b = g_bytes_new_static(data, len);
-	PopplerDocument *doc = poppler_document_new_from_bytes(b, NULL, &gerr);
+	GBytes *b;
+	PopplerDocument *doc;
 	int rc = -1;
+
+	if (within_limits(data, len, err))
+		return -1;
+	b = g_bytes_new_static(data, len);
+	doc = poppler_document_new_from_bytes(b, NULL, &gerr);
 
 	doc = opened(doc, gerr, err);
 	if (doc)

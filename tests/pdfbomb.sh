@@ -1,0 +1,77 @@
+#!/bin/sh
+# Decompression bombs in PDFs, made at test time: a 1 GiB content stream
+# of 1 MB, a small one (8 MiB from a few KiB, the size that already takes
+# poppler past the 1 GiB worker limit), and two FlateDecode stages whose
+# ratios multiply. Each must end quickly as its own error row, with the
+# reason, before poppler reads it (no worker near its memory limit), while
+# the other documents of the batch are read as usual.
+. "$(dirname "$0")/lib/common.sh"
+
+mkdir -p "$T/in"
+python3 - "$T/in" <<'PY' || { fail "python3 could not write the PDFs"; exit 1; }
+import sys, zlib
+def pdf(path, content, filters):
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter %s >>\nstream\n" % (len(content), filters) + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    x = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for o in offs:
+        out += b"%010d 00000 n \n" % o
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+    open(path, "wb").write(out)
+def deflate(chunk, times):
+    c = zlib.compressobj(9)
+    return b"".join(c.compress(chunk) for _ in range(times)) + c.flush()
+mib = b"q " * (1 << 19)
+d = sys.argv[1]
+pdf(d + "/bomb-1g.pdf", deflate(mib, 1024), b"/FlateDecode")
+pdf(d + "/bomb-8m.pdf", deflate(mib, 8), b"/FlateDecode")
+pdf(d + "/bomb-chain.pdf", zlib.compress(deflate(mib, 4096), 9), b"[/FlateDecode /FlateDecode]")
+# a page whose text is compressed as usual
+text = b"".join(b"BT /F1 12 Tf 72 %d Td (Neglect was not recognised by the agencies involved.) Tj ET\n"
+               % (720 - 16 * i) for i in range(40))
+pdf(d + "/ordinary.pdf", zlib.compress(text, 9), b"/FlateDecode")
+PY
+cp corpus/scr-marsh-children.pdf "$T/in/"
+printf 'Domestic abuse was a feature of the household.\n' >"$T/in/notes.txt"
+
+start=$(date +%s)
+expect 1 "decompression bomb" "run: the bombs are errors, exit 1" -- \
+	"$REVMINE" run "$T/in" -o "$T/out" -j 2 --quiet
+took=$(($(date +%s) - start))
+D=$T/out/documents.csv
+for b in bomb-1g bomb-8m bomb-chain; do
+	grep -q "^$b\.pdf,.*,error,.*decompression bomb: the stream at byte [0-9]* decodes to over" "$D" &&
+		pass "$b: error row naming the stream" || fail "$b: $(grep "^$b" "$D")"
+done
+grep -q "bomb-chain.pdf.*decodes to over 64 MiB\"\?,\|bomb-chain.pdf.*over 200 times" "$D" &&
+	pass "bomb-chain: the two stages are followed" || fail "bomb-chain: $(grep '^bomb-chain' "$D")"
+if grep -q 'out of memory\|time or memory' "$T/stderr" "$D"; then
+	fail "a worker reached its limit: $(grep 'memory' "$T/stderr" | head -n 2)"
+else
+	pass "no worker reached its memory or time limit"
+fi
+# a run of a few seconds at most; under sanitizers a little longer
+limit=20
+[ -n "${SANITIZED:-}" ] && limit=60
+[ "$took" -le "$limit" ] && pass "the whole run took ${took} s (at most $limit)" ||
+	fail "the run took ${took} s (more than $limit)"
+for f in ordinary.pdf scr-marsh-children.pdf notes.txt; do
+	grep -q "^$f,.*,\(ok\|warning\)," "$D" && grep -q "^$f," "$T/out/passages.csv" &&
+		pass "$f: read as usual" || fail "$f: $(grep "^$f" "$D")"
+done
+grep -q "^ordinary.pdf,.*Neglect was not recognised" "$T/out/passages.csv" &&
+	pass "ordinary compressed page: its text" || fail "ordinary.pdf: no text in passages.csv"
+expect 1 "extract: decompression bomb" "extract: the same reason" -- "$REVMINE" extract "$T/in/bomb-8m.pdf"
+
+echo "pdfbomb: $fails failed"
+[ $fails = 0 ]
