@@ -43,8 +43,9 @@ printf '%%PDF-1.4\n%%%%EOF\n' > "$T/h/tiny.pdf"
 # A decompression bomb: a 1 GB content stream in a few MB. Not under
 # sanitizers: they lift the address-space limit that stops it.
 if command -v python3 >/dev/null 2>&1 && [ -z "${SANITIZED:-}" ]; then
-	python3 - "$T/h/bomb.pdf" <<'PY'
+	PYTHONPATH="$(dirname "$0")/lib" python3 - "$T/h/bomb.pdf" <<'PY'
 import sys, zlib
+from minipdf import write_pdf
 c = zlib.compressobj(9)
 chunk = b"q " * (1 << 20)
 data = b"".join(c.compress(chunk) for _ in range(512)) + c.flush()
@@ -52,17 +53,7 @@ objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"]
-out = bytearray(b"%PDF-1.4\n")
-offs = []
-for i, o in enumerate(objs, 1):
-    offs.append(len(out))
-    out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-x = len(out)
-out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-for o in offs:
-    out += b"%010d 00000 n \n" % o
-out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-open(sys.argv[1], "wb").write(out)
+write_pdf(sys.argv[1], objs)
 PY
 fi
 # Text: a 50 MB line, invalid UTF-8, UTF-16 without text.

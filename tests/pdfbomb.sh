@@ -8,8 +8,9 @@
 . "$(dirname "$0")/lib/common.sh"
 
 mkdir -p "$T/in"
-python3 - "$T/in" <<'PY' || { fail "python3 could not write the PDFs"; exit 1; }
+PYTHONPATH="$(dirname "$0")/lib" python3 - "$T/in" <<'PY' || { fail "python3 could not write the PDFs"; exit 1; }
 import sys, zlib
+from minipdf import write_pdf
 def pdf(path, content, filters):
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -17,17 +18,7 @@ def pdf(path, content, filters):
             b" /Resources << /Font << /F1 5 0 R >> >> >>",
             b"<< /Length %d /Filter %s >>\nstream\n" % (len(content), filters) + content + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offs = []
-    for i, o in enumerate(objs, 1):
-        offs.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    x = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for o in offs:
-        out += b"%010d 00000 n \n" % o
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-    open(path, "wb").write(out)
+    write_pdf(path, objs)
 def deflate(chunk, times):
     c = zlib.compressobj(9)
     return b"".join(c.compress(chunk) for _ in range(times)) + c.flush()
