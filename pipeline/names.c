@@ -8,6 +8,7 @@
 #include "util.h"
 #include "tokenize.h"
 #include "names.h"
+#include "wordlist.h"
 #include "banned.h"
 
 struct wcount {
@@ -16,6 +17,7 @@ struct wcount {
 
 struct name_counter {
 	GHashTable *dict;  /* lower-case dictionary words */
+	int shared_dict;   /* the dictionary is wordlist.h's read of the file */
 	GHashTable *words; /* case-folded word -> struct wcount */
 	struct tokenizer tok;
 };
@@ -56,7 +58,10 @@ struct name_counter *names_new(const char *dict_path)
 {
 	struct name_counter *nc = xcalloc(1, sizeof(*nc));
 
-	load_dict(nc, dict_path);
+	/* the word list read once serves both; another file is read here */
+	nc->shared_dict = wordlist_serves(dict_path);
+	if (!nc->shared_dict)
+		load_dict(nc, dict_path);
 	nc->words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	tokenizer_init(&nc->tok);
 	return nc;
@@ -109,5 +114,7 @@ int names_is_name(const struct name_counter *nc, const char *word)
 
 	if (!w || !w->cap || w->cap * 10 < w->mid * 9)
 		return 0;
+	if (nc->shared_dict)
+		return !wordlist_has_lower(word);
 	return !(nc->dict && g_hash_table_contains(nc->dict, word));
 }
