@@ -414,15 +414,27 @@ void segment_lines(const struct doc_text *in, struct passage_list *out)
 
 	v.index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	v.count = g_array_new(FALSE, FALSE, sizeof(unsigned));
+	v.auto_hyphens = 0;
+	/* The counts are only asked about a line that ends in '-' (join_line,
+	 * detect_auto_hyphens): most documents have none, and skip them. */
 	for (i = 0; i < in->nr; i++) {
 		const char *t = in->lines[i].text;
 		size_t len = strlen(t);
 
-		vocab_line(&v, t, after_break);
-		after_break = len >= 2 && t[len - 1] == '-' &&
-			      g_ascii_isalpha(t[len - 2]);
+		if (len && t[len - 1] == '-')
+			break;
 	}
-	detect_auto_hyphens(&v, in);
+	if (i < in->nr) {
+		for (i = 0; i < in->nr; i++) {
+			const char *t = in->lines[i].text;
+			size_t len = strlen(t);
+
+			vocab_line(&v, t, after_break);
+			after_break = len >= 2 && t[len - 1] == '-' &&
+				      g_ascii_isalpha(t[len - 2]);
+		}
+		detect_auto_hyphens(&v, in);
+	}
 	memset(&o, 0, sizeof(o));
 	o.text = g_string_new(NULL);
 	for (i = 0; i < in->nr; i++) {
