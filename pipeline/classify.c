@@ -90,6 +90,7 @@ struct classifier {
 	double *scores;
 	unsigned *counted;
 	size_t nr_counted, alloc_counted;
+	GString *ev; /* scratch: a label's evidence */
 };
 
 struct classifier *classifier_new(const struct codebook *cb, struct stemmer *st)
@@ -103,6 +104,7 @@ struct classifier *classifier_new(const struct codebook *cb, struct stemmer *st)
 	c->strings = g_string_chunk_new(64 * 1024);
 	tokenizer_init(&c->tok);
 	c->scores = xcalloc(cb->nr_themes ? cb->nr_themes : 1, sizeof(*c->scores));
+	c->ev = g_string_sized_new(128);
 	return c;
 }
 
@@ -125,6 +127,7 @@ void classifier_free(struct classifier *c)
 	free(c->kept);
 	free(c->scores);
 	free(c->counted);
+	g_string_free(c->ev, TRUE);
 	free(c);
 }
 
@@ -593,7 +596,7 @@ static double score_rules(struct classifier *c, const struct hit *h, size_t nr,
 static void label_themes(struct classifier *c, struct passage *p)
 {
 	const struct codebook *cb = c->cb;
-	GString *ev = NULL;
+	GString *ev = c->ev;
 	size_t i, j, nex;
 
 	memset(c->scores, 0, cb->nr_themes * sizeof(*c->scores));
@@ -613,8 +616,6 @@ static void label_themes(struct classifier *c, struct passage *p)
 			continue;
 		/* evidence only for labels: most themes with a hit do not reach
 		 * their threshold */
-		if (!ev)
-			ev = g_string_sized_new(128);
 		g_string_truncate(ev, 0);
 		score_rules(c, c->hits + i, j - i, ex, nex, ev, NULL);
 		if (!p->labels) /* one allocation: at most a label per theme */
@@ -625,8 +626,6 @@ static void label_themes(struct classifier *c, struct passage *p)
 		l->confidence = -1;
 		l->evidence = xstrndup(ev->str, ev->len);
 	}
-	if (ev)
-		g_string_free(ev, TRUE);
 }
 
 static int cmp_lex_stem(const void *a, const void *b)

@@ -7,6 +7,7 @@
  * type is the type whose one-vs-rest probability is highest.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "codebook.h"
 #include "classify.h"
 #include "model.h"
+#include "lexicon.h"
 #include "banned.h"
 
 #define MODEL_MAX_BYTES (64u << 20)
@@ -72,11 +74,19 @@ static const char tfam_prefix[NR_TFAM] = { 'T', 'L', 'H', 'P' };
 struct fspace {
 	size_t nr_themes, nr_rules;
 	size_t fixed;       /* features before the words */
-	GPtrArray *names;   /* owned strings, by index */
+	GPtrArray *names;   /* strings in strs, by index */
+	GStringChunk *strs; /* every name: freed at once, pages left untouched */
 	GHashTable *byname; /* name -> index + 1 (keys in names) */
-	GHashTable *stems;  /* "S:" words: stem -> index + 1 */
-	GHashTable *firsts; /* "F:" opening words: stem -> index + 1 */
-	GHashTable *heads;  /* "h:" words of the heading above: stem -> index + 1 */
+	/* the word features, "S:" (words), "F:" (opening words) and "h:"
+	 * (words of the heading above), by kind and stem: open addressing,
+	 * linear probing, at most half full; a slot's name is NULL when empty */
+	struct wslot {
+		uint64_t hash; /* word_hash() */
+		const char *name; /* "K:stem", in strs */
+		size_t len;    /* the stem's */
+		size_t idx;
+	} *words;
+	size_t words_size, words_used;
 	GHashTable *df;     /* name -> count (fspace_count) */
 	int *owner;         /* fixed features: the theme they belong to, or -1 */
 };
@@ -111,24 +121,30 @@ static size_t r_index(const struct fspace *sp, size_t rule)
 	return NR_Y + NR_FWORDS + NR_TFAM * sp->nr_themes + rule;
 }
 
-static void add_name(struct fspace *sp, char *name)
+/* Adds name (allocated; freed here) and returns its copy in sp. */
+static char *add_name(struct fspace *sp, char *name)
 {
-	g_ptr_array_add(sp->names, name);
-	g_hash_table_insert(sp->byname, name, GSIZE_TO_POINTER(sp->names->len));
+	char *kept = g_string_chunk_insert(sp->strs, name);
+
+	free(name);
+	g_ptr_array_add(sp->names, kept);
+	g_hash_table_insert(sp->byname, kept, GSIZE_TO_POINTER(sp->names->len));
+	return kept;
 }
 
 struct fspace *fspace_new(const struct codebook *cb)
 {
 	struct fspace *sp = xcalloc(1, sizeof(*sp));
+	const struct cb_pattern **first;
 	size_t i, f;
 
 	sp->nr_themes = cb->nr_themes;
 	sp->nr_rules = cb->nr_rules;
-	sp->names = g_ptr_array_new_with_free_func(free);
+	sp->names = g_ptr_array_new();
+	sp->strs = g_string_chunk_new(16 * 1024);
 	sp->byname = g_hash_table_new(g_str_hash, g_str_equal);
-	sp->stems = g_hash_table_new(g_str_hash, g_str_equal);
-	sp->firsts = g_hash_table_new(g_str_hash, g_str_equal);
-	sp->heads = g_hash_table_new(g_str_hash, g_str_equal);
+	sp->words_size = 1024;
+	sp->words = xcalloc(sp->words_size, sizeof(*sp->words));
 	for (i = 0; i < NR_Y; i++)
 		add_name(sp, xstrfmt("Y:%s", ynames[i]));
 	for (i = 0; i < NR_FWORDS; i++)
@@ -136,15 +152,18 @@ struct fspace *fspace_new(const struct codebook *cb)
 	for (f = 0; f < NR_TFAM; f++)
 		for (i = 0; i < cb->nr_themes; i++)
 			add_name(sp, xstrfmt("%c:%s", tfam_prefix[f], cb->themes[i].id));
+	/* the theme a rule belongs to: the owner of its patterns (the first) */
+	first = xmalloc((cb->nr_rules + 1) * sizeof(*first));
+	for (i = 0; i < cb->nr_rules; i++)
+		first[i] = NULL;
+	for (i = cb->nr_patterns; i-- > 0;)
+		if (cb->patterns[i].rule < cb->nr_rules)
+			first[cb->patterns[i].rule] = &cb->patterns[i];
 	for (i = 0; i < cb->nr_rules; i++) {
-		const struct cb_pattern *p = NULL;
+		const struct cb_pattern *p = first[i];
 		char *name;
 		size_t k;
 
-		/* the theme a rule belongs to: the owner of its patterns */
-		for (k = 0; k < cb->nr_patterns && !p; k++)
-			if (cb->patterns[k].rule == i)
-				p = &cb->patterns[k];
 		name = p && (p->kind == CB_MATCH || p->kind == CB_EXCLUDE) ?
 			xstrfmt("R:%s:%s%s", cb->themes[p->owner].id,
 				p->kind == CB_EXCLUDE ? "exclude " : "", cb->rules[i].text) :
@@ -162,6 +181,7 @@ struct fspace *fspace_new(const struct codebook *cb)
 		}
 		add_name(sp, name);
 	}
+	free(first);
 	sp->fixed = sp->names->len;
 	sp->owner = xmalloc(sp->fixed * sizeof(*sp->owner));
 	for (i = 0; i < sp->fixed; i++)
@@ -182,13 +202,14 @@ void fspace_free(struct fspace *sp)
 {
 	if (!sp)
 		return;
-	g_hash_table_destroy(sp->byname);
-	g_hash_table_destroy(sp->stems);
-	g_hash_table_destroy(sp->firsts);
-	g_hash_table_destroy(sp->heads);
+	/* unref, not destroy: destroy clears the table before freeing it,
+	 * which in a forked worker copies every page of it */
+	g_hash_table_unref(sp->byname);
+	free(sp->words);
 	if (sp->df)
-		g_hash_table_destroy(sp->df);
+		g_hash_table_unref(sp->df);
 	g_ptr_array_free(sp->names, TRUE);
+	g_string_chunk_free(sp->strs);
 	free(sp->owner);
 	free(sp);
 }
@@ -208,22 +229,56 @@ int fspace_is_word(const struct fspace *sp, size_t f)
 	return f >= sp->fixed || (f >= w_index(0) && f < w_index(NR_FWORDS));
 }
 
+static uint64_t word_hash(char kind, const char *stem, size_t len)
+{
+	return lexicon_hash(stem, len) ^ (uint64_t)(unsigned char)kind * 0x9E3779B97F4A7C15ull;
+}
+
+static void words_put(struct fspace *sp, const struct wslot *w)
+{
+	size_t mask = sp->words_size - 1, i;
+
+	for (i = w->hash & mask; sp->words[i].name; i = (i + 1) & mask)
+		;
+	sp->words[i] = *w;
+	sp->words_used++;
+}
+
 /* Index of the word feature "S:stem", "F:stem" or "h:stem", adding it
  * when grow. */
 static long word_feature(struct fspace *sp, char kind, const char *stem, int grow)
 {
-	GHashTable *h = kind == 'S' ? sp->stems : kind == 'F' ? sp->firsts : sp->heads;
-	gpointer v = g_hash_table_lookup(h, stem);
-	char *name;
+	size_t len = strlen(stem), mask = sp->words_size - 1, i;
+	uint64_t h = word_hash(kind, stem, len);
+	struct wslot w;
 
-	if (v)
-		return (long)GPOINTER_TO_SIZE(v) - 1;
+	for (i = h & mask; sp->words[i].name; i = (i + 1) & mask) {
+		const struct wslot *x = &sp->words[i];
+
+		if (x->hash == h && x->len == len && x->name[0] == kind &&
+		    !memcmp(x->name + 2, stem, len))
+			return (long)x->idx;
+	}
 	if (!grow)
 		return -1;
-	name = xstrfmt("%c:%s", kind, stem);
-	add_name(sp, name);
-	g_hash_table_insert(h, name + 2, GSIZE_TO_POINTER(sp->names->len));
-	return (long)sp->names->len - 1;
+	if (2 * (sp->words_used + 1) > sp->words_size) {
+		struct wslot *old = sp->words;
+		size_t n = sp->words_size, k;
+
+		sp->words_size *= 2;
+		sp->words = xcalloc(sp->words_size, sizeof(*sp->words));
+		sp->words_used = 0;
+		for (k = 0; k < n; k++)
+			if (old[k].name)
+				words_put(sp, &old[k]);
+		free(old);
+	}
+	w.hash = h;
+	w.name = add_name(sp, xstrfmt("%c:%s", kind, stem));
+	w.len = len;
+	w.idx = sp->names->len - 1;
+	words_put(sp, &w);
+	return (long)w.idx;
 }
 
 void fspace_count(struct fspace *sp, const struct fvec *x)
@@ -290,8 +345,10 @@ static void fvec_add(struct fvec *x, size_t idx, double val)
 {
 	if (val == 0)
 		return;
-	ALLOC_GROW(x->idx, x->nr, x->alloc);
-	x->val = xrealloc(x->val, x->alloc * sizeof(*x->val));
+	if (x->nr >= x->alloc) {
+		ALLOC_GROW(x->idx, x->nr, x->alloc);
+		x->val = xrealloc(x->val, x->alloc * sizeof(*x->val));
+	}
 	x->idx[x->nr] = (unsigned)idx;
 	x->val[x->nr++] = (float)val;
 }
@@ -485,12 +542,62 @@ static double sigmoid(double z)
 	return 1.0 / (1.0 + exp(-z));
 }
 
-/* A readable name for a feature in evidence. */
-static void append_feature(GString *s, const char *name, double contrib)
+/*
+ * Appends v as printf's "%.2f" (plus: "%+.2f") would, without printf: the
+ * evidence of every label the model gives carries such numbers. Exact: v is
+ * m * 2^e with m a 53-bit integer, so v * 100 is m * 100 (under 2^60)
+ * shifted right, and the bits shifted out decide the rounding (to nearest,
+ * a tie to even, as printf rounds the exact binary value). Values too
+ * large for that, infinities and NaNs go to printf.
+ */
+static void append_fixed2(GString *s, double v, int plus)
+{
+	char buf[32], digits[16], *o = buf;
+	double a = fabs(v), f;
+	uint64_t m, n, q, rem, half;
+	size_t nd = 0;
+	int e, sh;
+
+	if (!(a < 1e9)) {
+		g_string_append_printf(s, plus ? "%+.2f" : "%.2f", v);
+		return;
+	}
+	f = frexp(a, &e);           /* a = f * 2^e, f in [0.5, 1) or 0 */
+	m = (uint64_t)ldexp(f, 53); /* exact */
+	e -= 53;                    /* a = m * 2^e, e < 0 below 1e9 */
+	m *= 100;
+	sh = -e;
+	if (sh >= 64) {
+		n = 0; /* a * 100 < 2^-4 */
+	} else {
+		q = m >> sh;
+		rem = m & ((UINT64_C(1) << sh) - 1);
+		half = UINT64_C(1) << (sh - 1);
+		n = q + (rem > half || (rem == half && (q & 1)));
+	}
+	if (signbit(v))
+		*o++ = '-';
+	else if (plus)
+		*o++ = '+';
+	q = n / 100;
+	do {
+		digits[nd++] = (char)('0' + q % 10);
+		q /= 10;
+	} while (q);
+	while (nd)
+		*o++ = digits[--nd];
+	*o++ = '.';
+	*o++ = (char)('0' + n % 100 / 10);
+	*o++ = (char)('0' + n % 10);
+	g_string_append_len(s, buf, o - buf);
+}
+
+/* A readable name for a feature in evidence; first: no ", " before it. */
+static void append_feature(GString *s, const char *name, double contrib, int first)
 {
 	const char *rest = name + 2, *r;
 
-	if (s->len)
+	if (!first)
 		g_string_append(s, ", ");
 	switch (name[0]) {
 	case 'R': /* "R:theme:rule" -> the rule */
@@ -501,19 +608,20 @@ static void append_feature(GString *s, const char *name, double contrib)
 	case 'T': g_string_append(s, "the rules' score"); break;
 	case 'H': g_string_append(s, "the heading above"); break;
 	case 'P': g_string_append(s, "the previous passage"); break;
-	case 'F': g_string_append_printf(s, "opens with %s", rest); break;
-	case 'h': g_string_append_printf(s, "heading has %s", rest); break;
+	case 'F': g_string_append(s, "opens with "); g_string_append(s, rest); break;
+	case 'h': g_string_append(s, "heading has "); g_string_append(s, rest); break;
 	default: g_string_append(s, rest); break; /* S, W, Y */
 	}
-	g_string_append_printf(s, " %+.2f", contrib);
+	g_string_append_c(s, ' ');
+	append_fixed2(s, contrib, 1);
 }
 
-/* The model's strongest positive features of output o on x, as text. */
-static char *strongest(const struct coding_model *m, const struct fvec *x, size_t o)
+/* Appends the model's strongest positive features of output o on x to s. */
+static void strongest(const struct coding_model *m, const struct fvec *x, size_t o,
+		      GString *s)
 {
 	size_t best[EVIDENCE_FEATURES], nb = 0, i, k;
 	double bv[EVIDENCE_FEATURES];
-	GString *s = g_string_new(NULL);
 
 	for (i = 0; i < x->nr; i++) {
 		double c = m->w[(size_t)x->idx[i] * m->nout + o] * x->val[i];
@@ -534,17 +642,18 @@ static char *strongest(const struct coding_model *m, const struct fvec *x, size_
 		}
 	}
 	for (k = 0; k < nb; k++)
-		append_feature(s, g_ptr_array_index(m->sp->names, x->idx[best[k]]), bv[k]);
-	return g_string_free(s, FALSE);
+		append_feature(s, g_ptr_array_index(m->sp->names, x->idx[best[k]]), bv[k], !k);
 }
 
-static void relabel(const struct coding_model *m, const struct codebook *cb,
-		    struct passage *p, const struct fvec *x, const double *z)
+/* ev: scratch for the evidence text; nl: for the new labels, a label per
+ * theme. */
+static void relabel(const struct coding_model *m, struct passage *p,
+		    const struct fvec *x, const double *z, GString *ev,
+		    struct label *nl)
 {
-	struct label *old = p->labels, *nl;
+	struct label *old = p->labels;
 	size_t nold = p->nr_labels, t, k, n = 0;
 
-	nl = xcalloc(cb->nr_themes ? cb->nr_themes : 1, sizeof(*nl));
 	for (t = 0; t < m->nr_themes; t++) {
 		struct label *rl = NULL;
 		double pr = sigmoid(z[t]);
@@ -565,23 +674,31 @@ static void relabel(const struct coding_model *m, const struct codebook *cb,
 		 * label the rules did not give needs the model to be sure */
 		if (pr < (rl ? m->keep : m->add))
 			continue;
-		{
-			char *feat = strongest(m, x, t);
-
-			nl[n].theme = (int)t;
-			nl[n].score = rl ? rl->score : 0;
-			nl[n].confidence = pr;
-			nl[n].evidence = rl && rl->evidence ?
-				xstrfmt("%s; model p=%.2f: %s", rl->evidence, pr, feat) :
-				xstrfmt("model p=%.2f: %s", pr, feat);
-			g_free(feat);
-			n++;
+		/* "RULES' EVIDENCE; model p=P: FEATURES" */
+		g_string_truncate(ev, 0);
+		if (rl && rl->evidence) {
+			g_string_append(ev, rl->evidence);
+			g_string_append(ev, "; ");
 		}
+		g_string_append(ev, "model p=");
+		append_fixed2(ev, pr, 0);
+		g_string_append(ev, ": ");
+		strongest(m, x, t, ev);
+		nl[n].theme = (int)t;
+		nl[n].score = rl ? rl->score : 0;
+		nl[n].confidence = pr;
+		nl[n].evidence = xstrndup(ev->str, ev->len);
+		n++;
 	}
 	for (k = 0; k < nold; k++)
 		free(old[k].evidence);
-	free(old);
-	p->labels = nl;
+	if (!n || n > nold) { /* else the rules' array has the room */
+		free(old);
+		old = n ? xmalloc(n * sizeof(*nl)) : NULL;
+	}
+	if (n)
+		memcpy(old, nl, n * sizeof(*nl));
+	p->labels = old;
 	p->nr_labels = n;
 }
 
@@ -619,6 +736,8 @@ void model_apply(const struct coding_model *m, const struct codebook *cb,
 {
 	struct fvec x = { 0 };
 	double *z = xmalloc(m->nout * sizeof(*z));
+	GString *ev = g_string_sized_new(256);
+	struct label *nl = xmalloc((cb->nr_themes ? cb->nr_themes : 1) * sizeof(*nl));
 	size_t i, k, o;
 
 	for (i = 0; i < nr; i++) {
@@ -635,7 +754,7 @@ void model_apply(const struct coding_model *m, const struct codebook *cb,
 			for (o = 0; o < m->nout; o++)
 				z[o] += row[o] * x.val[k];
 		}
-		relabel(m, cb, &ps[i], &x, z);
+		relabel(m, &ps[i], &x, z, ev, nl);
 		if (doubts)
 			theme_doubts(m, cb, &v[i], z, &doubts[i]);
 		if (!m->active[m->nr_themes])
@@ -672,6 +791,8 @@ void model_apply(const struct coding_model *m, const struct codebook *cb,
 	free(x.idx);
 	free(x.val);
 	free(z);
+	free(nl);
+	g_string_free(ev, TRUE);
 }
 
 /* ---- the model file ---- */
