@@ -113,7 +113,7 @@ void classifier_free(struct classifier *c)
 	if (!c)
 		return;
 	lexicon_free(&c->lexicon);
-	g_hash_table_destroy(c->stop);
+	g_hash_table_unref(c->stop); /* not destroy: it clears the table first */
 	g_string_chunk_free(c->strings);
 	tokenizer_release(&c->tok);
 	free(c->lx);

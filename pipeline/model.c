@@ -244,6 +244,24 @@ static void words_put(struct fspace *sp, const struct wslot *w)
 	sp->words_used++;
 }
 
+/* Room for n more words without growing the table again. */
+static void words_reserve(struct fspace *sp, size_t n)
+{
+	struct wslot *old = sp->words;
+	size_t size = sp->words_size, k;
+
+	while (2 * (sp->words_used + n) > sp->words_size)
+		sp->words_size *= 2;
+	if (sp->words_size == size)
+		return;
+	sp->words = xcalloc(sp->words_size, sizeof(*sp->words));
+	sp->words_used = 0;
+	for (k = 0; k < size; k++)
+		if (old[k].name)
+			words_put(sp, &old[k]);
+	free(old);
+}
+
 /* Index of the word feature "S:stem", "F:stem" or "h:stem", adding it
  * when grow. */
 static long word_feature(struct fspace *sp, char kind, const char *stem, int grow)
@@ -261,18 +279,7 @@ static long word_feature(struct fspace *sp, char kind, const char *stem, int gro
 	}
 	if (!grow)
 		return -1;
-	if (2 * (sp->words_used + 1) > sp->words_size) {
-		struct wslot *old = sp->words;
-		size_t n = sp->words_size, k;
-
-		sp->words_size *= 2;
-		sp->words = xcalloc(sp->words_size, sizeof(*sp->words));
-		sp->words_used = 0;
-		for (k = 0; k < n; k++)
-			if (old[k].name)
-				words_put(sp, &old[k]);
-		free(old);
-	}
+	words_reserve(sp, 1);
 	w.hash = h;
 	w.name = add_name(sp, xstrfmt("%c:%s", kind, stem));
 	w.len = len;
@@ -804,6 +811,76 @@ static int line_error(struct doc_error *err, const char *name, size_t line,
 	return -1;
 }
 
+/*
+ * The number at s as g_ascii_strtod reads it, for the plain decimals a
+ * model file holds ("-0.01234", "1.5e-05"), without strtod: a mantissa of
+ * at most 15 digits and a power of ten of at most 22 are both exact
+ * doubles, so one multiplication or division rounds once, correctly, to
+ * the double strtod gives (Clinger 1990, "How to read floating point
+ * numbers accurately"). Anything else goes to g_ascii_strtod.
+ */
+static double read_double(const char *s, char **end)
+{
+	static const double pow10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+	};
+	const char *p = s;
+	uint64_t mant = 0;
+	int neg = 0, digits = 0, scale = 0, ex = 0, eneg = 0, edigits = 0;
+	double v;
+
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (mant || *p != '0')
+			digits++;
+		mant = mant * 10 + (uint64_t)(*p - '0');
+		if (digits > 15)
+			return g_ascii_strtod(s, end);
+	}
+	if (*p == '.') {
+		const char *q = ++p;
+
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (mant || *p != '0')
+				digits++;
+			mant = mant * 10 + (uint64_t)(*p - '0');
+			scale--;
+			if (digits > 15)
+				return g_ascii_strtod(s, end);
+		}
+		if (p == q && p - 1 == (neg || *s == '+' ? s + 1 : s))
+			return g_ascii_strtod(s, end); /* "." alone */
+	} else if (p == (neg || *s == '+' ? s + 1 : s)) {
+		return g_ascii_strtod(s, end); /* no digits: inf, nan, junk */
+	}
+	if (*p == 'e' || *p == 'E') {
+		const char *q = p + 1;
+
+		if (*q == '-' || *q == '+')
+			eneg = *q++ == '-';
+		for (; *q >= '0' && *q <= '9' && edigits < 4; q++, edigits++)
+			ex = ex * 10 + (*q - '0');
+		if (!edigits || (*q >= '0' && *q <= '9'))
+			return g_ascii_strtod(s, end);
+		p = q;
+	}
+	/* what may follow a number in the file: a space or the line's end */
+	if (*p != ' ' && *p != '\0')
+		return g_ascii_strtod(s, end);
+	scale += eneg ? -ex : ex;
+	if (scale < -22 || scale > 22)
+		return g_ascii_strtod(s, end);
+	v = (double)mant; /* exact: at most 15 digits */
+	if (scale < 0)
+		v /= pow10[-scale];
+	else if (scale > 0)
+		v *= pow10[scale];
+	*end = (char *)p;
+	return neg ? -v : v;
+}
+
 /* Parses "v1 v2 ... vn" (n doubles) from s; 0 or -1. */
 static int parse_doubles(const char *s, double *out, size_t n)
 {
@@ -813,7 +890,7 @@ static int parse_doubles(const char *s, double *out, size_t n)
 	for (i = 0; i < n; i++) {
 		while (*s == ' ')
 			s++;
-		out[i] = g_ascii_strtod(s, &end);
+		out[i] = read_double(s, &end);
 		if (end == s || !isfinite(out[i]) || fabs(out[i]) > 1e6)
 			return -1;
 		s = end;
@@ -868,13 +945,31 @@ static int read_output(struct model_reader *r, struct coding_model *m,
 	return 0;
 }
 
+/* s split at its first two tabs, in place, as g_strsplit(s, "\t", 3)
+ * would split it: fv[0..*nf) and a NULL after them. */
+static char **split_fields(char *s, char *fv[4], size_t *nf)
+{
+	size_t n = 0;
+	char *t;
+
+	fv[n++] = s;
+	while (n < 3 && (t = strchr(s, '\t'))) {
+		*t = '\0';
+		s = t + 1;
+		fv[n++] = s;
+	}
+	fv[n] = NULL;
+	*nf = n;
+	return fv;
+}
+
 struct coding_model *model_parse(const char *name, const char *buf, size_t len,
 				 const struct codebook *cb, struct doc_error *err)
 {
 	struct coding_model *m;
 	struct model_reader r = { name, 0, err, NULL, 0, 0, NULL };
-	char **lines, *text;
-	size_t i, nwords = 0;
+	char **lines, *text, *p, *fv[4];
+	size_t i, nwords = 0, nlines = 1;
 	int ok = 0, header = 0;
 	double thr = 0.5;
 
@@ -883,16 +978,27 @@ struct coding_model *model_parse(const char *name, const char *buf, size_t len,
 			      MODEL_MAX_BYTES >> 20);
 		return NULL;
 	}
-	text = xstrndup(buf, len);
-	if (memchr(buf, '\0', len) || !g_utf8_validate(text, -1, NULL)) {
-		free(text);
+	if (memchr(buf, '\0', len) || !g_utf8_validate(buf, (gssize)len, NULL)) {
 		doc_error_set(err, "model", DOC_ERR_CONFIG, "%s: not UTF-8 text", name);
 		return NULL;
 	}
-	lines = g_strsplit(text, "\n", -1);
-	free(text);
+	/* the lines, split in place in one copy of the text */
+	text = xstrndup(buf, len);
+	for (p = text; (p = strchr(p, '\n')); p++)
+		nlines++;
+	lines = xmalloc((nlines + 1) * sizeof(*lines));
+	for (i = 0, p = *text ? text : NULL; p; i++) { /* "": no line at all */
+		lines[i] = p;
+		if ((p = strchr(p, '\n')))
+			*p++ = '\0';
+	}
+	lines[i] = NULL;
 	/* first pass: the words, so the space is complete before the weights */
 	m = model_new(fspace_new(cb), cb, thr, thr);
+	for (i = 0; lines[i]; i++)
+		nwords += lines[i][0] == 'w';
+	words_reserve(m->sp, nwords);
+	nwords = 0;
 	for (i = 0; lines[i]; i++)
 		if (!strncmp(lines[i], "w\t", 2) &&
 		    (lines[i][2] == 'S' || lines[i][2] == 'F' || lines[i][2] == 'h') &&
@@ -926,22 +1032,17 @@ struct coding_model *model_parse(const char *name, const char *buf, size_t len,
 		}
 		if (!*s || *s == '#')
 			continue;
-		f = g_strsplit(s, "\t", 3);
-		nf = g_strv_length(f);
+		f = split_fields(s, fv, &nf);
 		if (!strcmp(f[0], "theme") || !strcmp(f[0], "type") || !strcmp(f[0], "rules")) {
-			if (read_output(&r, m, cb, f, nf) < 0) {
-				g_strfreev(f);
+			if (read_output(&r, m, cb, f, nf) < 0)
 				goto out;
-			}
 		} else if (!strcmp(f[0], "rules-type") && nf == 2) {
 			if (parse_doubles(f[1], &m->rules_bonus, 1) < 0 || fabs(m->rules_bonus) > 100) {
-				g_strfreev(f);
 				line_error(err, name, r.line, "rules-type must be a number from -100 to 100");
 				goto out;
 			}
 		} else if ((!strcmp(f[0], "keep") || !strcmp(f[0], "add")) && nf == 2) {
 			if (parse_doubles(f[1], &thr, 1) < 0 || thr <= 0 || thr >= 1) {
-				g_strfreev(f);
 				line_error(err, name, r.line, "a probability must be between 0 and 1");
 				goto out;
 			}
@@ -952,7 +1053,6 @@ struct coding_model *model_parse(const char *name, const char *buf, size_t len,
 
 			r.vals = xrealloc(r.vals, (r.nfile + 1) * sizeof(*r.vals));
 			if (parse_doubles(f[2], r.vals, r.nfile) < 0) {
-				g_strfreev(f);
 				line_error(err, name, r.line, "expected one finite weight per output");
 				goto out;
 			}
@@ -961,11 +1061,9 @@ struct coding_model *model_parse(const char *name, const char *buf, size_t len,
 					m->w[(GPOINTER_TO_SIZE(v) - 1) * m->nout +
 					     (size_t)r.omap[k]] = (float)r.vals[k];
 		} else if (strcmp(f[0], "codebook") && strcmp(f[0], "trained")) {
-			g_strfreev(f);
 			line_error(err, name, r.line, "unknown line");
 			goto out;
 		}
-		g_strfreev(f);
 	}
 	if (!header) {
 		line_error(err, name, 1, "empty file");
@@ -980,7 +1078,8 @@ struct coding_model *model_parse(const char *name, const char *buf, size_t len,
 	ok = 1;
 out:
 	(void)nwords;
-	g_strfreev(lines);
+	free(lines);
+	free(text);
 	free(r.omap);
 	free(r.vals);
 	if (!ok) {

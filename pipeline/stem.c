@@ -44,7 +44,7 @@ void stemmer_free(struct stemmer *s)
 	if (!s)
 		return;
 	sb_stemmer_delete(s->sb);
-	g_hash_table_destroy(s->memo);
+	g_hash_table_unref(s->memo); /* not destroy: it clears the table first */
 	g_string_chunk_free(s->strings);
 	free(s);
 }
