@@ -2,14 +2,15 @@
 #define CSVIO_H
 
 /*
- * CSV in and out through libcsv (the only file that sees it). Writers put
+ * CSV in and out (reading through libcsv; this is the only file that sees
+ * it). Writers put
  * RFC 4180 rows with '\n' line ends into PATH.tmp.PID and rename it onto
  * PATH on csv_out_commit() (or, inside a publish, once the whole set is
  * complete), so a reader never sees half a file. Text cells
  * that a spreadsheet would run as a formula (first character '=', '+', '-',
  * '@', tab or CR) get a leading apostrophe; numeric cells are written as
  * given; ids and file names are text cells too. Readers return one row at
- * a time. Handles are caller-owned.
+ * a time. Handles are caller-owned; a writer is used by one thread.
  */
 
 #include <stdio.h>

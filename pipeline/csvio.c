@@ -1,13 +1,12 @@
 /*
- * CSV through libcsv. Writing: a field is quoted (csv_fwrite) only when it
+ * CSV. Writing: a field is quoted (RFC 4180, quotes doubled) only when it
  * holds a comma, quote, CR or LF, so files stay readable; text cells that a
  * spreadsheet would evaluate get a leading apostrophe (OWASP's CSV injection
  * advice). Files are written to PATH.tmp.PID and renamed on commit, so an
  * interrupted run leaves the previous complete file or none; inside a
  * publish (csv_publish_begin) the renames wait until every file of the set
  * is complete, and a list of them on disk lets the next run finish renames
- * a kill interrupted. Reading: see
- * below.
+ * a kill interrupted. Reading, through libcsv: see below.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +27,15 @@
 #define CSV_MAX_FIELDS ((size_t)1 << 20)
 #define CSV_CHUNK 65536
 
+/* Output files get a larger stdio buffer than the default block size:
+ * fewer write calls for the multi-megabyte streams of a run. */
+#define CSV_OUT_BUF ((size_t)1 << 18)
+
 struct csv_out {
 	FILE *f;
 	char *path, *tmp;
 	int at_row_start;
-	char *qbuf; /* a quoted field, built whole (libcsv's csv_fwrite
-		     * writes a character at a time) */
-	size_t qalloc;
+	char *buf; /* the stream's buffer (CSV_OUT_BUF), or NULL */
 };
 
 struct csv_out *csv_out_open(const char *path, int bom, struct doc_error *err)
@@ -56,6 +57,8 @@ struct csv_out *csv_out_open(const char *path, int bom, struct doc_error *err)
 			free(c);
 			return NULL;
 		}
+		c->buf = xmalloc(CSV_OUT_BUF);
+		setvbuf(c->f, c->buf, _IOFBF, CSV_OUT_BUF);
 	}
 	if (bom)
 		fputs("\xEF\xBB\xBF", c->f);
@@ -72,55 +75,58 @@ struct csv_out *csv_out_open_in(const char *dir, const char *name, int bom,
 	return c;
 }
 
+/* A handle is written by one thread only: the stream is not locked per
+ * call. */
+static void put(struct csv_out *c, const char *s, size_t len)
+{
+	fwrite_unlocked(s, 1, len, c->f);
+}
+
 void csv_out_line(struct csv_out *c, const char *line)
 {
 	if (!c->at_row_start)
 		BUG("csv_out_line in the middle of a row");
-	fputs(line, c->f);
-	fputc('\n', c->f);
+	put(c, line, strlen(line));
+	putc_unlocked('\n', c->f);
 }
 
 static void sep(struct csv_out *c)
 {
 	if (!c->at_row_start)
-		fputc(',', c->f);
+		putc_unlocked(',', c->f);
 	c->at_row_start = 0;
 }
 
-/* s[0..len) quoted, quotes doubled (libcsv's csv_write), after an
- * apostrophe when guard_char. */
+/* s[0..len) quoted, quotes doubled (RFC 4180, as libcsv's csv_write
+ * writes it), after an apostrophe inside the quotes when guard_char. */
 static void put_quoted(struct csv_out *c, const char *s, size_t len, int guard_char)
 {
-	size_t need = csv_write(NULL, 0, s, len) + (guard_char ? 1 : 0);
+	const char *end = s + len, *q;
 
-	if (need > c->qalloc) {
-		c->qalloc = need + need / 2 + 64;
-		c->qbuf = xrealloc(c->qbuf, c->qalloc);
+	putc_unlocked('"', c->f);
+	if (guard_char) /* the apostrophe is part of the value */
+		putc_unlocked('\'', c->f);
+	while ((q = memchr(s, '"', (size_t)(end - s)))) {
+		put(c, s, (size_t)(q - s) + 1);
+		putc_unlocked('"', c->f);
+		s = q + 1;
 	}
-	if (guard_char) {
-		/* The apostrophe goes inside the quotes, as part of the value. */
-		c->qbuf[0] = '"';
-		csv_write(c->qbuf + 1, need - 1, s, len);
-		c->qbuf[1] = '\'';
-	} else {
-		csv_write(c->qbuf, need, s, len);
-	}
-	fwrite(c->qbuf, 1, need, c->f);
+	put(c, s, (size_t)(end - s));
+	putc_unlocked('"', c->f);
 }
 
 static void put_field(struct csv_out *c, const char *s, size_t len, int guard)
 {
-	int needs_quote = memchr(s, ',', len) || memchr(s, '"', len) ||
-			  memchr(s, '\n', len) || memchr(s, '\r', len);
 	int needs_guard = guard && len && strchr("=+-@\t\r", s[0]);
 
 	sep(c);
 	if (needs_guard)
 		put_quoted(c, s, len, 1);
-	else if (needs_quote)
+	else if (memchr(s, ',', len) || memchr(s, '"', len) ||
+		 memchr(s, '\n', len) || memchr(s, '\r', len))
 		put_quoted(c, s, len, 0);
 	else
-		fwrite(s, 1, len, c->f);
+		put(c, s, len);
 }
 
 void csv_out_textn(struct csv_out *c, const char *s, size_t len)
@@ -145,8 +151,155 @@ void csv_out_verbatim(struct csv_out *c, const char *s)
 
 void csv_out_int(struct csv_out *c, long long v)
 {
+	char buf[24], *e = buf + sizeof(buf), *p = e;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
 	sep(c);
-	fprintf(c->f, "%lld", v);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	put(c, p, (size_t)(e - p));
+}
+
+/* "%.*g" of v at precision prec (15 to 17) and whether it reads back as
+ * v: the definition csv_format_double() follows. */
+static int format_g(char *buf, size_t size, double v, int prec)
+{
+	snprintf(buf, size, "%.*g", prec, v);
+	return strtod(buf, NULL) == v;
+}
+
+/*
+ * The "%.*g" text of the significant digits d[0..n) (no trailing zero, n
+ * >= 1) with decimal exponent x, as printf writes it at precision prec:
+ * exponent notation when x < -4 or x >= prec, trailing zeros dropped.
+ */
+static void put_g(char *buf, int neg, const char *d, int n, int x, int prec)
+{
+	char *o = buf;
+	int i;
+
+	if (neg)
+		*o++ = '-';
+	if (x < -4 || x >= prec) {
+		unsigned ax = (unsigned)(x < 0 ? -x : x);
+
+		*o++ = d[0];
+		if (n > 1) {
+			*o++ = '.';
+			memcpy(o, d + 1, (size_t)n - 1);
+			o += n - 1;
+		}
+		*o++ = 'e';
+		*o++ = x < 0 ? '-' : '+';
+		if (ax >= 100)
+			*o++ = (char)('0' + ax / 100);
+		*o++ = (char)('0' + ax / 10 % 10);
+		*o++ = (char)('0' + ax % 10);
+	} else if (x >= 0) {
+		for (i = 0; i <= x; i++)
+			*o++ = i < n ? d[i] : '0';
+		if (n > x + 1) {
+			*o++ = '.';
+			memcpy(o, d + x + 1, (size_t)(n - x - 1));
+			o += n - x - 1;
+		}
+	} else {
+		*o++ = '0';
+		*o++ = '.';
+		for (i = 0; i < -x - 1; i++)
+			*o++ = '0';
+		memcpy(o, d, (size_t)n);
+		o += n;
+	}
+	*o = '\0';
+}
+
+__extension__ typedef unsigned __int128 u128;
+
+/*
+ * The shortest of 15, 16 and 17 significant digits that reads back as v,
+ * as format_g() finds it, in exact integer arithmetic for 1e-5 <= |v| <
+ * 1e15 (the range of the statistics written; 0 outside it, for
+ * format_g()). With |v| = f 2^-e (f in [2^52, 2^53)) and 10^x <= |v| <
+ * 10^(x+1), N = f 10^s (s = 16 - x) is |v| scaled by 10^s 2^e, exactly:
+ * in that scale a P-digit rounding of |v| is a multiple of 10^(17-P) 2^e,
+ * ties go to the even digit (printf), and the doubles next to v are 10^s
+ * away (10^s / 2 below when f is 2^52), so a rounding reads back as v when
+ * it is nearer than half that, or as near with f even (strtod's ties).
+ */
+static int format_fast(char *buf, double v)
+{
+	static const unsigned long long p10[] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL,
+		10000000000000000000ULL };
+	double a = fabs(v);
+	unsigned long long f, t = 0;
+	u128 n = 0, low, ps;
+	int e, x, s, prec, tries;
+	char d[24];
+
+	if (!(a >= 1e-5 && a < 1e15))
+		return 0;
+	f = (unsigned long long)ldexp(frexp(a, &e), 53);
+	e = 53 - e; /* a = f / 2^e, e in [3, 70] */
+	x = (int)floor(log10(a));
+	for (tries = 0; tries < 3; tries++) {
+		s = 16 - x; /* in [2, 21] */
+		if (s < 0 || s > 21)
+			return 0;
+		ps = s > 19 ? (u128)p10[19] * p10[s - 19] : (u128)p10[s];
+		n = (u128)f * ps;
+		t = (unsigned long long)(n >> e); /* floor(|v| 10^s) */
+		if (t < p10[16])
+			x--;
+		else if (t >= p10[17])
+			x++;
+		else
+			break;
+	}
+	if (tries == 3)
+		return 0;
+	low = n & (((u128)1 << e) - 1); /* n - t 2^e */
+	for (prec = 15; prec <= 17; prec++) {
+		unsigned long long k = p10[17 - prec], dp = t / k;
+		u128 q = (u128)k << e; /* the unit of the prec-th digit */
+		u128 below = (u128)(t % k) << e | low; /* n - dp q */
+		u128 dist;
+		int up, rx = x, nd, i;
+
+		/* round to nearest, ties to even */
+		up = 2 * below > q || (2 * below == q && (dp & 1));
+		dist = up ? q - below : below;
+		if (prec < 17) {
+			/* reads back as v? */
+			u128 lim = up || f != (1ULL << 52) ? 2 * dist : 4 * dist;
+
+			if (lim > ps || (lim == ps && (f & 1)))
+				continue;
+		}
+		if (up && ++dp == p10[prec]) {
+			dp = p10[prec - 1];
+			rx++;
+		}
+		nd = prec;
+		for (i = prec - 1; i >= 0; i--) {
+			d[i] = (char)('0' + dp % 10);
+			dp /= 10;
+		}
+		while (nd > 1 && d[nd - 1] == '0')
+			nd--;
+		put_g(buf, v < 0, d, nd, rx, prec);
+		return 1;
+	}
+	return 0;
 }
 
 char *csv_format_double(char *buf, size_t size, double v)
@@ -161,12 +314,13 @@ char *csv_format_double(char *buf, size_t size, double v)
 		v = 0; /* no "-0" */
 	/* %g drops trailing zeros, so 15 significant digits already give the
 	 * short form of short numbers (0.1, 10); 16 or 17 are needed only when
-	 * 15 do not read back as v. Exponent notation below 1e-4 and from 1e15. */
-	for (prec = 15; prec <= 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
+	 * 15 do not read back as v. Exponent notation below 1e-4 and from
+	 * 1e15 (1e16, 1e17 at 16, 17 digits). */
+	if (size >= 32 && v != 0 && format_fast(buf, v))
+		return buf;
+	for (prec = 15; prec <= 17; prec++)
+		if (format_g(buf, size, v, prec))
 			break;
-	}
 	return buf;
 }
 
@@ -175,7 +329,8 @@ void csv_out_double(struct csv_out *c, double v)
 	char buf[64];
 
 	sep(c);
-	fputs(csv_format_double(buf, sizeof(buf), v), c->f);
+	csv_format_double(buf, sizeof(buf), v);
+	put(c, buf, strlen(buf));
 }
 
 void csv_out_p(struct csv_out *c, double v)
@@ -199,7 +354,7 @@ void csv_out_empty(struct csv_out *c)
 
 void csv_out_end_row(struct csv_out *c)
 {
-	fputc('\n', c->f);
+	putc_unlocked('\n', c->f);
 	c->at_row_start = 1;
 }
 
@@ -211,7 +366,6 @@ int csv_out_commit(struct csv_out *c, struct doc_error *err)
 		if (fflush(c->f) || ferror(c->f))
 			rc = doc_error_set(err, "write", DOC_ERR_IO,
 					   "cannot write to standard output");
-		free(c->qbuf);
 		free(c);
 		return rc;
 	}
@@ -227,7 +381,7 @@ int csv_out_commit(struct csv_out *c, struct doc_error *err)
 		unlink(c->tmp);
 	free(c->tmp);
 	free(c->path);
-	free(c->qbuf);
+	free(c->buf);
 	free(c);
 	return rc;
 }
@@ -397,7 +551,7 @@ void csv_out_abort(struct csv_out *c)
 	}
 	free(c->tmp);
 	free(c->path);
-	free(c->qbuf);
+	free(c->buf);
 	free(c);
 }
 
@@ -406,7 +560,6 @@ void csv_fput_text(FILE *f, const char *s)
 	struct csv_out c = { .f = f, .at_row_start = 1 };
 
 	put_field(&c, s, strlen(s), 1);
-	free(c.qbuf);
 }
 
 /*
@@ -443,6 +596,9 @@ struct csv_in {
 	size_t dpos;
 	GString *line_buf; /* the start of a line that spans reads */
 	char cb_err[160]; /* a limit a callback met, or "" */
+	GString *fast;    /* the fields of a line read without libcsv */
+	size_t *fast_at;  /* their starts and lengths in it */
+	size_t fast_nr, fast_alloc;
 	size_t max_line, max_field, max_row, max_fields;
 };
 
@@ -483,6 +639,7 @@ struct csv_in *csv_in_open(const char *path, struct doc_error *err)
 	c->raw = xmalloc(CSV_CHUNK);
 	c->dec = g_string_sized_new(CSV_CHUNK);
 	c->line_buf = g_string_new(NULL);
+	c->fast = g_string_new(NULL);
 	c->cd = (GIConv)-1;
 	c->max_line = CSV_MAX_LINE;
 	c->max_field = CSV_MAX_FIELD;
@@ -562,6 +719,62 @@ static int in_error(struct csv_in *c, struct doc_error *err, enum doc_error_code
 	return doc_error_set(err, "read", kind, "%s:%zu: %s", c->name, line, msg);
 }
 
+/*
+ * A whole row on one line, read as libcsv would read it (CSV_STRICT, no
+ * space trimmed): for a line that starts a row, ends in LF and holds only
+ * unquoted fields without a quote or CR and quoted fields closed on the
+ * line and followed by a comma or the LF. 1 when the row was handed to
+ * the callbacks; 0 for any other line, which libcsv then reads (and finds
+ * its rows or its error).
+ */
+static int fast_row(struct csv_in *c, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len - 1, *q; /* *end is the LF */
+	GString *b = c->fast;
+	size_t i;
+
+	if (len < 2 || *end != '\n')
+		return 0;
+	g_string_truncate(b, 0);
+	c->fast_nr = 0;
+	for (;;) {
+		size_t start = b->len;
+
+		if (*p == '"') {
+			for (p++;; p = q + 2) {
+				q = memchr(p, '"', (size_t)(end - p));
+				if (!q)
+					return 0; /* the field goes on past the line */
+				g_string_append_len(b, p, q - p);
+				if (q[1] != '"')
+					break;
+				g_string_append_c(b, '"');
+			}
+			p = q + 1;
+			if (p != end && *p != ',')
+				return 0;
+		} else {
+			for (q = p; q < end && *q != ','; q++)
+				if (*q == '"' || *q == '\r')
+					return 0;
+			g_string_append_len(b, p, q - p);
+			p = q;
+		}
+		if (c->fast_nr / 2 >= c->max_fields)
+			return 0; /* libcsv meets the limit */
+		ALLOC_GROW(c->fast_at, c->fast_nr + 2, c->fast_alloc);
+		c->fast_at[c->fast_nr++] = start;
+		c->fast_at[c->fast_nr++] = b->len - start;
+		if (p == end)
+			break;
+		p++;
+	}
+	for (i = 0; i < c->fast_nr; i += 2)
+		on_field(b->str + c->fast_at[i], c->fast_at[i + 1], c);
+	on_row('\n', c);
+	return 1;
+}
+
 /* Checks one physical line (with its line end) and feeds it to libcsv. */
 static int feed_line(struct csv_in *c, const char *s, size_t len, struct doc_error *err)
 {
@@ -575,8 +788,12 @@ static int feed_line(struct csv_in *c, const char *s, size_t len, struct doc_err
 	if (!g_utf8_validate(s, (gssize)len, &bad))
 		return in_error(c, err, DOC_ERR_FORMAT, c->line,
 				"not valid UTF-8 (byte %zu of the line)", (size_t)(bad - s) + 1);
-	if (c->p.pstate == 0 && !c->cur->len)
+	if (c->p.pstate == 0 && !c->cur->len) {
 		c->row_line = c->line;
+		if (fast_row(c, s, len))
+			return c->cb_err[0] ?
+				in_error(c, err, DOC_ERR_LIMIT, c->line, "%s", c->cb_err) : 0;
+	}
 	if (csv_parse(&c->p, s, len, on_field, on_row, c) != len)
 		return in_error(c, err, DOC_ERR_FORMAT, c->line, "malformed CSV: %s",
 				csv_strerror(csv_error(&c->p)));
@@ -780,6 +997,8 @@ void csv_in_close(struct csv_in *c)
 	free(c->raw);
 	g_string_free(c->dec, TRUE);
 	g_string_free(c->line_buf, TRUE);
+	g_string_free(c->fast, TRUE);
+	free(c->fast_at);
 	free(c->name);
 	free(c);
 }

@@ -29,7 +29,21 @@ struct tinfo {
 	unsigned long df, cf;
 	size_t last_doc;   /* for df: the last document counted, + 1 */
 	unsigned long in_doc; /* count in the document being added */
-	GHashTable *surf;  /* surface -> count */
+	const char *best;  /* its most frequent surface (renumber_terms) */
+	unsigned long best_n;
+};
+
+/*
+ * The occurrences of a (stem, surface) pair, in an open-addressing table
+ * keyed by the surface: a word almost always stems one way, so one lookup
+ * finds both the stem's counters and the surface's count.
+ */
+struct surf {
+	char *surface;
+	struct tinfo *t;
+	unsigned long count;
+	unsigned hash;
+	unsigned len; /* of surface */
 };
 
 /* A key quote of a theme: a passage coded to it (quotes.csv). */
@@ -54,6 +68,9 @@ struct reducer {
 	struct corpus c;
 	GHashTable *terms;   /* term -> struct tinfo */
 	GPtrArray *by_id;    /* provisional id -> struct tinfo */
+	struct surf *surf;   /* nr_surf used of alloc_surf (a power of 2) */
+	size_t nr_surf, alloc_surf;
+	GString *theme_cell; /* a passage's themes cell */
 	struct csv_out *passages, *themes, *counts;
 	struct name_counter *names;
 	struct quote_list *quotes; /* per theme */
@@ -179,7 +196,6 @@ static struct tinfo *term_get(struct reducer *r, const char *term)
 	t = g_new0(struct tinfo, 1);
 	t->term = g_strdup(term);
 	t->id = r->by_id->len;
-	t->surf = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_hash_table_insert(r->terms, t->term, t);
 	g_ptr_array_add(r->by_id, t);
 	return t;
@@ -189,9 +205,64 @@ static void free_tinfo(gpointer p)
 {
 	struct tinfo *t = p;
 
-	g_hash_table_destroy(t->surf);
 	g_free(t->term);
 	g_free(t);
+}
+
+/* FNV-1a of s, and its length into *len. */
+static unsigned surf_hash(const char *s, size_t *len)
+{
+	unsigned h = 2166136261u;
+	const char *p;
+
+	for (p = s; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	*len = (size_t)(p - s);
+	return h;
+}
+
+static void surf_grow(struct reducer *r)
+{
+	size_t n = r->alloc_surf ? 2 * r->alloc_surf : 4096, i;
+	struct surf *old = r->surf, *tab = xcalloc(n, sizeof(*tab));
+
+	for (i = 0; i < r->alloc_surf; i++) {
+		size_t j = old[i].hash & (n - 1);
+
+		if (!old[i].surface)
+			continue;
+		while (tab[j].surface)
+			j = (j + 1) & (n - 1);
+		tab[j] = old[i];
+	}
+	free(old);
+	r->surf = tab;
+	r->alloc_surf = n;
+}
+
+/* The counters of stem `term` seen as `surface`, made at first sight. */
+static struct surf *surf_get(struct reducer *r, const char *term, const char *surface)
+{
+	size_t len, j;
+	unsigned h = surf_hash(surface, &len);
+	struct surf *e;
+
+	if (2 * (r->nr_surf + 1) > r->alloc_surf)
+		surf_grow(r);
+	for (j = h & (r->alloc_surf - 1); r->surf[j].surface; j = (j + 1) & (r->alloc_surf - 1)) {
+		e = &r->surf[j];
+		if (e->hash == h && e->len == len && !memcmp(e->surface, surface, len) &&
+		    !strcmp(e->t->term, term))
+			return e;
+	}
+	e = &r->surf[j];
+	e->surface = xstrdup(surface);
+	e->t = term_get(r, term);
+	e->count = 0;
+	e->hash = h;
+	e->len = (unsigned)len;
+	r->nr_surf++;
+	return e;
 }
 
 static int cmp_uint(const void *a, const void *b)
@@ -204,9 +275,10 @@ static int cmp_uint(const void *a, const void *b)
 static void write_passage_rows(struct reducer *r, const struct source *s,
 			       const struct passage *p, size_t no)
 {
-	GString *themes = g_string_new(NULL);
+	GString *themes = r->theme_cell;
 	size_t i;
 
+	g_string_truncate(themes, 0);
 	for (i = 0; i < p->nr_labels; i++) {
 		if (i)
 			g_string_append_c(themes, ';');
@@ -222,7 +294,6 @@ static void write_passage_rows(struct reducer *r, const struct source *s,
 	csv_out_int(r->passages, p->ocr);
 	csv_out_text(r->passages, p->text);
 	csv_out_end_row(r->passages);
-	g_string_free(themes, TRUE);
 	for (i = 0; i < p->nr_labels; i++) {
 		csv_out_raw(r->themes, s->doc_id);
 		csv_out_int(r->themes, (long long)no);
@@ -271,8 +342,8 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 		cp->term_counts = xcalloc(p->nr_terms + 1, sizeof(unsigned));
 		for (j = 0; j < p->nr_terms; j++) {
 			const struct term_count *tc = &p->terms[j];
-			struct tinfo *t = term_get(r, tc->term);
-			unsigned long *surf_count;
+			struct surf *sf = surf_get(r, tc->term, tc->surface);
+			struct tinfo *t = sf->t;
 			size_t m;
 
 			/* Terms come sorted, so a stem listed twice (once per
@@ -294,13 +365,7 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 				g_ptr_array_add(order, t);
 			}
 			t->in_doc += tc->count;
-			/* counted in place: the surface is copied only once */
-			surf_count = g_hash_table_lookup(t->surf, tc->surface);
-			if (!surf_count) {
-				surf_count = g_new0(unsigned long, 1);
-				g_hash_table_insert(t->surf, g_strdup(tc->surface), surf_count);
-			}
-			*surf_count += tc->count;
+			sf->count += tc->count;
 		}
 	}
 	g_ptr_array_sort(order, cmp_tinfo_term);
@@ -390,7 +455,20 @@ static void renumber_terms(struct reducer *r)
 	size_t n = r->by_id->len, i, j;
 	struct tinfo **sorted = xmalloc((n + 1) * sizeof(*sorted));
 	unsigned *new_id = xmalloc((n + 1) * sizeof(*new_id));
+	unsigned *pairs = NULL;
+	size_t alloc_pairs = 0;
 
+	/* each stem's most frequent surface (ties: the first in byte order) */
+	for (i = 0; i < r->alloc_surf; i++) {
+		const struct surf *e = &r->surf[i];
+		struct tinfo *t = e->t;
+
+		if (e->surface && (e->count > t->best_n ||
+				   (e->count == t->best_n && (!t->best || strcmp(e->surface, t->best) < 0)))) {
+			t->best = e->surface;
+			t->best_n = e->count;
+		}
+	}
 	if (n)
 		memcpy(sorted, r->by_id->pdata, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), cmp_tinfo_term);
@@ -398,30 +476,21 @@ static void renumber_terms(struct reducer *r)
 	r->c.nr_terms = n;
 	for (i = 0; i < n; i++) {
 		struct tinfo *t = sorted[i];
-		GHashTableIter it;
-		gpointer k, v;
-		const char *best = NULL;
-		unsigned long best_n = 0;
 
 		new_id[t->id] = (unsigned)i;
-		g_hash_table_iter_init(&it, t->surf);
-		while (g_hash_table_iter_next(&it, &k, &v)) {
-			unsigned long c = *(unsigned long *)v;
-
-			if (c > best_n || (c == best_n && strcmp(k, best) < 0)) {
-				best = k;
-				best_n = c;
-			}
-		}
 		r->c.terms[i].term = xstrdup(t->term);
-		r->c.terms[i].surface = xstrdup(best ? best : t->term);
+		r->c.terms[i].surface = xstrdup(t->best ? t->best : t->term);
 		r->c.terms[i].name = names_is_name(r->names, r->c.terms[i].surface);
 		r->c.terms[i].df = t->df;
 		r->c.terms[i].cf = t->cf;
 	}
 	for (i = 0; i < r->c.nr_passages; i++) {
 		struct corpus_passage *p = &r->c.passages[i];
-		unsigned *pairs = xmalloc((2 * p->nr_terms + 1) * sizeof(*pairs));
+
+		if (2 * p->nr_terms + 1 > alloc_pairs) {
+			alloc_pairs = 4 * p->nr_terms + 64;
+			pairs = xrealloc(pairs, alloc_pairs * sizeof(*pairs));
+		}
 
 		for (j = 0; j < p->nr_terms; j++) {
 			pairs[2 * j] = new_id[p->term_ids[j]];
@@ -432,8 +501,8 @@ static void renumber_terms(struct reducer *r)
 			p->term_ids[j] = pairs[2 * j];
 			p->term_counts[j] = pairs[2 * j + 1];
 		}
-		free(pairs);
 	}
+	free(pairs);
 	free(sorted);
 	free(new_id);
 }
@@ -658,6 +727,7 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	r.o = o;
 	r.terms = g_hash_table_new(g_str_hash, g_str_equal);
 	r.by_id = g_ptr_array_new_with_free_func(free_tinfo);
+	r.theme_cell = g_string_new(NULL);
 	r.c.nr_themes = o->nr_themes;
 	r.c.theme_ids = xcalloc(o->nr_themes + 1, sizeof(char *));
 	r.c.theme_labels = xcalloc(o->nr_themes + 1, sizeof(char *));
@@ -736,6 +806,10 @@ out:
 	csv_out_abort(r.counts);
 	g_hash_table_destroy(r.terms);
 	g_ptr_array_free(r.by_id, TRUE);
+	for (i = 0; i < r.alloc_surf; i++)
+		free(r.surf[i].surface);
+	free(r.surf);
+	g_string_free(r.theme_cell, TRUE);
 	corpus_release(&r.c);
 	names_free(r.names);
 	free_quotes(&r);

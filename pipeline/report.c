@@ -307,31 +307,32 @@ static int cmp_ranked(const void *x, const void *y)
 	return p->b < q->b ? -1 : p->b > q->b;
 }
 
-static int passage_has_theme(const struct corpus_passage *p, size_t t)
+/* 1 unless p's j-th theme is also an earlier one (a passage counts once
+ * for each of its themes). */
+static int theme_first(const struct corpus_passage *p, size_t j)
 {
 	size_t i;
 
-	for (i = 0; i < p->nr_themes; i++)
-		if ((size_t)p->themes[i] == t)
-			return 1;
-	return 0;
+	for (i = 0; i < j; i++)
+		if (p->themes[i] == p->themes[j])
+			return 0;
+	return 1;
 }
 
-/* Keyness of every term of theme t's passages; top rows into o. */
+/* Keyness of every term of theme t's passages (passages[of[0..nr)]); top
+ * rows into o. */
 static void theme_terms(const struct report *r, struct csv_out *o, size_t t,
-			const long *total, long all_tokens, long *in,
-			struct ranked *cand)
+			const size_t *of, size_t nr, const long *total,
+			long all_tokens, long *in, struct ranked *cand)
 {
 	const struct corpus *c = r->c;
 	size_t i, j, nc = 0;
 	long tokens = 0;
 
 	memset(in, 0, c->nr_terms * sizeof(*in));
-	for (i = 0; i < c->nr_passages; i++) {
-		const struct corpus_passage *p = &c->passages[i];
+	for (i = 0; i < nr; i++) {
+		const struct corpus_passage *p = &c->passages[of[i]];
 
-		if (!passage_has_theme(p, t))
-			continue;
 		for (j = 0; j < p->nr_terms; j++) {
 			in[p->term_ids[j]] += p->term_counts[j];
 			tokens += p->term_counts[j];
@@ -373,7 +374,7 @@ static int write_theme_terms(const struct report *r, struct doc_error *err)
 	struct csv_out *o = open_out(r, "theme_terms.csv", err);
 	long *total, *in, all_tokens = 0;
 	struct ranked *cand;
-	size_t i, j, t;
+	size_t i, j, t, *at, *of; /* theme t's passages: of[at[t]..at[t + 1]) */
 
 	if (!o)
 		return -1;
@@ -385,9 +386,24 @@ static int write_theme_terms(const struct report *r, struct doc_error *err)
 			total[c->passages[i].term_ids[j]] += c->passages[i].term_counts[j];
 			all_tokens += c->passages[i].term_counts[j];
 		}
+	at = xcalloc(r->nt + 2, sizeof(*at));
+	for (i = 0; i < c->nr_passages; i++)
+		for (j = 0; j < c->passages[i].nr_themes; j++)
+			if (theme_first(&c->passages[i], j))
+				at[c->passages[i].themes[j] + 2]++;
+	for (t = 0; t < r->nt; t++)
+		at[t + 2] += at[t + 1];
+	of = xcalloc(at[r->nt + 1] + 1, sizeof(*of));
+	for (i = 0; i < c->nr_passages; i++)
+		for (j = 0; j < c->passages[i].nr_themes; j++)
+			if (theme_first(&c->passages[i], j))
+				of[at[c->passages[i].themes[j] + 1]++] = i;
 	csv_out_line(o, "theme,term,surface,in_theme,elsewhere,g2,log_ratio");
 	for (t = 0; t < r->nt; t++)
-		theme_terms(r, o, t, total, all_tokens, in, cand);
+		theme_terms(r, o, t, of + at[t], at[t + 1] - at[t], total, all_tokens, in,
+			    cand);
+	free(at);
+	free(of);
 	free(total);
 	free(in);
 	free(cand);
@@ -419,47 +435,100 @@ static size_t passage_eligible(struct colloc *cl, const struct corpus_passage *p
 	return m;
 }
 
-/* Counts the pairs whose first term is in [lo, hi) and ranks them. */
-static void colloc_slice(struct colloc *cl, size_t lo, size_t hi,
-			 unsigned *count)
+/* Puts the k first of v[0..n) in cmp_ranked order (a strict total order
+ * when no g2 is NAN) into v[0..k), in any order. */
+static void select_top(struct ranked *v, size_t n, size_t k)
 {
-	size_t ne = cl->ne, i, j, l, a, b, start = cl->nr_top;
-	long n = (long)cl->c->nr_passages;
+	size_t lo = 0, hi = n;
+	struct ranked t;
 
-	memset(count, 0, (hi - lo) * ne * sizeof(*count));
+#define SWAP_RANKED(x, y) do { t = v[x]; v[x] = v[y]; v[y] = t; } while (0)
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2, i, store = lo;
+
+		/* median of three, moved to hi - 1 */
+		if (cmp_ranked(&v[mid], &v[lo]) < 0)
+			SWAP_RANKED(mid, lo);
+		if (cmp_ranked(&v[hi - 1], &v[lo]) < 0)
+			SWAP_RANKED(hi - 1, lo);
+		if (cmp_ranked(&v[mid], &v[hi - 1]) < 0)
+			SWAP_RANKED(mid, hi - 1);
+		for (i = lo; i < hi - 1; i++)
+			if (cmp_ranked(&v[i], &v[hi - 1]) < 0) {
+				SWAP_RANKED(i, store);
+				store++;
+			}
+		SWAP_RANKED(store, hi - 1);
+		if (store == k || store + 1 == k)
+			break;
+		if (store > k)
+			hi = store;
+		else
+			lo = store + 1;
+	}
+#undef SWAP_RANKED
+}
+
+/*
+ * Counts the pairs whose first term is in [lo, hi) and ranks them. Row a
+ * of the block holds the counts of pairs (a, b) for b > a only, ne - a - 1
+ * counters from row_at[a - lo]; count is zero when `zeroed`.
+ */
+static void colloc_slice(struct colloc *cl, size_t lo, size_t hi,
+			 unsigned *count, size_t *row_at, int zeroed)
+{
+	size_t ne = cl->ne, i, j, l, a, b, start = cl->nr_top, total = 0;
+	long n = (long)cl->c->nr_passages;
+	int nan = 0;
+
+	for (a = lo; a < hi; a++) {
+		row_at[a - lo] = total;
+		total += ne - a - 1;
+	}
+	if (!zeroed)
+		memset(count, 0, total * sizeof(*count));
 	for (i = 0; i < cl->c->nr_passages; i++) {
 		size_t m = passage_eligible(cl, &cl->c->passages[i]);
 
 		/* buf is ascending: term ids are, and so are eligible indices */
 		for (j = 0; j < m && cl->buf[j] < hi; j++) {
-			unsigned *row;
+			size_t row; /* count[row + b] is pair (buf[j], b) */
 
 			if (cl->buf[j] < lo)
 				continue;
-			row = count + (cl->buf[j] - lo) * ne;
+			/* unsigned arithmetic: row + b is in range for b > buf[j] */
+			row = row_at[cl->buf[j] - lo] - (cl->buf[j] + 1);
 			for (l = j + 1; l < m; l++)
-				row[cl->buf[l]]++;
+				count[row + cl->buf[l]]++;
 		}
 	}
 	for (a = lo; a < hi; a++) {
-		const unsigned *row = count + (a - lo) * ne;
+		const unsigned *row = count + row_at[a - lo];
 
 		for (b = a + 1; b < ne; b++) {
 			struct ranked *rk;
 
-			if (row[b] < MIN_PAIR_COUNT)
+			if (row[b - a - 1] < MIN_PAIR_COUNT)
 				continue;
 			ALLOC_GROW(cl->top, cl->nr_top, cl->alloc_top);
 			rk = &cl->top[cl->nr_top++];
 			rk->a = cl->ids[a];
 			rk->b = cl->ids[b];
-			rk->n_ab = row[b];
+			rk->n_ab = row[b - a - 1];
 			rk->n_a = cl->pf[rk->a];
 			rk->n_b = cl->pf[rk->b];
 			stats_assoc(rk->n_ab, rk->n_a, rk->n_b, n, &rk->second, &rk->g2);
 		}
 	}
 	if (cl->nr_top > start) {
+		for (i = 0; i < cl->nr_top && !nan; i++)
+			nan = isnan(cl->top[i].g2);
+		/* without a NAN the order is total: the first TOP_TERM_PAIRS
+		 * are the same whether all are sorted or only they */
+		if (!nan && cl->nr_top > TOP_TERM_PAIRS) {
+			select_top(cl->top, cl->nr_top, TOP_TERM_PAIRS);
+			cl->nr_top = TOP_TERM_PAIRS;
+		}
 		qsort(cl->top, cl->nr_top, sizeof(*cl->top), cmp_ranked);
 		if (cl->nr_top > TOP_TERM_PAIRS)
 			cl->nr_top = TOP_TERM_PAIRS;
@@ -471,6 +540,7 @@ static void colloc_count(struct colloc *cl)
 	const struct corpus *c = cl->c;
 	size_t i, j, rows, max_terms = 0;
 	unsigned *count;
+	size_t *row_at;
 
 	cl->pf = xcalloc(c->nr_terms + 1, sizeof(*cl->pf));
 	cl->elig = xcalloc(c->nr_terms + 1, sizeof(*cl->elig));
@@ -496,10 +566,14 @@ static void colloc_count(struct colloc *cl)
 		rows = 1;
 	if (rows > cl->ne)
 		rows = cl->ne;
-	count = xmalloc(rows * cl->ne * sizeof(*count));
+	/* the first slice has the longest rows: at most rows * ne counters */
+	count = xcalloc(rows * cl->ne, sizeof(*count));
+	row_at = xcalloc(rows, sizeof(*row_at));
 	for (i = 0; i < cl->ne; i += rows)
-		colloc_slice(cl, i, i + rows < cl->ne ? i + rows : cl->ne, count);
+		colloc_slice(cl, i, i + rows < cl->ne ? i + rows : cl->ne, count, row_at,
+			     i == 0);
 	free(count);
+	free(row_at);
 }
 
 static int write_term_pairs(const struct report *r, struct doc_error *err)

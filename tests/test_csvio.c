@@ -109,6 +109,69 @@ static void csvio__double_round_trips(void **state)
 	assert_string_equal(csv_format_double(buf, sizeof(buf), 1e20), "1e+20");
 }
 
+/* The definition csv_format_double() computes in integers: the first
+ * "%.*g" of 15, 16, 17 digits that strtod() reads back as v. */
+static void format_by_definition(char *buf, size_t size, double v)
+{
+	int prec;
+
+	buf[0] = '\0';
+	for (prec = 15; prec <= 17 && !isnan(v) && !isinf(v); prec++) {
+		snprintf(buf, size, "%.*g", prec, v == 0 ? 0.0 : v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void check_format(double v)
+{
+	char a[64], b[64];
+
+	format_by_definition(a, sizeof(a), v);
+	csv_format_double(b, sizeof(b), v);
+	if (strcmp(a, b))
+		fail_msg("%a: \"%s\", by definition \"%s\"", v, b, a);
+}
+
+static void csvio__double_matches_its_definition(void **state)
+{
+	uint64_t s = 88172645463325252ULL;
+	double edge[] = { 1e-5, 9.999999999999999e-6, 1e15, 999999999999999.9, 0x1p52,
+			  0x1p-16, 123456789012345.5, 123456789012346.5, 0.1, 1.0 / 3 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		check_format(edge[i]);
+		check_format(-edge[i]);
+		check_format(nextafter(edge[i], 0));
+		check_format(nextafter(edge[i], 1e300));
+	}
+	for (i = 0; i < 100000; i++) {
+		uint64_t r = xorshift(&s);
+		double w, base = (double)(xorshift(&s) % 900000000000000ULL + 100000000000000ULL);
+
+		/* probabilities, statistics, short decimals, ties at digit 15 or 16 */
+		check_format(1 - pow(2, -(double)(r % 100000) / 1000.0));
+		check_format(log((double)(r % 100000 + 1)) / (double)(xorshift(&s) % 1000 + 1));
+		check_format((double)(r % 100000000) / pow(10, (double)(xorshift(&s) % 25)));
+		check_format(ldexp((double)(xorshift(&s) >> 11), (int)(r % 120) - 100));
+		check_format(base + 0.5);
+		check_format(base / 100 + 0.125);
+		check_format(ldexp(1.0, (int)(r % 80) - 40) * (1 + (double)(xorshift(&s) % 4) * 0x1p-52));
+		memcpy(&w, &r, sizeof(w));
+		check_format(w);
+	}
+}
+
 static void csvio__reads_rows_with_bom_and_quotes(void **state)
 {
 	char *path = g_build_filename(tmpdir, "in.csv", NULL);
@@ -297,6 +360,7 @@ int main(void)
 		cmocka_unit_test(csvio__quotes_and_guards_text),
 		cmocka_unit_test(csvio__abort_leaves_no_file),
 		cmocka_unit_test(csvio__double_round_trips),
+		cmocka_unit_test(csvio__double_matches_its_definition),
 		cmocka_unit_test(csvio__reads_rows_with_bom_and_quotes),
 		cmocka_unit_test(csvio__malformed_input_is_an_error),
 		cmocka_unit_test(csvio__more_fields_than_header_names_the_line),
