@@ -246,20 +246,6 @@ static int theme_index(const char *id, char *const *ids, size_t n)
 	return -1;
 }
 
-/* One line into *buf; its bytes (with the line end) are added to the
- * checksum, except for the end line, which carries the checksum. */
-static int read_line(FILE *f, char **buf, size_t *alloc, ssize_t *len, GChecksum *ck)
-{
-	*len = getline(buf, alloc, f);
-	if (*len < 0)
-		return 0;
-	if (strncmp(*buf, "end\t", 4))
-		g_checksum_update(ck, (const guchar *)*buf, *len);
-	if (*len > 0 && (*buf)[*len - 1] == '\n')
-		(*buf)[--*len] = '\0';
-	return 1;
-}
-
 /* Strict numbers: the whole field, in range. */
 static int get_long(const char *s, long min, long max, long *out)
 {
@@ -289,23 +275,35 @@ static int get_score(const char *s, double *out)
 /* A record inflating past this is damage (or a bomb), not a record. */
 #define RECORD_MAX_BYTES ((size_t)4 << 30)
 
-/* A gzip stream read through stdio (fopencookie), so the line parser
- * below reads the inflated text as it comes. */
+/* A gzip stream read in lines: inflated into a buffer a block at a time,
+ * each line found with memchr and parsed in place (no copy per line). */
 struct gz_in {
 	gzFile gz;
 	size_t total;
 	const char *why; /* NULL, or what stopped the stream */
 	int cut;         /* the file ends inside the gzip stream */
+	int eof;
+	char *buf;       /* buf[pos, len) not yet returned as lines */
+	size_t pos, len, alloc;
 };
 
-static ssize_t gz_in_read(void *cookie, char *buf, size_t size)
+/* Inflates more bytes after buf[len]; 0 at the end or on an error. */
+static int gz_fill(struct gz_in *g)
 {
-	struct gz_in *g = cookie;
 	int n, zerr;
 
-	if (g->why)
-		return -1;
-	n = gzread(g->gz, buf, size > INT_MAX ? INT_MAX : (unsigned)size);
+	if (g->eof || g->why)
+		return 0;
+	if (g->pos) { /* keep the unread part at the front */
+		memmove(g->buf, g->buf + g->pos, g->len - g->pos);
+		g->len -= g->pos;
+		g->pos = 0;
+	}
+	if (g->alloc - g->len < (1 << 16)) {
+		g->alloc = g->alloc ? 2 * g->alloc : (1 << 17);
+		g->buf = xrealloc(g->buf, g->alloc);
+	}
+	n = gzread(g->gz, g->buf + g->len, (unsigned)(g->alloc - g->len - 1));
 	if (n <= 0) {
 		const char *m = gzerror(g->gz, &zerr);
 
@@ -313,56 +311,116 @@ static ssize_t gz_in_read(void *cookie, char *buf, size_t size)
 			g->cut = 1;
 		else if (zerr != Z_OK)
 			g->why = m && *m ? m : "cannot inflate";
-		return n < 0 ? -1 : 0;
+		g->eof = 1;
+		return 0;
 	}
 	g->total += (size_t)n;
+	g->len += (size_t)n;
 	if (g->total > RECORD_MAX_BYTES) {
 		g->why = "larger than a record can be";
-		return -1;
+		return 0;
 	}
-	return n;
+	return 1;
 }
 
-static int gz_in_close(void *cookie)
+/* The next line, its end replaced by NUL, with its length in *len; NULL
+ * at the end. A last line without its LF is returned as it is. Its bytes
+ * (with the LF) go into the checksum, except for the end line, which
+ * carries the checksum. */
+static char *gz_line(struct gz_in *g, size_t *len, GChecksum *ck)
 {
-	struct gz_in *g = cookie;
+	char *line, *nl;
 
-	if (g->gz)
-		gzclose(g->gz);
-	g->gz = NULL;
-	return 0;
+	for (;;) {
+		nl = g->pos < g->len ? memchr(g->buf + g->pos, '\n', g->len - g->pos) : NULL;
+		if (nl || !gz_fill(g))
+			break;
+	}
+	if (!nl && g->pos == g->len)
+		return NULL;
+	line = g->buf + g->pos;
+	*len = nl ? (size_t)(nl - line) : g->len - g->pos;
+	if (*len < 4 || memcmp(line, "end\t", 4))
+		g_checksum_update(ck, (const guchar *)line, (gssize)(*len + (nl ? 1 : 0)));
+	line[*len] = '\0'; /* buf keeps a byte free after len */
+	g->pos += *len + (nl ? 1 : 0);
+	return line;
 }
 
 /* Opens path as a gzip stream (the magic checked first: a record is never
- * plain text); NULL with errno, or with *not_gzip set. */
-static FILE *gz_fopen(const char *path, struct gz_in *g, int *not_gzip)
+ * plain text); -1 with errno, or with *not_gzip set. */
+static int gz_open(const char *path, struct gz_in *g, int *not_gzip)
 {
-	static const cookie_io_functions_t io = { gz_in_read, NULL, NULL, gz_in_close };
 	unsigned char magic[2];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	FILE *f;
 
 	memset(g, 0, sizeof(*g));
 	*not_gzip = 0;
 	if (fd < 0)
-		return NULL;
+		return -1;
 	if (pread(fd, magic, 2, 0) != 2 || magic[0] != 0x1f || magic[1] != 0x8b) {
 		close(fd);
 		*not_gzip = 1;
-		return NULL;
+		return -1;
 	}
 	if (!(g->gz = gzdopen(fd, "rb"))) {
 		close(fd);
 		errno = ENOMEM;
-		return NULL;
+		return -1;
 	}
 	gzbuffer(g->gz, 1 << 16);
-	if (!(f = fopencookie(g, "r", io))) {
-		gzclose(g->gz);
-		g->gz = NULL;
-	}
-	return f;
+	return 0;
 }
+
+static void gz_close(struct gz_in *g)
+{
+	if (g->gz)
+		gzclose(g->gz);
+	g->gz = NULL;
+	free(g->buf);
+	g->buf = NULL;
+}
+
+/* The terms of the passage being read: their strings gathered in one
+ * buffer, at offsets, until the passage is complete; then pointed into. */
+struct term_strings {
+	char *buf;
+	size_t len, alloc;
+	size_t *off; /* term, surface: two per term */
+	size_t nr_off, alloc_off;
+};
+
+static void term_strings_add(struct term_strings *ts, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	if (ts->alloc - ts->len < n) {
+		ts->alloc = ts->alloc * 2 > ts->len + n ? ts->alloc * 2 : ts->len + n + 256;
+		ts->buf = xrealloc(ts->buf, ts->alloc);
+	}
+	ALLOC_GROW(ts->off, ts->nr_off, ts->alloc_off);
+	ts->off[ts->nr_off++] = ts->len;
+	memcpy(ts->buf + ts->len, s, n);
+	ts->len += n;
+}
+
+/* Gives the passage's terms their strings (one copy of the buffer). */
+static void term_strings_finish(struct term_strings *ts, struct passage *p)
+{
+	size_t i;
+
+	if (p && p->nr_terms) {
+		p->term_buf = xmalloc(ts->len);
+		memcpy(p->term_buf, ts->buf, ts->len);
+		for (i = 0; i < p->nr_terms; i++) {
+			p->terms[i].term = p->term_buf + ts->off[2 * i];
+			p->terms[i].surface = p->term_buf + ts->off[2 * i + 1];
+		}
+	}
+	ts->len = 0;
+	ts->nr_off = 0;
+}
+
 #define RECORD_MAX_COUNT 100000000L
 
 int record_read(const char *path, const char *config,
@@ -370,33 +428,32 @@ int record_read(const char *path, const char *config,
 		char *const *theme_ids, size_t nr_themes, struct doc_error *err)
 {
 	struct gz_in gz;
+	struct term_strings ts = { 0 };
 	int not_gzip;
-	FILE *f = gz_fopen(path, &gz, &not_gzip);
-	char *buf = NULL, *v[10];
-	size_t alloc = 0, lineno = 0, n;
-	ssize_t len;
+	char *line, *v[10];
+	size_t lineno = 0, n, len;
 	struct passage *p = NULL;
-	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+	GChecksum *ck;
 	int rc = -1, ended = 0, had_meta = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (!f) {
-		g_checksum_free(ck);
+	if (gz_open(path, &gz, &not_gzip)) {
 		if (not_gzip)
 			return doc_error_set(err, "record", DOC_ERR_FORMAT,
 					     "'%s' is not a record (not gzip)", path);
 		return doc_error_set(err, "record", DOC_ERR_IO, "cannot open '%s': %s",
 				     path, strerror(errno));
 	}
+	ck = g_checksum_new(G_CHECKSUM_SHA256);
 	while (!ended) {
 		long a, b;
 
-		if (!read_line(f, &buf, &alloc, &len, ck))
+		if (!(line = gz_line(&gz, &len, ck)))
 			break;
 		lineno++;
-		if ((size_t)len != strlen(buf)) /* a NUL byte */
+		if (len != strlen(line)) /* a NUL byte */
 			goto bad;
-		n = split(buf, v, 9);
+		n = split(line, v, 9);
 		if (lineno == 1) {
 			if (n != 3 || strcmp(v[0], "revmine-record")) {
 				doc_error_set(err, "record", DOC_ERR_FORMAT,
@@ -417,6 +474,23 @@ int record_read(const char *path, const char *config,
 			}
 			continue;
 		}
+		/* the commonest line first */
+		if (v[0][0] == 't' && !v[0][1] && n == 4 && p) {
+			struct term_count *t;
+
+			if (get_long(v[3], 1, RECORD_MAX_COUNT, &b))
+				goto bad;
+			/* capacity doubles at powers of two */
+			if (!(p->nr_terms & (p->nr_terms - 1)))
+				p->terms = xrealloc(p->terms, (p->nr_terms ? 2 * p->nr_terms : 1) *
+						    sizeof(*t));
+			t = &p->terms[p->nr_terms++];
+			t->term = t->surface = NULL; /* strings given when p is complete */
+			term_strings_add(&ts, v[1]);
+			term_strings_add(&ts, v[2]);
+			t->count = (unsigned)b;
+			continue;
+		}
 		if (!strcmp(v[0], "end") && n == 2) {
 			if (strlen(v[1]) != 64)
 				break; /* cut inside the end line */
@@ -425,6 +499,7 @@ int record_read(const char *path, const char *config,
 					      "'%s' fails its checksum", path);
 				goto out;
 			}
+			term_strings_finish(&ts, p);
 			ended = 1;
 			continue;
 		}
@@ -442,6 +517,7 @@ int record_read(const char *path, const char *config,
 			    get_score(v[4], &score) || get_long(v[5], 0, RECORD_MAX_COUNT, &b) ||
 			    (strcmp(v[6], "0") && strcmp(v[6], "1")))
 				goto bad;
+			term_strings_finish(&ts, p);
 			p = passage_list_add(out, (int)a, (enum passage_kind)kind,
 					     v[7], v[8]);
 			p->ocr = v[6][0] == '1';
@@ -462,19 +538,6 @@ int record_read(const char *path, const char *config,
 			l->score = score;
 			l->confidence = conf;
 			l->evidence = xstrdup(v[4]);
-		} else if (!strcmp(v[0], "t") && n == 4 && p) {
-			struct term_count *t;
-
-			if (get_long(v[3], 1, RECORD_MAX_COUNT, &b))
-				goto bad;
-			/* capacity doubles at powers of two */
-			if (!(p->nr_terms & (p->nr_terms - 1)))
-				p->terms = xrealloc(p->terms, (p->nr_terms ? 2 * p->nr_terms : 1) *
-						    sizeof(*t));
-			t = &p->terms[p->nr_terms++];
-			t->term = xstrdup(v[1]);
-			t->surface = xstrdup(v[2]);
-			t->count = (unsigned)b;
 		} else {
 			goto bad;
 		}
@@ -487,7 +550,7 @@ int record_read(const char *path, const char *config,
 			doc_error_set(err, "record", DOC_ERR_FORMAT, "'%s' is truncated", path);
 		goto out;
 	}
-	if (getc(f) != EOF) {
+	if (gz.pos < gz.len || gz_fill(&gz)) {
 		doc_error_set(err, "record", DOC_ERR_FORMAT, "'%s' has data after its end", path);
 		goto out;
 	}
@@ -504,10 +567,17 @@ out:
 	if (rc) {
 		free(m->warnings);
 		m->warnings = NULL;
+		/* terms still at offsets have no strings: drop them */
+		if (p && ts.nr_off) {
+			free(p->terms);
+			p->terms = NULL;
+			p->nr_terms = 0;
+		}
 	}
+	free(ts.buf);
+	free(ts.off);
 	g_checksum_free(ck);
-	free(buf);
-	fclose(f);
+	gz_close(&gz);
 	return rc;
 }
 
