@@ -327,7 +327,6 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 		struct corpus_passage *cp;
 
 		write_passage_rows(r, s, p, i + 1);
-		names_add_passage(r->names, p->text, p->kind == PASSAGE_HEADING);
 		ALLOC_GROW(r->c.passages, r->c.nr_passages, r->c.alloc_passages);
 		cp = &r->c.passages[r->c.nr_passages++];
 		memset(cp, 0, sizeof(*cp));
@@ -410,15 +409,122 @@ static void finish_source(struct reducer *r, struct source *s)
 	cd->tokens = s->tokens;
 }
 
-static void read_source(struct reducer *r, struct source *s, size_t d)
-{
+/*
+ * Records are read ahead, in document order, by a second thread: inflating,
+ * checking and parsing a record, and counting the words of its passages for
+ * names_is_name, overlap with the corpus being built from the documents
+ * before it. At most READ_AHEAD documents wait, parsed, for the main thread.
+ * The reader touches only its slots, the name counter (the main thread uses
+ * it after the reader is joined) and the read-only options and records.
+ */
+#define READ_AHEAD 16
+
+struct ahead {
+	int rc; /* record_read's */
 	struct passage_list ps;
 	struct record_meta m;
-	struct doc_error err = { 0 };
-	char *path;
+	struct doc_error err;
+};
+
+struct reader {
+	struct reducer *r;
+	const struct source_list *l;
+	struct ahead **slots; /* per document; NULL: not read (no record) */
+	size_t ready;         /* slots[0, ready) are final */
+	size_t consumed;      /* documents the main thread is done with */
+	GMutex lock;
+	GCond cond;
+	GThread *thread;
+};
+
+static int needs_read(const struct source *s)
+{
+	return s->status != SOURCE_ERROR && s->status != SOURCE_PENDING && s->record;
+}
+
+static gpointer reader_main(gpointer data)
+{
+	struct reader *rd = data;
+	struct reducer *r = rd->r;
+	size_t d, i;
+
+	for (d = 0; d < rd->l->nr; d++) {
+		const struct source *s = &rd->l->items[d];
+		struct ahead *a = NULL;
+
+		g_mutex_lock(&rd->lock);
+		while (d >= rd->consumed + READ_AHEAD)
+			g_cond_wait(&rd->cond, &rd->lock);
+		g_mutex_unlock(&rd->lock);
+		if (needs_read(s)) {
+			char *path = g_build_filename(r->o->records_dir, s->record, NULL);
+
+			a = xcalloc(1, sizeof(*a));
+			passage_list_init(&a->ps);
+			a->rc = record_read(path, r->o->config, &a->m, &a->ps, r->o->theme_ids,
+					    r->o->nr_themes, &a->err);
+			g_free(path);
+			for (i = 0; !a->rc && i < a->ps.nr; i++)
+				names_add_passage(r->names, a->ps.items[i].text,
+						  a->ps.items[i].kind == PASSAGE_HEADING);
+		}
+		g_mutex_lock(&rd->lock);
+		rd->slots[d] = a;
+		rd->ready = d + 1;
+		g_cond_broadcast(&rd->cond);
+		g_mutex_unlock(&rd->lock);
+	}
+	return NULL;
+}
+
+static void reader_start(struct reader *rd, struct reducer *r, const struct source_list *l)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->r = r;
+	rd->l = l;
+	rd->slots = xcalloc(l->nr + 1, sizeof(*rd->slots));
+	g_mutex_init(&rd->lock);
+	g_cond_init(&rd->cond);
+	rd->thread = g_thread_new("records", reader_main, rd);
+}
+
+/* Document d's record, read; NULL when it had none to read. */
+static struct ahead *reader_take(struct reader *rd, size_t d)
+{
+	struct ahead *a;
+
+	g_mutex_lock(&rd->lock);
+	while (rd->ready <= d)
+		g_cond_wait(&rd->cond, &rd->lock);
+	a = rd->slots[d];
+	rd->slots[d] = NULL;
+	g_mutex_unlock(&rd->lock);
+	return a;
+}
+
+static void reader_done_with(struct reader *rd, size_t d)
+{
+	g_mutex_lock(&rd->lock);
+	rd->consumed = d + 1;
+	g_cond_broadcast(&rd->cond);
+	g_mutex_unlock(&rd->lock);
+}
+
+static void reader_join(struct reader *rd)
+{
+	g_thread_join(rd->thread);
+	g_mutex_clear(&rd->lock);
+	g_cond_clear(&rd->cond);
+	free(rd->slots);
+}
+
+static void read_source(struct reducer *r, struct source *s, size_t d,
+			struct reader *rd)
+{
+	struct ahead *a = reader_take(rd, d);
 	size_t i;
 
-	if (s->status == SOURCE_ERROR || s->status == SOURCE_PENDING || !s->record) {
+	if (!a) {
 		if (s->status != SOURCE_ERROR) {
 			source_set_error(s, "worker", "not processed");
 			if (r->o->on_error)
@@ -426,27 +532,24 @@ static void read_source(struct reducer *r, struct source *s, size_t d)
 		}
 		return;
 	}
-	passage_list_init(&ps);
-	path = g_build_filename(r->o->records_dir, s->record, NULL);
-	if (record_read(path, r->o->config, &m, &ps, r->o->theme_ids,
-			r->o->nr_themes, &err)) {
-		source_set_error(s, err.stage, err.msg);
+	if (a->rc) {
+		source_set_error(s, a->err.stage, a->err.msg);
 		if (r->o->on_error)
 			r->o->on_error(r->o->ctx, s);
 	} else {
-		s->pages = m.pages;
-		s->passages = ps.nr;
+		s->pages = a->m.pages;
+		s->passages = a->ps.nr;
 		s->tokens = 0;
-		for (i = 0; i < ps.nr; i++)
-			s->tokens += ps.items[i].tokens;
+		for (i = 0; i < a->ps.nr; i++)
+			s->tokens += a->ps.items[i].tokens;
 		free(s->message);
-		s->message = m.warnings ? xstrdup(m.warnings) : NULL;
-		s->status = m.warnings ? SOURCE_WARNING : SOURCE_OK;
-		add_document(r, d, s, &ps);
+		s->message = a->m.warnings ? xstrdup(a->m.warnings) : NULL;
+		s->status = a->m.warnings ? SOURCE_WARNING : SOURCE_OK;
+		add_document(r, d, s, &a->ps);
 	}
-	free(m.warnings);
-	g_free(path);
-	passage_list_release(&ps);
+	free(a->m.warnings);
+	passage_list_release(&a->ps);
+	free(a);
 }
 
 /* Sorts terms by stem and rewrites every passage's term ids to match. */
@@ -719,6 +822,7 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 		 struct reduce_counts *counts, struct doc_error *err)
 {
 	struct reducer r;
+	struct reader rd;
 	size_t i;
 	int rc = -1;
 
@@ -756,11 +860,14 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 					  "doc_id,term,count", err) : NULL;
 	if (!r.counts)
 		goto out;
+	reader_start(&rd, &r, l);
 	for (i = 0; i < l->nr; i++) {
 		add_source(&r, &l->items[i]);
-		read_source(&r, &l->items[i], i);
+		read_source(&r, &l->items[i], i, &rd);
 		finish_source(&r, &l->items[i]);
+		reader_done_with(&rd, i);
 	}
+	reader_join(&rd);
 	renumber_terms(&r);
 	r.folder = xcalloc(l->nr + 1, sizeof(char *));
 	r.metarow = xcalloc(l->nr + 1, sizeof(long));
