@@ -31,6 +31,11 @@ struct batch_options {
 	void (*on_progress)(void *ctx, size_t done, size_t total, double rate, int final);
 	void (*on_message)(void *ctx, const char *msg);
 	void *ctx;
+	/* When set, called as each document becomes final (done, failed,
+	 * skipped or taken from the cache), from the thread running the
+	 * batch; after it the batch neither reads nor writes that source. */
+	void (*on_final)(void *ctx, size_t idx);
+	void *final_ctx;
 };
 
 /* The hash that names records: analysis configuration plus this binary. */

@@ -43,6 +43,12 @@ struct reduce_options {
 	 * missing or unreadable), after its status is set; may be NULL. */
 	void (*on_error)(void *ctx, const struct source *s);
 	void *ctx;
+	/* When set, reduce runs beside the batch that makes its records:
+	 * wait_doc(wait_ctx, d) returns once the batch is done with document
+	 * d, and reduce holds the fork gate (sandbox.h) only while it works,
+	 * never while it waits. on_error is then called from reduce's thread. */
+	void (*wait_doc)(void *wait_ctx, size_t d);
+	void *wait_ctx;
 };
 
 struct reduce_counts {

@@ -14,7 +14,8 @@
 
 struct sandbox_limits {
 	unsigned cpu_seconds;  /* RLIMIT_CPU; 0: none */
-	size_t address_space;  /* RLIMIT_AS in bytes; 0: none */
+	size_t address_space;  /* RLIMIT_AS in bytes beyond the address space
+				* the child inherits at fork; 0: none */
 	unsigned wall_seconds; /* killed after this long; 0: none */
 	unsigned max_docs;     /* a pool worker is replaced after this many documents */
 };
@@ -50,6 +51,17 @@ struct rusage;
 int sandbox_status_usage(int wait_status, const struct rusage *ru,
 			 const struct sandbox_limits *lim, struct doc_error *err);
 void sandbox_kill(int pid);
+
+/*
+ * The fork gate, for threads that run while workers are started (run's
+ * reduce runs beside its batch): such a thread holds the gate around each
+ * unit of work (sandbox_gate_enter/leave), and sandbox_start forks only
+ * while no thread holds it, so the child never inherits a lock (stdio,
+ * GLib) taken by a thread it does not have. Without threads it costs two
+ * uncontended mutex operations per fork.
+ */
+void sandbox_gate_enter(void);
+void sandbox_gate_leave(void);
 
 /* For long-lived workers, whose limits are per document while the process
  * lives on: the CPU seconds pid has used (/proc/PID/stat; -1 when gone);

@@ -72,6 +72,7 @@ struct slot {
 	size_t idx;
 	double start;    /* when the document was handed over */
 	double cpu0;     /* the worker's CPU seconds then */
+	size_t vm0;      /* its address space when it started (inherited) */
 };
 
 char *batch_config_hash(const struct analyzer *a)
@@ -247,6 +248,13 @@ static void tell(const struct batch_options *o, const char *fmt, ...)
 	g_free(msg);
 }
 
+/* Document idx is done with: the batch touches it no more. */
+static void final(const struct batch_options *o, size_t idx)
+{
+	if (o->on_final)
+		o->on_final(o->final_ctx, idx);
+}
+
 static void report_failure(const struct batch_options *o, struct source *s,
 			   const char *stage, const char *msg)
 {
@@ -293,6 +301,7 @@ static int spawn(struct slot *slots, size_t jobs, size_t k, struct pool *p,
 	slots[k].fd = sv[0];
 	slots[k].served = 0;
 	slots[k].busy = 0;
+	slots[k].vm0 = sandbox_vm_size(pid);
 	return 0;
 }
 
@@ -466,6 +475,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 					close(fd);
 				tell(o, "skipping '%s': %s: %s", s->path, s->stage, s->message);
 				done++;
+				final(o, idx);
 				stop = o->strict;
 				continue;
 			}
@@ -481,6 +491,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 				s->status = SOURCE_OK;
 				g_free(path);
 				done++;
+				final(o, idx);
 				continue;
 			}
 			for (k = 0; slots[k].busy; k++)
@@ -504,6 +515,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 				report_failure(o, s, err.stage ? err.stage : "worker", err.msg);
 				free(name);
 				done++;
+				final(o, idx);
 				stop = o->strict;
 			} else {
 				struct slot *sl = &slots[k];
@@ -547,7 +559,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 				failed = answer(sl, s, msg, o) < 0;
 				if (sl->served >= max_docs ||
 				    (o->limits.address_space &&
-				     sandbox_vm_size(sl->pid) > o->limits.address_space / 2))
+				     sandbox_vm_size(sl->pid) > sl->vm0 + o->limits.address_space / 2))
 					retire(sl); /* a fresh one takes the next document */
 			} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 				worker_died(sl, s, o);
@@ -584,6 +596,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			}
 			running--;
 			done++;
+			final(o, sl->idx);
 		}
 		if (now_seconds() - last_draw > 0.2) {
 			progress(o, done, total, start, 0);

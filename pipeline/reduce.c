@@ -21,6 +21,7 @@
 #include "themetab.h"
 #include "docvars.h"
 #include "groups.h"
+#include "sandbox.h"
 #include "banned.h"
 
 struct tinfo {
@@ -456,6 +457,10 @@ static gpointer reader_main(gpointer data)
 		while (d >= rd->consumed + READ_AHEAD)
 			g_cond_wait(&rd->cond, &rd->lock);
 		g_mutex_unlock(&rd->lock);
+		if (r->o->wait_doc) {
+			r->o->wait_doc(r->o->wait_ctx, d);
+			sandbox_gate_enter();
+		}
 		if (needs_read(s)) {
 			char *path = g_build_filename(r->o->records_dir, s->record, NULL);
 
@@ -468,6 +473,8 @@ static gpointer reader_main(gpointer data)
 				names_add_passage(r->names, a->ps.items[i].text,
 						  a->ps.items[i].kind == PASSAGE_HEADING);
 		}
+		if (r->o->wait_doc)
+			sandbox_gate_leave();
 		g_mutex_lock(&rd->lock);
 		rd->slots[d] = a;
 		rd->ready = d + 1;
@@ -519,9 +526,8 @@ static void reader_join(struct reader *rd)
 }
 
 static void read_source(struct reducer *r, struct source *s, size_t d,
-			struct reader *rd)
+			struct ahead *a)
 {
-	struct ahead *a = reader_take(rd, d);
 	size_t i;
 
 	if (!a) {
@@ -862,9 +868,16 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 		goto out;
 	reader_start(&rd, &r, l);
 	for (i = 0; i < l->nr; i++) {
+		/* the reader has it only once the batch is done with it */
+		struct ahead *a = reader_take(&rd, i);
+
+		if (o->wait_doc)
+			sandbox_gate_enter();
 		add_source(&r, &l->items[i]);
-		read_source(&r, &l->items[i], i, &rd);
+		read_source(&r, &l->items[i], i, a);
 		finish_source(&r, &l->items[i]);
+		if (o->wait_doc)
+			sandbox_gate_leave();
 		reader_done_with(&rd, i);
 	}
 	reader_join(&rd);

@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <glib.h>
 #include "util.h"
 #include "sandbox.h"
 #include "banned.h"
@@ -43,10 +44,35 @@ static void apply_limits(const struct sandbox_limits *lim)
 	 * there the CPU and wall-clock limits remain. */
 #if !defined(__SANITIZE_ADDRESS__)
 	if (lim->address_space) {
-		r.rlim_cur = r.rlim_max = lim->address_space;
+		/* beyond what the parent's memory, copied at fork, takes */
+		r.rlim_cur = r.rlim_max = lim->address_space + sandbox_vm_size(getpid());
 		setrlimit(RLIMIT_AS, &r);
 	}
 #endif
+}
+
+static GMutex gate_lock;
+static GCond gate_cond;
+static unsigned gate_busy; /* threads inside the gate */
+static int gate_forking;   /* a fork waits for them to leave */
+
+void sandbox_gate_enter(void)
+{
+	g_mutex_lock(&gate_lock);
+	while (gate_forking)
+		g_cond_wait(&gate_cond, &gate_lock);
+	gate_busy++;
+	g_mutex_unlock(&gate_lock);
+}
+
+void sandbox_gate_leave(void)
+{
+	g_mutex_lock(&gate_lock);
+	if (!gate_busy)
+		BUG("sandbox_gate_leave without enter");
+	if (!--gate_busy)
+		g_cond_broadcast(&gate_cond);
+	g_mutex_unlock(&gate_lock);
 }
 
 int sandbox_start(int (*fn)(void *arg), void *arg,
@@ -54,14 +80,29 @@ int sandbox_start(int (*fn)(void *arg), void *arg,
 {
 	pid_t pid, parent = getpid();
 
+	g_mutex_lock(&gate_lock);
+	gate_forking = 1;
+	while (gate_busy)
+		g_cond_wait(&gate_cond, &gate_lock);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
+	if (pid != 0) {
+		gate_forking = 0;
+		g_cond_broadcast(&gate_cond);
+		g_mutex_unlock(&gate_lock);
+	}
 	if (pid < 0)
 		return doc_error_set(err, "worker", DOC_ERR_IO, "cannot fork: %s",
 				     strerror(errno));
 	if (pid == 0) {
 		int rc;
+
+		/* the gate, locked by the parent's thread, starts afresh */
+		g_mutex_init(&gate_lock);
+		g_cond_init(&gate_cond);
+		gate_busy = 0;
+		gate_forking = 0;
 
 		/* Handlers inherited from the parent (a test harness, a
 		 * runtime) must not catch the worker's crash: it is reported

@@ -236,9 +236,9 @@ static void drop_fresh_records(void)
 		g_ptr_array_set_size(fresh.names, 0);
 }
 
-int runopts_batch(const struct run_opts *o, struct source_list *l,
-		  struct analyzer *a, const char *config, const char *records,
-		  int trust_cache)
+static int batch_with(const struct run_opts *o, struct source_list *l,
+		      struct analyzer *a, const char *config, const char *records,
+		      int trust_cache, void (*on_final)(void *, size_t), void *final_ctx)
 {
 	struct batch_options bo;
 	GHashTable *before = record_names(records);
@@ -253,6 +253,8 @@ int runopts_batch(const struct run_opts *o, struct source_list *l,
 	bo.on_progress = !o->quiet && isatty(2) ? term_progress : NULL;
 	bo.on_message = term_message;
 	bo.ctx = NULL;
+	bo.on_final = on_final;
+	bo.final_ctx = final_ctx;
 	rc = batch_run(l, a, config, &bo, o->shard, o->shards);
 	note_fresh_records(records, l, before);
 	g_hash_table_destroy(before);
@@ -261,6 +263,116 @@ int runopts_batch(const struct run_opts *o, struct source_list *l,
 		return EXIT_FATAL;
 	}
 	return 0;
+}
+
+int runopts_batch(const struct run_opts *o, struct source_list *l,
+		  struct analyzer *a, const char *config, const char *records,
+		  int trust_cache)
+{
+	return batch_with(o, l, a, config, records, trust_cache, NULL, NULL);
+}
+
+/* The documents the batch is done with, for a reduce running beside it. */
+struct finals {
+	GMutex lock;
+	GCond cond;
+	const struct source_list *l;
+	unsigned char *done; /* per document */
+	GArray *errors;      /* documents reduce turned to errors, told after */
+};
+
+static void finals_mark(void *ctx, size_t d)
+{
+	struct finals *f = ctx;
+
+	g_mutex_lock(&f->lock);
+	f->done[d] = 1;
+	g_cond_broadcast(&f->cond);
+	g_mutex_unlock(&f->lock);
+}
+
+static void finals_wait(void *ctx, size_t d)
+{
+	struct finals *f = ctx;
+
+	g_mutex_lock(&f->lock);
+	while (!f->done[d])
+		g_cond_wait(&f->cond, &f->lock);
+	g_mutex_unlock(&f->lock);
+}
+
+/* reduce's on_error beside the batch: said once both are over */
+static void finals_error(void *ctx, const struct source *s)
+{
+	struct finals *f = ctx;
+	size_t i = (size_t)(s - f->l->items);
+
+	g_array_append_val(f->errors, i);
+}
+
+struct beside {
+	struct source_list *l;
+	const struct reduce_options *ro;
+	struct reduce_counts *counts;
+	struct doc_error *err;
+	int rc;
+};
+
+static gpointer reduce_main(gpointer data)
+{
+	struct beside *b = data;
+
+	b->rc = reduce_write(b->l, b->ro, b->counts, b->err);
+	return NULL;
+}
+
+/*
+ * run: the batch in this thread and reduce in another, which takes each
+ * record as soon as the batch is done with its document, in the documents'
+ * order, so the outputs are those of a reduce after the batch. Returns
+ * reduce's result (err filled); *batch_rc gets the batch's (EXIT_FATAL
+ * when --strict stopped it) and *t_batch when it ended.
+ */
+static int reduce_beside_batch(const struct run_opts *o, struct source_list *l,
+			       const struct runopts_rebuild *rb,
+			       const struct reduce_options *rw,
+			       struct reduce_counts *counts, struct doc_error *err,
+			       int *batch_rc, double *t_batch)
+{
+	struct reduce_options ro = *rw;
+	struct finals f;
+	struct beside b = { l, &ro, counts, err, 0 };
+	GThread *t;
+	size_t i;
+	guint k;
+
+	g_mutex_init(&f.lock);
+	g_cond_init(&f.cond);
+	f.l = l;
+	f.done = xcalloc(l->nr + 1, 1);
+	f.errors = g_array_new(FALSE, FALSE, sizeof(size_t));
+	for (i = 0; i < l->nr; i++)
+		f.done[i] = l->items[i].status != SOURCE_PENDING;
+	ro.wait_doc = finals_wait;
+	ro.wait_ctx = &f;
+	ro.on_error = finals_error;
+	ro.ctx = &f;
+	t = g_thread_new("reduce", reduce_main, &b);
+	*batch_rc = batch_with(o, l, rb->a, rb->config, rb->records, 1, finals_mark, &f);
+	*t_batch = now_seconds();
+	/* what --strict left undone is final too: reduce makes it an error */
+	g_mutex_lock(&f.lock);
+	memset(f.done, 1, l->nr);
+	g_cond_broadcast(&f.cond);
+	g_mutex_unlock(&f.lock);
+	g_thread_join(t);
+	for (k = 0; !*batch_rc && rw->on_error && k < f.errors->len; k++)
+		rw->on_error(rw->ctx, &l->items[g_array_index(f.errors, size_t, k)]);
+	g_array_free(f.errors, TRUE);
+	free(f.done);
+	g_cond_clear(&f.cond);
+	g_mutex_clear(&f.lock);
+	return b.rc;
 }
 
 int runopts_lock(const struct run_opts *o)
@@ -380,6 +492,7 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	int rc = EXIT_FATAL;
 	struct reduce_options rw = *ro;
 	struct late_errors le = { l, rb ? g_array_new(FALSE, FALSE, sizeof(size_t)) : NULL };
+	int beside = rb && rb->beside, red;
 
 	rw.on_error = late_error;
 	rw.ctx = &le;
@@ -399,7 +512,23 @@ int runopts_finish(const struct run_opts *o, struct source_list *l,
 	}
 again:
 	csv_publish_begin(o->outdir);
-	if (reduce_write(l, &rw, &counts, &err)) {
+	if (beside) {
+		int brc;
+		double tb;
+
+		beside = 0;
+		red = reduce_beside_batch(o, l, rb, &rw, &counts, &err, &brc, &tb);
+		m->seconds_map = tb - t0;
+		t1 = tb;
+		if (brc) {
+			csv_publish_abort();
+			rc = brc;
+			goto out;
+		}
+	} else {
+		red = reduce_write(l, &rw, &counts, &err);
+	}
+	if (red) {
 		say("%s", err.msg);
 		csv_publish_abort();
 		drop_fresh_records();

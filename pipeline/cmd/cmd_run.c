@@ -1,7 +1,8 @@
 /*
  * revmine run: list the documents, analyse each in a sandboxed worker (or
- * take its record from the cache), reduce the records to every CSV, write
- * the manifest last, and say in one line what happened.
+ * take its record from the cache) while a second thread reduces the
+ * records to every CSV as they come, write the manifest last, and say in
+ * one line what happened.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,8 +62,6 @@ int cmd_run(int argc, char **argv)
 			rc = EXIT_FATAL;
 			goto out;
 		}
-	if ((rc = runopts_batch(&o, &l, a, config, records, 1)))
-		goto out;
 	nth = analyzer_nr_themes(a);
 	ids = xcalloc(nth + 1, sizeof(*ids));
 	for (i = 0; i < nth; i++)
@@ -93,10 +92,10 @@ int cmd_run(int argc, char **argv)
 	m.model_hash = analyzer_model_hash(a);
 	m.config = config;
 	m.jobs = o.jobs;
-	m.seconds_map = now_seconds() - t0;
 	rb.a = a;
 	rb.config = config;
 	rb.records = records;
+	rb.beside = 1; /* the batch runs in runopts_finish, reduce beside it */
 	rc = runopts_finish(&o, &l, &ro, &m, t0, &rb);
 out:
 	themetab_release(&tab);

@@ -51,11 +51,14 @@ struct analyzer;
  * (unless --replace). t0: when the command started. Returns the exit status.
  * With rb (run), the documents whose cached record reduce finds damaged
  * are analysed again (said: "rebuilding the record of ...") and reduce
- * runs once more; without (reduce), they are error rows.
+ * runs once more; without (reduce), they are error rows. With rb->beside
+ * (run), the batch itself runs here, reduce beside it in a second thread
+ * (reduce.h wait_doc); m->seconds_map is then set here.
  */
 struct runopts_rebuild {
 	struct analyzer *a;
 	const char *config, *records;
+	int beside;
 };
 int runopts_finish(const struct run_opts *o, struct source_list *l,
 		   const struct reduce_options *ro, struct manifest *m, double t0,
