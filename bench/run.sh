@@ -31,10 +31,20 @@ PY=/usr/bin/python3
 rm -rf "$B" && mkdir -p "$B/scale" "$B/text" "$B/out"
 now() { date +%s.%N; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
-# timeit VAR CMD...: mean wall seconds of R runs of CMD into $VAR
+# CPU seconds (user + system) used so far by this shell's children, from
+# the `times` builtin's second line ("0m1.230000s 0m0.450000s").
+# `times` runs in this shell (not in a $(...) subshell, which has no
+# children of its own yet); VAR gets the figure.
+child_cpu() {
+	times >"$B/times"
+	eval "$1=$(awk 'NR == 2 { split($0, f, /[ ms]+/); print f[1] * 60 + f[2] + f[3] * 60 + f[4] }' "$B/times")"
+}
+# timeit VAR CMD...: mean wall seconds of R runs of CMD into $VAR, and
+# their mean CPU seconds (every process and thread of theirs) into ${VAR}_cpu
 timeit() {
 	var=$1
 	shift
+	child_cpu c0
 	t0=$(now)
 	k=0
 	while [ $k -lt "$R" ]; do
@@ -42,6 +52,8 @@ timeit() {
 		k=$((k + 1))
 	done
 	eval "$var=$(awk -v a="$t0" -v b="$(now)" -v r="$R" 'BEGIN { printf "%.3f", (b - a) / r }')"
+	child_cpu c1
+	eval "${var}_cpu=$(awk -v a="$c0" -v b="$c1" -v r="$R" 'BEGIN { printf "%.3f", (b - a) / r }')"
 }
 pdftotext_each() { for f in "$@"; do pdftotext "$f" - >/dev/null 2>&1 || true; done; }
 have_py=0
@@ -82,10 +94,10 @@ for c in $corpora; do
 	printf 'bench: %-5s floor (poppler get_text, 1 core)   %7.2f s\n' "$c" "$floor"
 	[ $have_py = 1 ] && printf 'bench: %-5s PyMuPDF + scikit-learn (1 core) %7.2f s\n' "$c" "$py"
 	printf 'bench: %-5s pdftotext per file              %7.2f s\n' "$c" "$p2t"
-	printf 'bench: %-5s revmine run -j1 --no-cache      %7.2f s\n' "$c" "$j1"
+	printf 'bench: %-5s revmine run -j1 --no-cache      %7.2f s (CPU %.2f s: one worker, the reduce thread beside it)\n' "$c" "$j1" "$j1_cpu"
 	printf 'bench: %-5s revmine run -j2 --no-cache      %7.2f s\n' "$c" "$j2"
 	summary="$summary
-bench: $c: run -j1 / floor $(ratio "$j1" "$floor") (target <= 1.50); run -j1 / pdftotext $(ratio "$j1" "$p2t"); -j2 speed-up over -j1 $(ratio "$j1" "$j2")"
+bench: $c: run -j1 / floor $(ratio "$j1" "$floor") (target <= 1.50), in CPU seconds $(ratio "$j1_cpu" "$floor_cpu"); run -j1 / pdftotext $(ratio "$j1" "$p2t"); -j2 speed-up over -j1 $(ratio "$j1" "$j2")"
 	[ $have_py = 1 ] && summary="$summary
 bench: $c: PyMuPDF + scikit-learn / run -j2 $(ratio "$py" "$j2") (target >= 1.50); PyMuPDF + scikit-learn / run -j1 $(ratio "$py" "$j1")"
 done

@@ -45,8 +45,8 @@ struct reduce_options {
 	void *ctx;
 	/* When set, reduce runs beside the batch that makes its records:
 	 * wait_doc(wait_ctx, d) returns once the batch is done with document
-	 * d, and reduce holds the fork gate (sandbox.h) only while it works,
-	 * never while it waits. on_error is then called from reduce's thread. */
+	 * d, and reduce's threads hold the fork gate (sandbox.h) but while
+	 * they wait. on_error is then called from reduce's thread. */
 	void (*wait_doc)(void *wait_ctx, size_t d);
 	void *wait_ctx;
 };

@@ -449,10 +449,15 @@ static gpointer reader_main(gpointer data)
 	struct reducer *r = rd->r;
 	size_t d, i;
 
+	if (r->o->wait_doc)
+		sandbox_gate_enter();
 	for (d = 0; d < rd->l->nr; d++) {
 		const struct source *s = &rd->l->items[d];
 		struct ahead *a = NULL;
 
+		/* waits outside the gate, so that workers fork meanwhile */
+		if (r->o->wait_doc)
+			sandbox_gate_leave();
 		g_mutex_lock(&rd->lock);
 		while (d >= rd->consumed + READ_AHEAD)
 			g_cond_wait(&rd->cond, &rd->lock);
@@ -473,14 +478,16 @@ static gpointer reader_main(gpointer data)
 				names_add_passage(r->names, a->ps.items[i].text,
 						  a->ps.items[i].kind == PASSAGE_HEADING);
 		}
-		if (r->o->wait_doc)
-			sandbox_gate_leave();
 		g_mutex_lock(&rd->lock);
 		rd->slots[d] = a;
 		rd->ready = d + 1;
 		g_cond_broadcast(&rd->cond);
 		g_mutex_unlock(&rd->lock);
 	}
+	/* its exit (thread-local caches given back) happens while the
+	 * thread joining it holds the gate */
+	if (r->o->wait_doc)
+		sandbox_gate_leave();
 	return NULL;
 }
 
@@ -832,6 +839,11 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	size_t i;
 	int rc = -1;
 
+	/* Beside a batch, this thread holds the fork gate but while it
+	 * waits: GLib's allocator and stdio take locks a forked worker must
+	 * not inherit taken. */
+	if (o->wait_doc)
+		sandbox_gate_enter();
 	memset(&r, 0, sizeof(r));
 	memset(counts, 0, sizeof(*counts));
 	r.o = o;
@@ -868,16 +880,18 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 		goto out;
 	reader_start(&rd, &r, l);
 	for (i = 0; i < l->nr; i++) {
-		/* the reader has it only once the batch is done with it */
-		struct ahead *a = reader_take(&rd, i);
+		/* the reader has it only once the batch is done with it; the
+		 * wait is outside the gate */
+		struct ahead *a;
 
+		if (o->wait_doc)
+			sandbox_gate_leave();
+		a = reader_take(&rd, i);
 		if (o->wait_doc)
 			sandbox_gate_enter();
 		add_source(&r, &l->items[i]);
 		read_source(&r, &l->items[i], i, a);
 		finish_source(&r, &l->items[i]);
-		if (o->wait_doc)
-			sandbox_gate_leave();
 		reader_done_with(&rd, i);
 	}
 	reader_join(&rd);
@@ -937,5 +951,7 @@ out:
 		g_free(r.folder[i]);
 	free(r.folder);
 	free(r.metarow);
+	if (o->wait_doc)
+		sandbox_gate_leave();
 	return rc;
 }

@@ -44,8 +44,15 @@ static void apply_limits(const struct sandbox_limits *lim)
 	 * there the CPU and wall-clock limits remain. */
 #if !defined(__SANITIZE_ADDRESS__)
 	if (lim->address_space) {
-		/* beyond what the parent's memory, copied at fork, takes */
-		r.rlim_cur = r.rlim_max = lim->address_space + sandbox_vm_size(getpid());
+		struct rlimit cur;
+		rlim_t want = (rlim_t)(lim->address_space + sandbox_vm_size(getpid()));
+
+		/* beyond what the parent's memory, copied at fork, takes; never
+		 * above a hard limit the run itself was given */
+		if (!getrlimit(RLIMIT_AS, &cur) && cur.rlim_max != RLIM_INFINITY &&
+		    want > cur.rlim_max)
+			want = cur.rlim_max;
+		r.rlim_cur = r.rlim_max = want;
 		setrlimit(RLIMIT_AS, &r);
 	}
 #endif
