@@ -6,6 +6,7 @@
  * met and are renumbered in byte order of the stem at the end, so every
  * output is ordered independently of the order documents finished in.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,8 +434,8 @@ struct reader {
 	struct ahead **slots; /* per document; NULL: not read (no record) */
 	size_t ready;         /* slots[0, ready) are final */
 	size_t consumed;      /* documents the main thread is done with */
-	GMutex lock;
-	GCond cond;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
 	GThread *thread;
 };
 
@@ -458,10 +459,10 @@ static gpointer reader_main(gpointer data)
 		/* waits outside the gate, so that workers fork meanwhile */
 		if (r->o->wait_doc)
 			sandbox_gate_leave();
-		g_mutex_lock(&rd->lock);
+		pthread_mutex_lock(&rd->lock);
 		while (d >= rd->consumed + READ_AHEAD)
-			g_cond_wait(&rd->cond, &rd->lock);
-		g_mutex_unlock(&rd->lock);
+			pthread_cond_wait(&rd->cond, &rd->lock);
+		pthread_mutex_unlock(&rd->lock);
 		if (r->o->wait_doc) {
 			r->o->wait_doc(r->o->wait_ctx, d);
 			sandbox_gate_enter();
@@ -478,13 +479,13 @@ static gpointer reader_main(gpointer data)
 				names_add_passage(r->names, a->ps.items[i].text,
 						  a->ps.items[i].kind == PASSAGE_HEADING);
 		}
-		g_mutex_lock(&rd->lock);
+		pthread_mutex_lock(&rd->lock);
 		rd->slots[d] = a;
 		rd->ready = d + 1;
-		g_cond_broadcast(&rd->cond);
-		g_mutex_unlock(&rd->lock);
+		pthread_cond_broadcast(&rd->cond);
+		pthread_mutex_unlock(&rd->lock);
 	}
-	/* its exit (thread-local caches given back) happens while the
+	/* its end (thread-local caches given back) comes while the
 	 * thread joining it holds the gate */
 	if (r->o->wait_doc)
 		sandbox_gate_leave();
@@ -497,8 +498,8 @@ static void reader_start(struct reader *rd, struct reducer *r, const struct sour
 	rd->r = r;
 	rd->l = l;
 	rd->slots = xcalloc(l->nr + 1, sizeof(*rd->slots));
-	g_mutex_init(&rd->lock);
-	g_cond_init(&rd->cond);
+	pthread_mutex_init(&rd->lock, NULL);
+	pthread_cond_init(&rd->cond, NULL);
 	rd->thread = g_thread_new("records", reader_main, rd);
 }
 
@@ -507,28 +508,28 @@ static struct ahead *reader_take(struct reader *rd, size_t d)
 {
 	struct ahead *a;
 
-	g_mutex_lock(&rd->lock);
+	pthread_mutex_lock(&rd->lock);
 	while (rd->ready <= d)
-		g_cond_wait(&rd->cond, &rd->lock);
+		pthread_cond_wait(&rd->cond, &rd->lock);
 	a = rd->slots[d];
 	rd->slots[d] = NULL;
-	g_mutex_unlock(&rd->lock);
+	pthread_mutex_unlock(&rd->lock);
 	return a;
 }
 
 static void reader_done_with(struct reader *rd, size_t d)
 {
-	g_mutex_lock(&rd->lock);
+	pthread_mutex_lock(&rd->lock);
 	rd->consumed = d + 1;
-	g_cond_broadcast(&rd->cond);
-	g_mutex_unlock(&rd->lock);
+	pthread_cond_broadcast(&rd->cond);
+	pthread_mutex_unlock(&rd->lock);
 }
 
 static void reader_join(struct reader *rd)
 {
 	g_thread_join(rd->thread);
-	g_mutex_clear(&rd->lock);
-	g_cond_clear(&rd->cond);
+	pthread_mutex_destroy(&rd->lock);
+	pthread_cond_destroy(&rd->cond);
 	free(rd->slots);
 }
 

@@ -4,6 +4,7 @@
  * decompression bomb or an allocation abort inside poppler ends that child
  * only. The parent turns the wait status into a reason a user can read.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,28 +59,28 @@ static void apply_limits(const struct sandbox_limits *lim)
 #endif
 }
 
-static GMutex gate_lock;
-static GCond gate_cond;
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
 static unsigned gate_busy; /* threads inside the gate */
 static int gate_forking;   /* a fork waits for them to leave */
 
 void sandbox_gate_enter(void)
 {
-	g_mutex_lock(&gate_lock);
+	pthread_mutex_lock(&gate_lock);
 	while (gate_forking)
-		g_cond_wait(&gate_cond, &gate_lock);
+		pthread_cond_wait(&gate_cond, &gate_lock);
 	gate_busy++;
-	g_mutex_unlock(&gate_lock);
+	pthread_mutex_unlock(&gate_lock);
 }
 
 void sandbox_gate_leave(void)
 {
-	g_mutex_lock(&gate_lock);
+	pthread_mutex_lock(&gate_lock);
 	if (!gate_busy)
 		BUG("sandbox_gate_leave without enter");
 	if (!--gate_busy)
-		g_cond_broadcast(&gate_cond);
-	g_mutex_unlock(&gate_lock);
+		pthread_cond_broadcast(&gate_cond);
+	pthread_mutex_unlock(&gate_lock);
 }
 
 int sandbox_start(int (*fn)(void *arg), void *arg,
@@ -87,17 +88,17 @@ int sandbox_start(int (*fn)(void *arg), void *arg,
 {
 	pid_t pid, parent = getpid();
 
-	g_mutex_lock(&gate_lock);
+	pthread_mutex_lock(&gate_lock);
 	gate_forking = 1;
 	while (gate_busy)
-		g_cond_wait(&gate_cond, &gate_lock);
+		pthread_cond_wait(&gate_cond, &gate_lock);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid != 0) {
 		gate_forking = 0;
-		g_cond_broadcast(&gate_cond);
-		g_mutex_unlock(&gate_lock);
+		pthread_cond_broadcast(&gate_cond);
+		pthread_mutex_unlock(&gate_lock);
 	}
 	if (pid < 0)
 		return doc_error_set(err, "worker", DOC_ERR_IO, "cannot fork: %s",
@@ -106,8 +107,8 @@ int sandbox_start(int (*fn)(void *arg), void *arg,
 		int rc;
 
 		/* the gate, locked by the parent's thread, starts afresh */
-		g_mutex_init(&gate_lock);
-		g_cond_init(&gate_cond);
+		pthread_mutex_init(&gate_lock, NULL);
+		pthread_cond_init(&gate_cond, NULL);
 		gate_busy = 0;
 		gate_forking = 0;
 

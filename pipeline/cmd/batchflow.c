@@ -5,6 +5,7 @@
  * (reduce, refuse to replace good outputs by accident, report, manifest,
  * publish all at once, summary line, exit status).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,8 +275,8 @@ int runopts_batch(const struct run_opts *o, struct source_list *l,
 
 /* The documents the batch is done with, for a reduce running beside it. */
 struct finals {
-	GMutex lock;
-	GCond cond;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
 	const struct source_list *l;
 	unsigned char *done; /* per document */
 	GArray *errors;      /* documents reduce turned to errors, told after */
@@ -285,20 +286,20 @@ static void finals_mark(void *ctx, size_t d)
 {
 	struct finals *f = ctx;
 
-	g_mutex_lock(&f->lock);
+	pthread_mutex_lock(&f->lock);
 	f->done[d] = 1;
-	g_cond_broadcast(&f->cond);
-	g_mutex_unlock(&f->lock);
+	pthread_cond_broadcast(&f->cond);
+	pthread_mutex_unlock(&f->lock);
 }
 
 static void finals_wait(void *ctx, size_t d)
 {
 	struct finals *f = ctx;
 
-	g_mutex_lock(&f->lock);
+	pthread_mutex_lock(&f->lock);
 	while (!f->done[d])
-		g_cond_wait(&f->cond, &f->lock);
-	g_mutex_unlock(&f->lock);
+		pthread_cond_wait(&f->cond, &f->lock);
+	pthread_mutex_unlock(&f->lock);
 }
 
 /* reduce's on_error beside the batch: said once both are over */
@@ -346,8 +347,8 @@ static int reduce_beside_batch(const struct run_opts *o, struct source_list *l,
 	size_t i;
 	guint k;
 
-	g_mutex_init(&f.lock);
-	g_cond_init(&f.cond);
+	pthread_mutex_init(&f.lock, NULL);
+	pthread_cond_init(&f.cond, NULL);
 	f.l = l;
 	f.done = xcalloc(l->nr + 1, 1);
 	f.errors = g_array_new(FALSE, FALSE, sizeof(size_t));
@@ -361,17 +362,17 @@ static int reduce_beside_batch(const struct run_opts *o, struct source_list *l,
 	*batch_rc = batch_with(o, l, rb->a, rb->config, rb->records, 1, finals_mark, &f);
 	*t_batch = now_seconds();
 	/* what --strict left undone is final too: reduce makes it an error */
-	g_mutex_lock(&f.lock);
+	pthread_mutex_lock(&f.lock);
 	memset(f.done, 1, l->nr);
-	g_cond_broadcast(&f.cond);
-	g_mutex_unlock(&f.lock);
+	pthread_cond_broadcast(&f.cond);
+	pthread_mutex_unlock(&f.lock);
 	g_thread_join(t);
 	for (k = 0; !*batch_rc && rw->on_error && k < f.errors->len; k++)
 		rw->on_error(rw->ctx, &l->items[g_array_index(f.errors, size_t, k)]);
 	g_array_free(f.errors, TRUE);
 	free(f.done);
-	g_cond_clear(&f.cond);
-	g_mutex_clear(&f.lock);
+	pthread_cond_destroy(&f.cond);
+	pthread_mutex_destroy(&f.lock);
 	return b.rc;
 }
 
