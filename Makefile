@@ -58,7 +58,7 @@ SCORE    := $(BUILD)/extract-score
 TEXTBENCH := $(BUILD)/textbench
 FLOOR    := $(BUILD)/floor
 
-.PHONY: all run test check-asan check-valgrind bench eval model install clean corpus FORCE \
+.PHONY: all run test check-asan check-tsan check-valgrind bench eval model install clean corpus FORCE \
 	fuzz fuzz-ci fuzz-build fuzz-bins
 .SECONDARY:
 all: $(BIN) $(MKCORPUS) $(SCORE)
@@ -130,6 +130,17 @@ test: $(BIN) $(MKCORPUS) $(SCORE) $(TEST_BIN)
 check-asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		$(MAKE) BUILD=build/asan SANITIZE=address,undefined OPT='-O1 -g' test
+
+# The sample corpus under ThreadSanitizer: run's reduce thread and read-ahead
+# thread beside a batch that forks a worker per document (--worker-docs 1),
+# then a cached rerun; any race report fails (exit 66).
+TSAN_RUN = TSAN_OPTIONS='halt_on_error=1 exitcode=66' ./build/tsan/revmine run corpus \
+	-o build/tsan-out --quiet
+check-tsan:
+	$(MAKE) BUILD=build/tsan SANITIZE=thread OPT='-O1 -g' build/tsan/revmine
+	rm -rf build/tsan-out
+	$(TSAN_RUN) -j 2 --no-cache --worker-docs 1; rc=$$?; [ $$rc -le 1 ]
+	$(TSAN_RUN) -j 1; rc=$$?; [ $$rc -le 1 ]
 
 # The sample corpus under valgrind (workers included): any memory error or
 # leak fails.

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <signal.h>
 #include <unistd.h>
@@ -152,6 +153,79 @@ static void sandbox__memory_limit(void **state)
 	assert_true(rc == 42 || (rc == -1 && err.code == DOC_ERR_LIMIT));
 }
 
+/* A child that takes the gate itself: it starts afresh in the child. */
+static int gate_in_child(void *arg)
+{
+	(void)arg;
+	sandbox_gate_enter();
+	sandbox_gate_leave();
+	return 7;
+}
+
+static volatile int gate_held, gate_released;
+
+static void *hold_gate(void *arg)
+{
+	(void)arg;
+	sandbox_gate_enter();
+	gate_held = 1;
+	usleep(300 * 1000);
+	gate_released = 1;
+	sandbox_gate_leave();
+	return NULL;
+}
+
+/* A fork waits until no thread holds the gate. */
+static void sandbox__fork_waits_for_the_gate(void **state)
+{
+	struct sandbox_limits lim;
+	struct doc_error err = { 0 };
+	pthread_t t;
+
+	(void)state;
+	sandbox_default_limits(&lim);
+	assert_int_equal(pthread_create(&t, NULL, hold_gate, NULL), 0);
+	while (!gate_held)
+		usleep(1000);
+	assert_int_equal(sandbox_run(gate_in_child, NULL, &lim, &err), 7);
+	assert_true(gate_released); /* the fork came after the leave */
+	pthread_join(t, NULL);
+	/* without a holder the gate is open */
+	assert_int_equal(sandbox_run(gate_in_child, NULL, &lim, &err), 7);
+}
+
+static int allocate_100_mib(void *arg)
+{
+	char *p = malloc((size_t)100 << 20);
+
+	(void)arg;
+	if (!p)
+		return 42;
+	memset(p, 1, (size_t)100 << 20);
+	free(p);
+	return 0;
+}
+
+/* The address-space limit counts beyond what the worker inherits: a parent
+ * holding 600 MiB still gets a worker that may take 100 MiB of its 512. */
+static void sandbox__memory_limit_counts_from_inherited(void **state)
+{
+	struct sandbox_limits lim = { 10, (size_t)512 << 20, 20, 0 };
+	struct doc_error err = { 0 };
+	char *held;
+
+	(void)state;
+#if defined(__SANITIZE_ADDRESS__)
+	skip(); /* no address-space limit under AddressSanitizer */
+#endif
+	held = malloc((size_t)600 << 20);
+	assert_non_null(held);
+	held[0] = 1;
+	assert_int_equal(sandbox_run(allocate_100_mib, NULL, &lim, &err), 0);
+	assert_int_not_equal(sandbox_run(allocate_too_much, NULL, &lim, &err), 0);
+	free(held);
+}
+
 /* A long-lived worker's CPU budget: the parent reads what it has used and
  * lets it use one second more; past that it gets SIGXCPU. */
 static void sandbox__cpu_budget_of_a_running_worker(void **state)
@@ -243,6 +317,8 @@ int main(void)
 		cmocka_unit_test(sandbox__cpu_limit),
 		cmocka_unit_test(sandbox__wall_clock_limit),
 		cmocka_unit_test(sandbox__memory_limit),
+		cmocka_unit_test(sandbox__memory_limit_counts_from_inherited),
+		cmocka_unit_test(sandbox__fork_waits_for_the_gate),
 		cmocka_unit_test(sandbox__death_causes),
 		cmocka_unit_test(sandbox__cpu_budget_of_a_running_worker),
 		cmocka_unit_test(sandbox__messages_round_trip),
