@@ -31,6 +31,7 @@
 #include "docvars.h"
 #include "xlsx_out.h"
 #include "extract.h"
+#include "wordlist.h"
 #include "banned.h"
 
 void runopts_summary(const struct run_opts *o, const struct source_list *l,
@@ -358,6 +359,8 @@ static int reduce_beside_batch(const struct run_opts *o, struct source_list *l,
 	ro.wait_ctx = &f;
 	ro.on_error = finals_error;
 	ro.ctx = &f;
+	/* loaded before the threads, so that batch and reduce only read it */
+	wordlist_load(NULL);
 	t = g_thread_new("reduce", reduce_main, &b);
 	*batch_rc = batch_with(o, l, rb->a, rb->config, rb->records, 1, finals_mark, &f);
 	*t_batch = now_seconds();
