@@ -13,6 +13,8 @@
 #     .txt documents): a cold run -j2 in MB/s per core, then the nightly
 #     case (the same run again with 1% new documents, from the cache) as a
 #     share of the cold run, and the record cache's size against the text.
+#     Then BENCH_BIG_DOCS (default 10000) documents of four text documents
+#     each, run cold with -j2: MB/s per core and revmine's own peak RSS.
 #  3. The text stage alone (bench/textbench.c).
 #  4. Hot spots, when perf works here (linux-perf, scripts/install-deps
 #     --bench): run -j1 --no-cache profiled on BENCH_PROFILE_DOCS (default
@@ -133,6 +135,38 @@ printf 'bench: text  nightly rerun with %d new documents (1%%): %.2f s, %s%% of 
 	"$new" "$nightly" "$(awk -v a="$nightly" -v b="$cold" 'BEGIN { printf "%.1f", 100 * a / b }')"
 printf 'bench: text  record cache %.1f MB, %s x the input text (target <= 1.5)\n' \
 	"$(awk -v b="$cache" 'BEGIN { print b / 1e6 }')" "$(ratio "$cache" "$bytes")"
+
+# At scale: BIG_DOCS documents (default 10000), each four of the text
+# documents joined, run cold with -j2 once: MB/s per core and the peak
+# resident memory of the revmine process itself (manifest.json).
+BIG=${BENCH_BIG_DOCS:-10000}
+if [ "$BIG" -gt 0 ]; then
+	mkdir -p "$B/big"
+	ls "$B"/text/t*.txt | awk -v n="$BIG" -v dir="$B/big" '
+	{ f[NR] = $0 }
+	END {
+		srand(1)
+		for (i = 1; i <= n; i++) {
+			out = sprintf("%s/d%05d.txt", dir, i)
+			for (k = 0; k < 4; k++) {
+				j = int(rand() * NR) + 1
+				while ((getline line < f[j]) > 0)
+					print line > out
+				close(f[j])
+				print "" > out
+			}
+			close(out)
+		}
+	}'
+	big_bytes=$(cat "$B"/big/*.txt | wc -c)
+	R0=$R R=1
+	timeit big "$REVMINE" run "$B/big" -o "$B/out/big" -j 2 --quiet
+	R=$R0
+	rss=$(grep -o '"peak_rss_mib": [0-9.]*' "$B/out/big/manifest.json" | awk '{ print $2 }')
+	printf 'bench: big   %d documents, %.1f MB: cold run -j2 %.2f s, %s MB/s per core; revmine'"'"'s own peak RSS %s MiB (target <= 256)\n' \
+		"$BIG" "$(awk -v b="$big_bytes" 'BEGIN { print b / 1e6 }')" "$big" \
+		"$(awk -v b="$big_bytes" -v t="$big" -v c="$cores" 'BEGIN { printf "%.2f", b / 1e6 / t / c }')" "${rss:-?}"
+fi
 echo "$summary" | sed '/^$/d'
 
 # The text stage alone over the same text.

@@ -27,6 +27,7 @@ struct manifest {
 	int xlsx;                  /* revmine.xlsx was written */
 	size_t unsupported;
 	double seconds_map, seconds_reduce, seconds_total;
+	double peak_rss_mib; /* the parent's peak resident memory (getrusage) */
 	const struct reduce_counts *counts;
 	const struct source_list *sources;
 };

@@ -86,6 +86,8 @@ static void write_body(FILE *f, const struct manifest *m)
 		c->pages, c->passages, c->tokens, c->terms);
 	fprintf(f, "  \"timings_seconds\": {\"map\": %.3f, \"reduce\": %.3f, \"total\": %.3f},\n",
 		m->seconds_map, m->seconds_reduce, m->seconds_total);
+	/* the parent's own peak (its threads; not the workers'), in MiB */
+	fprintf(f, "  \"peak_rss_mib\": %.1f,\n", m->peak_rss_mib);
 	fputs("  \"failed\": [", f);
 	for (i = 0; i < m->sources->nr; i++) {
 		const struct source *s = &m->sources->items[i];

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <glib.h>
 #include "util.h"
@@ -583,6 +584,11 @@ again:
 	m->unsupported = l->unsupported;
 	m->seconds_reduce = now_seconds() - t1;
 	m->seconds_total = now_seconds() - t0;
+	{
+		struct rusage ru;
+
+		m->peak_rss_mib = getrusage(RUSAGE_SELF, &ru) ? 0 : (double)ru.ru_maxrss / 1024.0;
+	}
 	m->counts = &counts;
 	m->sources = l;
 	/* the manifest is committed last, so it is renamed last */
