@@ -62,6 +62,10 @@ void sandbox_kill(int pid);
  */
 void sandbox_gate_enter(void);
 void sandbox_gate_leave(void);
+/* Enters the gate without waiting, for a thread just started by one that
+ * holds the gate and keeps it until this returns (a thread's start
+ * allocates before it can enter; a fork may already wait at the gate). */
+void sandbox_gate_share(void);
 
 /* For long-lived workers, whose limits are per document while the process
  * lives on: the CPU seconds pid has used (/proc/PID/stat; -1 when gone);

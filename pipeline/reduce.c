@@ -434,6 +434,7 @@ struct reader {
 	struct ahead **slots; /* per document; NULL: not read (no record) */
 	size_t ready;         /* slots[0, ready) are final */
 	size_t consumed;      /* documents the main thread is done with */
+	int started;          /* the reader holds the gate (beside a batch) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	GThread *thread;
@@ -451,7 +452,11 @@ static gpointer reader_main(gpointer data)
 	size_t d, i;
 
 	if (r->o->wait_doc)
-		sandbox_gate_enter();
+		sandbox_gate_share(); /* the starting thread holds it for us */
+	pthread_mutex_lock(&rd->lock);
+	rd->started = 1;
+	pthread_cond_broadcast(&rd->cond);
+	pthread_mutex_unlock(&rd->lock);
 	for (d = 0; d < rd->l->nr; d++) {
 		const struct source *s = &rd->l->items[d];
 		struct ahead *a = NULL;
@@ -501,6 +506,13 @@ static void reader_start(struct reader *rd, struct reducer *r, const struct sour
 	pthread_mutex_init(&rd->lock, NULL);
 	pthread_cond_init(&rd->cond, NULL);
 	rd->thread = g_thread_new("records", reader_main, rd);
+	/* A thread's start allocates (GLib, the sanitizers' allocators) before
+	 * it reaches the gate: this thread keeps holding the gate until the
+	 * reader holds it, so no worker forks meanwhile. */
+	pthread_mutex_lock(&rd->lock);
+	while (!rd->started)
+		pthread_cond_wait(&rd->cond, &rd->lock);
+	pthread_mutex_unlock(&rd->lock);
 }
 
 /* Document d's record, read; NULL when it had none to read. */

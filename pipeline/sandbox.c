@@ -73,6 +73,15 @@ void sandbox_gate_enter(void)
 	pthread_mutex_unlock(&gate_lock);
 }
 
+void sandbox_gate_share(void)
+{
+	pthread_mutex_lock(&gate_lock);
+	if (!gate_busy)
+		BUG("sandbox_gate_share with no holder");
+	gate_busy++;
+	pthread_mutex_unlock(&gate_lock);
+}
+
 void sandbox_gate_leave(void)
 {
 	pthread_mutex_lock(&gate_lock);
