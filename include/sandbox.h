@@ -23,7 +23,7 @@ struct sandbox_limits {
 /* The exit status of a worker whose allocation failed (util.h). */
 #define SANDBOX_EXIT_OOM 125
 
-/* Defaults: 120 s CPU, 1 GiB address space, 300 s wall clock, 100
+/* Defaults: 120 s CPU, 1 GiB address space, 300 s wall clock, 1000
  * documents per pool worker. */
 void sandbox_default_limits(struct sandbox_limits *lim);
 

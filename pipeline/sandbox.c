@@ -26,7 +26,7 @@ void sandbox_default_limits(struct sandbox_limits *lim)
 	lim->cpu_seconds = 120;
 	lim->address_space = (size_t)1 << 30;
 	lim->wall_seconds = 300;
-	lim->max_docs = 100;
+	lim->max_docs = 1000;
 }
 
 static void apply_limits(const struct sandbox_limits *lim)

@@ -41,7 +41,7 @@ static const struct opt_help batch_opts[] = {
 	{ "--max-size MB", "skip larger files with an error (default 512)", R | M, OPT_MAX_SIZE },
 	{ "--timeout SECONDS", "wall-clock and CPU limit per document (default 300 s wall, 120 s CPU)", R | M, OPT_TIMEOUT },
 	{ "--memory MB", "address-space limit per worker, beyond what it inherits (default 1024)", R | M, OPT_MEMORY },
-	{ "--worker-docs N", "a worker is replaced by a fresh one after N documents (default 100)", R | M, OPT_WORKER_DOCS },
+	{ "--worker-docs N", "a worker is replaced by a fresh one after N documents (default 1000)", R | M, OPT_WORKER_DOCS },
 	{ "--no-ocr", "no OCR of PDF pages without a text layer (they are warned about)", R | M, OPT_NO_OCR },
 	{ "--top-terms K", "columns of doc_term_matrix.csv (default 1000)", R | D, OPT_TOP_TERMS },
 	{ "--excel", "start every CSV with a UTF-8 byte-order mark, for Excel", R | D, OPT_EXCEL },
