@@ -23,10 +23,10 @@ struct corpus_passage {
 	size_t doc; /* index into corpus.docs */
 	enum passage_type type;
 	unsigned long tokens;     /* word tokens before stopword removal */
-	int *themes;              /* theme indices, ascending */
+	int *themes;              /* theme indices, ascending (NULL: none) */
 	size_t nr_themes;
 	unsigned *term_ids;       /* indices into corpus.terms, ascending */
-	unsigned *term_counts;
+	unsigned *term_counts;    /* in term_ids' allocation, after its ids */
 	size_t nr_terms;
 };
 

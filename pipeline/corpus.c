@@ -38,8 +38,7 @@ void corpus_release(struct corpus *c)
 		struct corpus_passage *p = &c->passages[i];
 
 		free(p->themes);
-		free(p->term_ids);
-		free(p->term_counts);
+		free(p->term_ids); /* term_counts lies in the same block */
 	}
 	free(c->passages);
 	for (i = 0; i < c->nr_terms; i++) {

@@ -336,11 +336,13 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 		cp->type = p->type;
 		cp->tokens = p->tokens;
 		cp->nr_themes = p->nr_labels;
-		cp->themes = xcalloc(p->nr_labels + 1, sizeof(int));
+		/* a million passages at 10,000 documents: one block each for
+		 * the terms (ids, then counts), none for no themes */
+		cp->themes = p->nr_labels ? xcalloc(p->nr_labels, sizeof(int)) : NULL;
 		for (j = 0; j < p->nr_labels; j++)
 			cp->themes[j] = p->labels[j].theme;
-		cp->term_ids = xcalloc(p->nr_terms + 1, sizeof(unsigned));
-		cp->term_counts = xcalloc(p->nr_terms + 1, sizeof(unsigned));
+		cp->term_ids = p->nr_terms ? xcalloc(2 * p->nr_terms, sizeof(unsigned)) : NULL;
+		cp->term_counts = cp->term_ids ? cp->term_ids + p->nr_terms : NULL;
 		for (j = 0; j < p->nr_terms; j++) {
 			const struct term_count *tc = &p->terms[j];
 			struct surf *sf = surf_get(r, tc->term, tc->surface);

@@ -141,8 +141,8 @@ static void build_corpus(struct corpus *c)
 		p->themes = xcalloc(3, sizeof(int));
 		memcpy(p->themes, f->themes, f->nr_themes * sizeof(int));
 		p->nr_themes = f->nr_themes;
-		p->term_ids = xcalloc(NR_TERMS, sizeof(unsigned));
-		p->term_counts = xcalloc(NR_TERMS, sizeof(unsigned));
+		p->term_ids = xcalloc(2 * NR_TERMS, sizeof(unsigned));
+		p->term_counts = p->term_ids + NR_TERMS;
 		for (j = 0; j < NR_TERMS; j++) {
 			if (!f->counts[j])
 				continue;
