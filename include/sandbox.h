@@ -10,6 +10,7 @@
  */
 
 #include <stddef.h>
+#include <glib.h>
 #include "util.h"
 
 struct sandbox_limits {
@@ -57,15 +58,18 @@ void sandbox_kill(int pid);
  * reduce runs beside its batch): such a thread holds the gate around each
  * unit of work (sandbox_gate_enter/leave), and sandbox_start forks only
  * while no thread holds it, so the child never inherits a lock (stdio,
- * GLib) taken by a thread it does not have. Without threads it costs two
- * uncontended mutex operations per fork.
+ * GLib) taken by a thread it does not have. A thread may enter again while
+ * it holds the gate (only its outermost enter and leave count). Without
+ * threads it costs two uncontended mutex operations per fork.
  */
 void sandbox_gate_enter(void);
 void sandbox_gate_leave(void);
-/* Enters the gate without waiting, for a thread just started by one that
- * holds the gate and keeps it until this returns (a thread's start
- * allocates before it can enter; a fork may already wait at the gate). */
-void sandbox_gate_share(void);
+/* Starts fn(arg) in a new thread, holding the gate while the thread starts
+ * (a thread's start allocates: GLib, the sanitizers' allocators); fn runs
+ * outside it and enters when it needs to. The caller may hold the gate. A
+ * thread's end gives back thread-local caches: join it while holding the
+ * gate, or when no batch runs. */
+GThread *sandbox_gate_thread_new(const char *name, GThreadFunc fn, gpointer arg);
 
 /* For long-lived workers, whose limits are per document while the process
  * lives on: the CPU seconds pid has used (/proc/PID/stat; -1 when gone);

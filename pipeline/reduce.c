@@ -436,7 +436,6 @@ struct reader {
 	struct ahead **slots; /* per document; NULL: not read (no record) */
 	size_t ready;         /* slots[0, ready) are final */
 	size_t consumed;      /* documents the main thread is done with */
-	int started;          /* the reader holds the gate (beside a batch) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	GThread *thread;
@@ -447,30 +446,35 @@ static int needs_read(const struct source *s)
 	return s->status != SOURCE_ERROR && s->status != SOURCE_PENDING && s->record;
 }
 
+/* Waits until *v > x; outside the fork gate, so that workers fork
+ * meanwhile (the reduce's threads hold it but while they wait). */
+static void reader_wait_past(struct reader *rd, const size_t *v, size_t x)
+{
+	sandbox_gate_leave();
+	pthread_mutex_lock(&rd->lock);
+	while (*v <= x)
+		pthread_cond_wait(&rd->cond, &rd->lock);
+	pthread_mutex_unlock(&rd->lock);
+	sandbox_gate_enter();
+}
+
 static gpointer reader_main(gpointer data)
 {
 	struct reader *rd = data;
 	struct reducer *r = rd->r;
 	size_t d, i;
 
-	if (r->o->wait_doc)
-		sandbox_gate_share(); /* the starting thread holds it for us */
-	pthread_mutex_lock(&rd->lock);
-	rd->started = 1;
-	pthread_cond_broadcast(&rd->cond);
-	pthread_mutex_unlock(&rd->lock);
+	sandbox_gate_enter();
 	for (d = 0; d < rd->l->nr; d++) {
 		const struct source *s = &rd->l->items[d];
 		struct ahead *a = NULL;
 
-		/* waits outside the gate, so that workers fork meanwhile */
-		if (r->o->wait_doc)
-			sandbox_gate_leave();
-		pthread_mutex_lock(&rd->lock);
-		while (d >= rd->consumed + READ_AHEAD)
-			pthread_cond_wait(&rd->cond, &rd->lock);
-		pthread_mutex_unlock(&rd->lock);
+		/* at most READ_AHEAD documents ahead of the main thread, and
+		 * only those the batch is done with */
+		if (d >= READ_AHEAD)
+			reader_wait_past(rd, &rd->consumed, d - READ_AHEAD);
 		if (r->o->wait_doc) {
+			sandbox_gate_leave();
 			r->o->wait_doc(r->o->wait_ctx, d);
 			sandbox_gate_enter();
 		}
@@ -492,10 +496,7 @@ static gpointer reader_main(gpointer data)
 		pthread_cond_broadcast(&rd->cond);
 		pthread_mutex_unlock(&rd->lock);
 	}
-	/* its end (thread-local caches given back) comes while the
-	 * thread joining it holds the gate */
-	if (r->o->wait_doc)
-		sandbox_gate_leave();
+	sandbox_gate_leave();
 	return NULL;
 }
 
@@ -507,14 +508,7 @@ static void reader_start(struct reader *rd, struct reducer *r, const struct sour
 	rd->slots = xcalloc(l->nr + 1, sizeof(*rd->slots));
 	pthread_mutex_init(&rd->lock, NULL);
 	pthread_cond_init(&rd->cond, NULL);
-	rd->thread = g_thread_new("records", reader_main, rd);
-	/* A thread's start allocates (GLib, the sanitizers' allocators) before
-	 * it reaches the gate: this thread keeps holding the gate until the
-	 * reader holds it, so no worker forks meanwhile. */
-	pthread_mutex_lock(&rd->lock);
-	while (!rd->started)
-		pthread_cond_wait(&rd->cond, &rd->lock);
-	pthread_mutex_unlock(&rd->lock);
+	rd->thread = sandbox_gate_thread_new("records", reader_main, rd);
 }
 
 /* Document d's record, read; NULL when it had none to read. */
@@ -522,9 +516,8 @@ static struct ahead *reader_take(struct reader *rd, size_t d)
 {
 	struct ahead *a;
 
+	reader_wait_past(rd, &rd->ready, d);
 	pthread_mutex_lock(&rd->lock);
-	while (rd->ready <= d)
-		pthread_cond_wait(&rd->cond, &rd->lock);
 	a = rd->slots[d];
 	rd->slots[d] = NULL;
 	pthread_mutex_unlock(&rd->lock);
@@ -854,11 +847,10 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	size_t i;
 	int rc = -1;
 
-	/* Beside a batch, this thread holds the fork gate but while it
-	 * waits: GLib's allocator and stdio take locks a forked worker must
-	 * not inherit taken. */
-	if (o->wait_doc)
-		sandbox_gate_enter();
+	/* This thread holds the fork gate but while it waits: beside a batch,
+	 * GLib's allocator and stdio take locks a forked worker must not
+	 * inherit taken. */
+	sandbox_gate_enter();
 	memset(&r, 0, sizeof(r));
 	memset(counts, 0, sizeof(*counts));
 	r.o = o;
@@ -895,15 +887,9 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 		goto out;
 	reader_start(&rd, &r, l);
 	for (i = 0; i < l->nr; i++) {
-		/* the reader has it only once the batch is done with it; the
-		 * wait is outside the gate */
-		struct ahead *a;
+		/* the reader has it only once the batch is done with it */
+		struct ahead *a = reader_take(&rd, i);
 
-		if (o->wait_doc)
-			sandbox_gate_leave();
-		a = reader_take(&rd, i);
-		if (o->wait_doc)
-			sandbox_gate_enter();
 		add_source(&r, &l->items[i]);
 		read_source(&r, &l->items[i], i, a);
 		finish_source(&r, &l->items[i]);
@@ -966,7 +952,6 @@ out:
 		g_free(r.folder[i]);
 	free(r.folder);
 	free(r.metarow);
-	if (o->wait_doc)
-		sandbox_gate_leave();
+	sandbox_gate_leave();
 	return rc;
 }

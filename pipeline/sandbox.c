@@ -64,8 +64,12 @@ static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
 static unsigned gate_busy; /* threads inside the gate */
 static int gate_forking;   /* a fork waits for them to leave */
 
+static __thread unsigned gate_held; /* this thread's enters not left */
+
 void sandbox_gate_enter(void)
 {
+	if (gate_held++)
+		return;
 	pthread_mutex_lock(&gate_lock);
 	while (gate_forking)
 		pthread_cond_wait(&gate_cond, &gate_lock);
@@ -73,23 +77,67 @@ void sandbox_gate_enter(void)
 	pthread_mutex_unlock(&gate_lock);
 }
 
-void sandbox_gate_share(void)
-{
-	pthread_mutex_lock(&gate_lock);
-	if (!gate_busy)
-		BUG("sandbox_gate_share with no holder");
-	gate_busy++;
-	pthread_mutex_unlock(&gate_lock);
-}
-
 void sandbox_gate_leave(void)
 {
-	pthread_mutex_lock(&gate_lock);
-	if (!gate_busy)
+	if (!gate_held)
 		BUG("sandbox_gate_leave without enter");
+	if (--gate_held)
+		return;
+	pthread_mutex_lock(&gate_lock);
 	if (!--gate_busy)
 		pthread_cond_broadcast(&gate_cond);
 	pthread_mutex_unlock(&gate_lock);
+}
+
+struct gate_start {
+	GThreadFunc fn;
+	gpointer arg;
+	int started;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+static gpointer gate_thread_main(gpointer data)
+{
+	struct gate_start *s = data;
+	GThreadFunc fn = s->fn;
+	gpointer arg = s->arg;
+
+	/* enters without waiting: the starting thread holds the gate for us
+	 * until started is set (a fork may already wait at the gate) */
+	pthread_mutex_lock(&gate_lock);
+	gate_busy++;
+	pthread_mutex_unlock(&gate_lock);
+	gate_held = 1;
+	pthread_mutex_lock(&s->lock);
+	s->started = 1;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	/* past what the start allocated: fn enters when it needs to */
+	sandbox_gate_leave();
+	return fn(arg);
+}
+
+GThread *sandbox_gate_thread_new(const char *name, GThreadFunc fn, gpointer arg)
+{
+	struct gate_start s;
+	GThread *t;
+
+	memset(&s, 0, sizeof(s));
+	s.fn = fn;
+	s.arg = arg;
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.cond, NULL);
+	sandbox_gate_enter();
+	t = g_thread_new(name, gate_thread_main, &s);
+	pthread_mutex_lock(&s.lock);
+	while (!s.started)
+		pthread_cond_wait(&s.cond, &s.lock);
+	pthread_mutex_unlock(&s.lock);
+	sandbox_gate_leave();
+	pthread_cond_destroy(&s.cond);
+	pthread_mutex_destroy(&s.lock);
+	return t;
 }
 
 int sandbox_start(int (*fn)(void *arg), void *arg,
@@ -120,6 +168,7 @@ int sandbox_start(int (*fn)(void *arg), void *arg,
 		pthread_cond_init(&gate_cond, NULL);
 		gate_busy = 0;
 		gate_forking = 0;
+		gate_held = 0;
 
 		/* Handlers inherited from the parent (a test harness, a
 		 * runtime) must not catch the worker's crash: it is reported

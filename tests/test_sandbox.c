@@ -194,6 +194,44 @@ static void sandbox__fork_waits_for_the_gate(void **state)
 	assert_int_equal(sandbox_run(gate_in_child, NULL, &lim, &err), 7);
 }
 
+static volatile int nested_entered, nested_released;
+
+/* Enters the gate, and again while a fork waits. */
+static gpointer hold_gate_nested(gpointer arg)
+{
+	(void)arg;
+	sandbox_gate_enter();
+	nested_entered = 1;
+	usleep(200 * 1000);
+	sandbox_gate_enter(); /* a fork waits by now: must not block */
+	usleep(100 * 1000);
+	sandbox_gate_leave();
+	nested_released = 1;
+	sandbox_gate_leave();
+	return NULL;
+}
+
+/* A thread started with sandbox_gate_thread_new while this one holds the
+ * gate; its nested enter neither blocks nor lets the fork in before its
+ * outermost leave. */
+static void sandbox__gate_thread_and_nested_enter(void **state)
+{
+	struct sandbox_limits lim;
+	struct doc_error err = { 0 };
+	GThread *t;
+
+	(void)state;
+	sandbox_default_limits(&lim);
+	sandbox_gate_enter();
+	t = sandbox_gate_thread_new("holder", hold_gate_nested, NULL);
+	sandbox_gate_leave();
+	while (!nested_entered)
+		usleep(1000);
+	assert_int_equal(sandbox_run(gate_in_child, NULL, &lim, &err), 7);
+	assert_true(nested_released);
+	g_thread_join(t);
+}
+
 static int allocate_100_mib(void *arg)
 {
 	char *p = malloc((size_t)100 << 20);
@@ -319,6 +357,7 @@ int main(void)
 		cmocka_unit_test(sandbox__memory_limit),
 		cmocka_unit_test(sandbox__memory_limit_counts_from_inherited),
 		cmocka_unit_test(sandbox__fork_waits_for_the_gate),
+		cmocka_unit_test(sandbox__gate_thread_and_nested_enter),
 		cmocka_unit_test(sandbox__death_causes),
 		cmocka_unit_test(sandbox__cpu_budget_of_a_running_worker),
 		cmocka_unit_test(sandbox__messages_round_trip),

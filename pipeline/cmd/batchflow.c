@@ -320,22 +320,12 @@ struct beside {
 	struct reduce_counts *counts;
 	struct doc_error *err;
 	int rc;
-	int started; /* under finals.lock */
-	struct finals *f;
 };
 
 static gpointer reduce_main(gpointer data)
 {
 	struct beside *b = data;
 
-	/* started: past what a thread's start allocates (GLib, the
-	 * sanitizers), while the starting thread held the fork gate */
-	sandbox_gate_share();
-	pthread_mutex_lock(&b->f->lock);
-	b->started = 1;
-	pthread_cond_broadcast(&b->f->cond);
-	pthread_mutex_unlock(&b->f->lock);
-	sandbox_gate_leave();
 	b->rc = reduce_write(b->l, b->ro, b->counts, b->err);
 	return NULL;
 }
@@ -355,7 +345,7 @@ static int reduce_beside_batch(const struct run_opts *o, struct source_list *l,
 {
 	struct reduce_options ro = *rw;
 	struct finals f;
-	struct beside b = { l, &ro, counts, err, 0, 0, &f };
+	struct beside b = { l, &ro, counts, err, 0 };
 	GThread *t;
 	size_t i;
 	guint k;
@@ -373,14 +363,7 @@ static int reduce_beside_batch(const struct run_opts *o, struct source_list *l,
 	ro.ctx = &f;
 	/* loaded before the threads, so that batch and reduce only read it */
 	wordlist_load(NULL);
-	/* no worker forks while the thread starts (sandbox.h) */
-	sandbox_gate_enter();
-	t = g_thread_new("reduce", reduce_main, &b);
-	pthread_mutex_lock(&f.lock);
-	while (!b.started)
-		pthread_cond_wait(&f.cond, &f.lock);
-	pthread_mutex_unlock(&f.lock);
-	sandbox_gate_leave();
+	t = sandbox_gate_thread_new("reduce", reduce_main, &b);
 	*batch_rc = batch_with(o, l, rb->a, rb->config, rb->records, 1, finals_mark, &f);
 	*t_batch = now_seconds();
 	/* what --strict left undone is final too: reduce makes it an error */
