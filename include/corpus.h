@@ -19,15 +19,17 @@ struct corpus_doc {
 	unsigned long tokens;
 };
 
+/* A million of these at 10,000 documents: narrow fields, and one block
+ * (corpus_passage_alloc) for term ids, term counts and themes. */
 struct corpus_passage {
-	size_t doc; /* index into corpus.docs */
-	enum passage_type type;
-	unsigned long tokens;     /* word tokens before stopword removal */
-	int *themes;              /* theme indices, ascending (NULL: none) */
-	size_t nr_themes;
+	unsigned doc;             /* index into corpus.docs */
+	unsigned tokens;          /* word tokens before stopword removal */
+	unsigned nr_terms;
+	unsigned short nr_themes;
+	unsigned char type;       /* enum passage_type */
 	unsigned *term_ids;       /* indices into corpus.terms, ascending */
-	unsigned *term_counts;    /* in term_ids' allocation, after its ids */
-	size_t nr_terms;
+	unsigned *term_counts;    /* in term_ids' block, after its ids */
+	int *themes;              /* theme indices, ascending, in the block */
 };
 
 struct corpus_term {
@@ -51,6 +53,10 @@ struct corpus {
 	size_t nr_terms;
 };
 
+/* Gives p one block with room for max_terms term ids and counts and
+ * nr_themes themes (term_ids points to it; nothing when both are 0);
+ * corpus_release frees it. */
+void corpus_passage_alloc(struct corpus_passage *p, size_t max_terms, size_t nr_themes);
 void corpus_release(struct corpus *c);
 
 /* 1 when document d features theme t by the document-level rule. */

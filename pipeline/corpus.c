@@ -9,6 +9,21 @@
 #include "corpus.h"
 #include "banned.h"
 
+void corpus_passage_alloc(struct corpus_passage *p, size_t max_terms, size_t nr_themes)
+{
+	unsigned *b;
+
+	if (!max_terms && !nr_themes) {
+		p->term_ids = p->term_counts = NULL;
+		p->themes = NULL;
+		return;
+	}
+	b = xcalloc(2 * max_terms + nr_themes, sizeof(unsigned));
+	p->term_ids = b;
+	p->term_counts = max_terms ? b + max_terms : NULL;
+	p->themes = nr_themes ? (int *)(b + 2 * max_terms) : NULL;
+}
+
 void corpus_release(struct corpus *c)
 {
 	size_t i;
@@ -37,8 +52,7 @@ void corpus_release(struct corpus *c)
 	for (i = 0; i < c->nr_passages; i++) {
 		struct corpus_passage *p = &c->passages[i];
 
-		free(p->themes);
-		free(p->term_ids); /* term_counts lies in the same block */
+		free(p->term_ids); /* the block of counts and themes too */
 	}
 	free(c->passages);
 	for (i = 0; i < c->nr_terms; i++) {

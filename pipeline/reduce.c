@@ -332,17 +332,13 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 		ALLOC_GROW(r->c.passages, r->c.nr_passages, r->c.alloc_passages);
 		cp = &r->c.passages[r->c.nr_passages++];
 		memset(cp, 0, sizeof(*cp));
-		cp->doc = d;
-		cp->type = p->type;
-		cp->tokens = p->tokens;
-		cp->nr_themes = p->nr_labels;
-		/* a million passages at 10,000 documents: one block each for
-		 * the terms (ids, then counts), none for no themes */
-		cp->themes = p->nr_labels ? xcalloc(p->nr_labels, sizeof(int)) : NULL;
+		cp->doc = (unsigned)d;
+		cp->type = (unsigned char)p->type;
+		cp->tokens = (unsigned)p->tokens;
+		cp->nr_themes = (unsigned short)p->nr_labels;
+		corpus_passage_alloc(cp, p->nr_terms, p->nr_labels);
 		for (j = 0; j < p->nr_labels; j++)
 			cp->themes[j] = p->labels[j].theme;
-		cp->term_ids = p->nr_terms ? xcalloc(2 * p->nr_terms, sizeof(unsigned)) : NULL;
-		cp->term_counts = cp->term_ids ? cp->term_ids + p->nr_terms : NULL;
 		for (j = 0; j < p->nr_terms; j++) {
 			const struct term_count *tc = &p->terms[j];
 			struct surf *sf = surf_get(r, tc->term, tc->surface);

@@ -138,11 +138,10 @@ static void build_corpus(struct corpus *c)
 		c->nr_passages++;
 		p->doc = f->doc;
 		p->type = f->type;
-		p->themes = xcalloc(3, sizeof(int));
-		memcpy(p->themes, f->themes, f->nr_themes * sizeof(int));
-		p->nr_themes = f->nr_themes;
-		p->term_ids = xcalloc(2 * NR_TERMS, sizeof(unsigned));
-		p->term_counts = p->term_ids + NR_TERMS;
+		corpus_passage_alloc(p, NR_TERMS, f->nr_themes);
+		if (f->nr_themes)
+			memcpy(p->themes, f->themes, f->nr_themes * sizeof(int));
+		p->nr_themes = (unsigned short)f->nr_themes;
 		for (j = 0; j < NR_TERMS; j++) {
 			if (!f->counts[j])
 				continue;
