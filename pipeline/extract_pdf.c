@@ -42,6 +42,7 @@
 #define MAX_PAGES 5000
 #define MAX_PAGE_CHARS 400000
 #define MAX_PAGE_DIM 14400.0 /* 200 inches, the PDF spec's own limit */
+#define MAX_MAPPED ((off_t)64 << 20) /* read from memory (open_mapped) */
 
 /* Accumulates one segment while walking a page's characters. */
 struct acc {
@@ -50,6 +51,7 @@ struct acc {
 	int have_box;
 	float sizes[4];
 	unsigned size_n[4];
+	unsigned last; /* the slot acc_size() counted last */
 	unsigned glyphs, bold;
 };
 
@@ -59,6 +61,7 @@ static void acc_reset(struct acc *a)
 	a->have_box = 0;
 	memset(a->sizes, 0, sizeof(a->sizes));
 	memset(a->size_n, 0, sizeof(a->size_n));
+	a->last = 0;
 	a->glyphs = a->bold = 0;
 }
 
@@ -66,9 +69,16 @@ static void acc_size(struct acc *a, float size)
 {
 	size_t i, least = 0;
 
+	/* a slot's size is unique among the counted ones, so the slot of the
+	 * previous glyph, whose size most glyphs repeat, is the one to try */
+	if (a->size_n[a->last] && a->sizes[a->last] == size) {
+		a->size_n[a->last]++;
+		return;
+	}
 	for (i = 0; i < ARRAY_SIZE(a->sizes); i++) {
 		if (a->size_n[i] && a->sizes[i] == size) {
 			a->size_n[i]++;
+			a->last = (unsigned)i;
 			return;
 		}
 		if (a->size_n[i] < a->size_n[least])
@@ -76,6 +86,7 @@ static void acc_size(struct acc *a, float size)
 	}
 	a->sizes[least] = size;
 	a->size_n[least] = 1;
+	a->last = (unsigned)least;
 }
 
 static float acc_dominant_size(const struct acc *a)
@@ -125,12 +136,27 @@ static int is_bold_font(const char *name)
 			strstr(name, "Semibold") || strstr(name, "Demi"));
 }
 
+/* A coordinate poppler should not have given: NaN and infinities fail
+ * the comparison too. */
 static int bad_rect(const PopplerRectangle *r)
 {
-	return !isfinite(r->x1) || !isfinite(r->y1) || !isfinite(r->x2) ||
-	       !isfinite(r->y2) || fabs(r->x1) > MAX_PAGE_DIM ||
-	       fabs(r->y1) > MAX_PAGE_DIM || fabs(r->x2) > MAX_PAGE_DIM ||
-	       fabs(r->y2) > MAX_PAGE_DIM;
+	return !(fabs(r->x1) <= MAX_PAGE_DIM && fabs(r->y1) <= MAX_PAGE_DIM &&
+		 fabs(r->x2) <= MAX_PAGE_DIM && fabs(r->y2) <= MAX_PAGE_DIM);
+}
+
+/*
+ * The box accumulation of every glyph, with plain comparisons: the
+ * coordinates are finite (bad_rect), where fmin and fmax are library
+ * calls that also handle NaN.
+ */
+static inline double min_d(double a, double b)
+{
+	return b < a ? b : a;
+}
+
+static inline double max_d(double a, double b)
+{
+	return b > a ? b : a;
 }
 
 /* Cuts one page's text into segments (see the file header). */
@@ -143,7 +169,8 @@ static void read_page_segments(struct layout *d, PopplerPage *page)
 	struct acc a;
 	const char *p;
 	double last_x1 = 0;
-	const PopplerTextAttributes *bold_for = NULL;
+	const PopplerTextAttributes *ta = NULL, *bold_for = NULL;
+	gint ta_end = -1;
 	int bold = 0;
 
 	if (!text)
@@ -153,20 +180,35 @@ static void read_page_segments(struct layout *d, PopplerPage *page)
 	attrs = poppler_page_get_text_attributes(page);
 	at = attrs;
 	memset(&a, 0, sizeof(a));
-	a.text = g_string_new(NULL);
+	a.text = g_string_sized_new(256);
 	p = text;
 	for (i = 0; i < nrects && i < MAX_PAGE_CHARS && *p; i++) {
-		const char *next = g_utf8_next_char(p);
-		gunichar c = g_utf8_get_char(p);
+		const char *next;
+		gunichar c;
 		const PopplerRectangle *r = &rects[i];
-		PopplerTextAttributes *ta = NULL;
 		float size;
-		double cy, h;
 
-		while (at && ((PopplerTextAttributes *)at->data)->end_index < (gint)i)
-			at = at->next;
-		if (at && ((PopplerTextAttributes *)at->data)->start_index <= (gint)i)
-			ta = at->data;
+		if ((unsigned char)*p < 0x80) {
+			c = (unsigned char)*p;
+			next = p + 1;
+		} else {
+			c = g_utf8_get_char(p);
+			next = g_utf8_next_char(p);
+		}
+		/* the font run of glyph i: runs are in order, so the walk
+		 * moves on only when i passes the end of the current one */
+		if ((gint)i > ta_end) {
+			while (at && ((PopplerTextAttributes *)at->data)->end_index < (gint)i)
+				at = at->next;
+			if (at && ((PopplerTextAttributes *)at->data)->start_index <= (gint)i) {
+				ta = at->data;
+				ta_end = ta->end_index;
+			} else {
+				/* none here: look again at the next glyph */
+				ta = NULL;
+				ta_end = -1;
+			}
+		}
 		if (c == '\n' || c == '\r') {
 			flush_seg(d, &a);
 			p = next;
@@ -179,9 +221,9 @@ static void read_page_segments(struct layout *d, PopplerPage *page)
 		size = ta && ta->font_size > 0 && ta->font_size < 1000 ?
 			(float)ta->font_size : (float)(r->y2 - r->y1);
 		if (c != ' ' && a.have_box) {
-			h = a.y1 - a.y0;
-			cy = (r->y1 + r->y2) / 2;
-			if (r->x1 > last_x1 + fmax(1.2 * size, 6.0) ||
+			double h = a.y1 - a.y0, cy = (r->y1 + r->y2) / 2;
+
+			if (r->x1 > last_x1 + max_d(1.2 * size, 6.0) ||
 			    r->x1 < last_x1 - 3.0 * size ||
 			    cy < a.y0 - 0.2 * h || cy > a.y1 + 0.2 * h)
 				flush_seg(d, &a);
@@ -198,10 +240,10 @@ static void read_page_segments(struct layout *d, PopplerPage *page)
 				a.y1 = r->y2;
 				a.have_box = 1;
 			} else {
-				a.x0 = fmin(a.x0, r->x1);
-				a.y0 = fmin(a.y0, r->y1);
-				a.x1 = fmax(a.x1, r->x2);
-				a.y1 = fmax(a.y1, r->y2);
+				a.x0 = min_d(a.x0, r->x1);
+				a.y0 = min_d(a.y0, r->y1);
+				a.x1 = max_d(a.x1, r->x2);
+				a.y1 = max_d(a.y1, r->y2);
 			}
 			last_x1 = r->x2;
 			acc_size(&a, size);
@@ -394,6 +436,40 @@ static int within_limits(const void *data, size_t len, struct doc_error *err)
 	return 0;
 }
 
+struct mapping {
+	void *addr;
+	size_t len;
+};
+
+static void unmap_bytes(gpointer data)
+{
+	struct mapping *m = data;
+
+	munmap(m->addr, m->len);
+	free(m);
+}
+
+/*
+ * Hands the mapping of a file of len bytes at addr to poppler, which then
+ * reads the file from memory: through a descriptor it reads a few hundred
+ * bytes per system call, about 5% of the CPU of a text-heavy document.
+ * The mapping goes when the document does.
+ */
+static PopplerDocument *open_mapped(void *addr, size_t len, GError **gerr)
+{
+	struct mapping *m = xmalloc(sizeof(*m));
+	GBytes *b;
+	PopplerDocument *doc;
+
+	m->addr = addr;
+	m->len = len;
+	b = g_bytes_new_with_free_func(addr, len, unmap_bytes, m);
+	/* the document keeps its own reference to the bytes */
+	doc = poppler_document_new_from_bytes(b, NULL, gerr);
+	g_bytes_unref(b);
+	return doc;
+}
+
 int extract_pdf_fd(int fd, struct doc_text *out, struct doc_error *err)
 {
 	GError *gerr = NULL;
@@ -401,13 +477,21 @@ int extract_pdf_fd(int fd, struct doc_text *out, struct doc_error *err)
 	PopplerDocument *doc;
 	int dfd;
 
-	/* the file mapped only for the check, before poppler opens it */
+	/* the file mapped for the check; poppler reads a file of up to
+	 * MAX_MAPPED bytes from the same mapping, a larger one (whose pages
+	 * would all count against the worker's address space while it is
+	 * read) through the descriptor */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 
 		if (m != MAP_FAILED) {
 			int bad = within_limits(m, (size_t)st.st_size, err);
 
+			if (!bad && st.st_size <= MAX_MAPPED) {
+				doc = open_mapped(m, (size_t)st.st_size, &gerr);
+				doc = opened(doc, gerr, err);
+				return doc ? extract_doc(doc, out) : -1;
+			}
 			munmap(m, (size_t)st.st_size);
 			if (bad)
 				return -1;

@@ -611,6 +611,13 @@ static int ends_sentence(const struct layout_line *s)
 	return c == '.' || c == '?' || c == '!' || c == ':';
 }
 
+static int cmp_double(const void *va, const void *vb)
+{
+	double a = *(const double *)va, b = *(const double *)vb;
+
+	return a < b ? -1 : a > b;
+}
+
 /*
  * The usual gap between consecutive lines of one paragraph: the first
  * quartile of the gaps between lines of one column, not the median, since
@@ -635,17 +642,9 @@ static double usual_gap(const struct layout_line *s, size_t n)
 		prev = i;
 	}
 	if (ng) {
-		/* nth element by sorting: ng is one document's lines */
-		for (i = 1; i < ng; i++) {
-			double v = gaps[i];
-			size_t j = i;
-
-			while (j > 0 && gaps[j - 1] > v) {
-				gaps[j] = gaps[j - 1];
-				j--;
-			}
-			gaps[j] = v;
-		}
+		/* nth element by sorting: ng is one document's lines, and a
+		 * long document's gaps come in no order, so not by insertion */
+		qsort(gaps, ng, sizeof(*gaps), cmp_double);
 		med = gaps[ng / 4];
 	}
 	free(gaps);

@@ -23,6 +23,7 @@
 struct chain {
 	z_stream z[MAX_STAGES];
 	int n;
+	int ready; /* stages initialised (inflateInit) so far */
 	unsigned long long out[MAX_STAGES];
 	unsigned char buf[MAX_STAGES][CHUNK];
 };
@@ -179,24 +180,28 @@ static int feed(struct chain *c, int i, const unsigned char *in, size_t len,
 }
 
 /*
- * Inflates one stream (stages FlateDecode filters) from data[0..len);
- * returns OVER with *why set when it breaks a limit (the ratio rule only
- * when ratio is set). *total adds the decoded bytes.
+ * Inflates one stream (stages FlateDecode filters) from data[0..len) with
+ * the chain's stages, made ready (inflateInit, or inflateReset after the
+ * stream before) as far as c->ready; returns OVER with *why set when it
+ * breaks a limit (the ratio rule only when ratio is set). *total adds the
+ * decoded bytes.
  */
-static int check_stream(const unsigned char *data, size_t len, int stages, int ratio,
-			size_t at, unsigned long long *total, char *why, size_t whylen)
+static int check_stream(struct chain *c, const unsigned char *data, size_t len,
+			int stages, int ratio, size_t at, unsigned long long *total,
+			char *why, size_t whylen)
 {
-	struct chain *c = calloc(1, sizeof(*c));
 	unsigned long long cap = PDF_STREAM_MAX, used = 0;
-	int i, rc = GO_ON, ready = 0;
+	int i, rc = GO_ON;
 
-	if (!c)
-		return STOP;
 	c->n = stages;
 	for (i = 0; i < stages; i++) {
-		if (inflateInit(&c->z[i]) != Z_OK)
-			goto out;
-		ready = i + 1;
+		int r = i < c->ready ? inflateReset(&c->z[i]) : inflateInit(&c->z[i]);
+
+		if (r != Z_OK)
+			return STOP;
+		if (i >= c->ready)
+			c->ready = i + 1;
+		c->out[i] = 0;
 	}
 	if (PDF_TOTAL_MAX - *total < cap)
 		cap = PDF_TOTAL_MAX - *total;
@@ -213,8 +218,7 @@ static int check_stream(const unsigned char *data, size_t len, int stages, int r
 				 "decodes to over %llu MiB from %llu KiB (over %d times)",
 				 at, made >> 20, (unsigned long long)(used + 1023) >> 10,
 				 PDF_RATIO_MAX);
-			rc = OVER;
-			goto out;
+			return OVER;
 		}
 		if (!took)
 			break;
@@ -228,10 +232,6 @@ static int check_stream(const unsigned char *data, size_t len, int stages, int r
 				 "decodes to over %llu MiB", at, PDF_STREAM_MAX >> 20);
 	}
 	*total += c->out[stages - 1];
-out:
-	for (i = 0; i < ready; i++)
-		inflateEnd(&c->z[i]);
-	free(c);
 	return rc;
 }
 
@@ -239,6 +239,8 @@ int pdf_check_limits(const unsigned char *data, size_t len, char *why, size_t wh
 {
 	const unsigned char *p = data, *end = data + len;
 	unsigned long long total = 0;
+	struct chain *c = NULL;
+	int i, rc = 0;
 
 	while (p + 6 < end && (p = memmem(p, (size_t)(end - p), "stream", 6))) {
 		size_t pos = (size_t)(p - data), d0, d1, start;
@@ -259,11 +261,28 @@ int pdf_check_limits(const unsigned char *data, size_t len, char *why, size_t wh
 		if (key_is(data + d0, data + d1, "/Subtype", "Image") ||
 		    !(stages = flate_stages(data + d0, data + d1)))
 			continue;
+		/* one chain for the file's streams, its stages reset between
+		 * them: only the zlib states need to start zeroed, not the
+		 * buffers */
+		if (!c) {
+			c = malloc(sizeof(*c));
+			if (!c)
+				return 0;
+			memset(c->z, 0, sizeof(c->z));
+			c->ready = 0;
+		}
 		/* a cross-reference stream of many objects can compress very well */
-		if (check_stream(data + start, len - start, stages,
+		if (check_stream(c, data + start, len - start, stages,
 				 !key_is(data + d0, data + d1, "/Type", "XRef"), start, &total,
-				 why, whylen) == OVER)
-			return -1;
+				 why, whylen) == OVER) {
+			rc = -1;
+			break;
+		}
 	}
-	return 0;
+	if (c) {
+		for (i = 0; i < c->ready; i++)
+			inflateEnd(&c->z[i]);
+		free(c);
+	}
+	return rc;
 }

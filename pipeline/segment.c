@@ -109,8 +109,10 @@ static void vocab_line(struct vocab *v, const char *t, int after_break)
 	int skip = after_break;
 
 	for (;;) {
-		gunichar c = *p ? g_utf8_get_char(p) : 0;
-		const char *next = *p ? g_utf8_next_char(p) : p;
+		unsigned char b = (unsigned char)*p;
+		/* ASCII, nearly every character, without a call */
+		gunichar c = b < 0x80 ? b : g_utf8_get_char(p);
+		const char *next = !b ? p : b < 0x80 ? p + 1 : g_utf8_next_char(p);
 
 		if (c && word_char(c)) {
 			if (!start)

@@ -27,6 +27,22 @@ d = sys.argv[1]
 pdf(d + "/bomb-1g.pdf", deflate(mib, 1024), b"/FlateDecode")
 pdf(d + "/bomb-8m.pdf", deflate(mib, 8), b"/FlateDecode")
 pdf(d + "/bomb-chain.pdf", zlib.compress(deflate(mib, 4096), 9), b"[/FlateDecode /FlateDecode]")
+# A file's streams are checked one after another with the same inflate
+# stages: a bomb after ordinary streams of two stages and of one is found
+# all the same (unreferenced objects: only the check reads them).
+def stream(content, filters):
+    return b"<< /Length %d /Filter %s >>\nstream\n" % (len(content), filters) + content + b"\nendstream"
+small = zlib.compress(b"BT /F1 12 Tf 72 720 Td (Ordinary.) Tj ET\n", 9)
+write_pdf(d + "/bomb-late.pdf", [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+    b" /Resources << /Font << /F1 5 0 R >> >> >>",
+    stream(small, b"/FlateDecode"),
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    stream(zlib.compress(small, 9), b"[/FlateDecode /FlateDecode]"),
+    stream(small, b"/FlateDecode"),
+    stream(deflate(mib, 8), b"/FlateDecode")])
 # a page whose text is compressed as usual
 text = b"".join(b"BT /F1 12 Tf 72 %d Td (Neglect was not recognised by the agencies involved.) Tj ET\n"
                % (720 - 16 * i) for i in range(40))
@@ -40,7 +56,7 @@ expect 1 "decompression bomb" "run: the bombs are errors, exit 1" -- \
 	"$REVMINE" run "$T/in" -o "$T/out" -j 2 --quiet
 took=$(($(date +%s) - start))
 D=$T/out/documents.csv
-for b in bomb-1g bomb-8m bomb-chain; do
+for b in bomb-1g bomb-8m bomb-chain bomb-late; do
 	grep -q "^$b\.pdf,.*,error,.*decompression bomb: the stream at byte [0-9]* decodes to over" "$D" &&
 		pass "$b: error row naming the stream" || fail "$b: $(grep "^$b" "$D")"
 done
