@@ -17,9 +17,10 @@
 #include "doc.h"
 #include "util.h"
 
-/* 4: an ocr flag per passage; 5: gzip-compressed text. Records of other
+/* 4: an ocr flag per passage; 5: gzip-compressed text; 6: s lines (a
+ * surface as its term's ending), a CRC-32 end line. Records of other
  * versions are refused (and so rebuilt), never read as this one. */
-#define RECORD_VERSION 5
+#define RECORD_VERSION 6
 
 struct record_meta {
 	int pages;

@@ -10,19 +10,29 @@
  *                                            (ocr: 1 when read from a page image)
  *   l <theme-id> <score> <confidence> <evidence>  (labels of the passage above;
  *                                            confidence -1: rules alone)
- *   t <term> <surface> <count>               (terms of the passage above)
- *   end <sha256>
+ *   s <term> <suffix> <count>                (terms of the passage above whose
+ *                                            surface is the term and then suffix,
+ *                                            often nothing)
+ *   t <term> <surface> <count>               (the other terms)
+ *   end <crc32>
  *
- * The final "end" line tells a complete record from a truncated one, and
- * carries the SHA-256 of every byte before it, so a record edited or
- * damaged on disk is refused rather than trusted. Numbers are parsed
+ * Most surfaces are their stem or the stem with an ending ("adult",
+ * "adults"), so an s line carries the ending alone: less to deflate, to
+ * store and to read. The final "end" line tells a complete record from a
+ * truncated one, and carries the CRC-32 (8 hex digits) of every byte
+ * before it, so a record edited or damaged on disk is refused rather than
+ * trusted (damage inside the gzip stream fails inflate and its own
+ * CRC-32 first; the end line catches a record inflated, edited and
+ * compressed again). Numbers are parsed
  * strictly and checked for range (a page of -5, a count of 99999999999 or
  * a score of nan is damage). The file is renamed into place but not
  * fsynced: it is a cache, and a record a crash left empty or cut fails its
  * checks when read and is made again, so a sync per document buys nothing.
- * Scores are written with %.17g so a record read back gives the same CSVs.
- * A record of any other version (4 and before were plain text) is refused,
- * never read as this one, and so made again from its document.
+ * Scores are written with %.17g (whole numbers as integers) so a record
+ * read back gives the same CSVs.
+ * A record of any other version (4 and before were plain text, 5 had no
+ * s lines and a SHA-256 end line) is refused, never read as this one, and
+ * so made again from its document.
  * The reader streams: the record is inflated as it is parsed, never held
  * whole, and a file that is not gzip, or inflates past RECORD_MAX_BYTES,
  * is refused.
@@ -34,6 +44,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <glib.h>
 #include <zlib.h>
@@ -76,21 +87,73 @@ static void put_fields(GString *f, const char *tag, const char *const *v, size_t
 	g_string_append_c(f, '\n');
 }
 
+/* Decimal digits of v in buf (24 bytes at least), without printf. */
+static char *put_ulong(char *buf, unsigned long v)
+{
+	char *p = buf + 23;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10));
+	return p;
+}
+
+static char *put_long(char *buf, long v)
+{
+	char *p = put_ulong(buf, v < 0 ? 0UL - (unsigned long)v : (unsigned long)v);
+
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+/* %.17g reads back as the same double; whole numbers (most rule scores,
+ * the -1 of "no confidence") are written as integers without printf. */
+static const char *put_score(char *buf, size_t size, double v)
+{
+	if (isfinite(v) && fabs(v) < 1e15 && v == (double)(long)v && !(v == 0 && signbit(v)))
+		return put_long(buf, (long)v);
+	snprintf(buf, size, "%.17g", v);
+	return buf;
+}
+
+/* One term: an s line when the surface is the term and then an ending
+ * (or nothing, the commonest case), else a t line with the surface whole. */
+static void put_term(GString *f, const struct term_count *t)
+{
+	const char *surface = t->surface ? t->surface : t->term;
+	size_t n = strlen(t->term);
+	char count[24];
+
+	if (!strncmp(surface, t->term, n)) {
+		g_string_append(f, "s\t");
+		put_escaped(f, t->term);
+		g_string_append_c(f, '\t');
+		put_escaped(f, surface + n);
+	} else {
+		g_string_append(f, "t\t");
+		put_escaped(f, t->term);
+		g_string_append_c(f, '\t');
+		put_escaped(f, surface);
+	}
+	g_string_append_c(f, '\t');
+	g_string_append(f, put_ulong(count, t->count));
+	g_string_append_c(f, '\n');
+}
+
 static void write_passage(GString *f, const struct passage *p,
 			  char *const *theme_ids, size_t nr_themes)
 {
-	char page[16], score[40], conf[40], tokens[24];
+	char page[24], score[48], conf[48], tokens[24];
 	const char *v[8];
 	size_t i;
 
-	snprintf(page, sizeof(page), "%d", p->page);
-	snprintf(score, sizeof(score), "%.17g", p->type_score);
-	snprintf(tokens, sizeof(tokens), "%u", p->tokens);
-	v[0] = page;
+	v[0] = put_long(page, p->page);
 	v[1] = passage_kind_name(p->kind);
 	v[2] = passage_type_name(p->type);
-	v[3] = score;
-	v[4] = tokens;
+	v[3] = put_score(score, sizeof(score), p->type_score);
+	v[4] = put_ulong(tokens, p->tokens);
 	v[5] = p->ocr ? "1" : "0";
 	v[6] = p->section;
 	v[7] = p->text;
@@ -100,90 +163,89 @@ static void write_passage(GString *f, const struct passage *p,
 
 		if (l->theme < 0 || (size_t)l->theme >= nr_themes)
 			BUG("label theme %d out of range", l->theme);
-		snprintf(score, sizeof(score), "%.17g", l->score);
-		snprintf(conf, sizeof(conf), "%.17g", l->confidence);
 		v[0] = theme_ids[l->theme];
-		v[1] = score;
-		v[2] = conf;
+		v[1] = put_score(score, sizeof(score), l->score);
+		v[2] = put_score(conf, sizeof(conf), l->confidence);
 		v[3] = l->evidence ? l->evidence : "";
 		put_fields(f, "l", v, 4);
 	}
-	for (i = 0; i < p->nr_terms; i++) {
-		snprintf(tokens, sizeof(tokens), "%u", p->terms[i].count);
-		v[0] = p->terms[i].term;
-		v[1] = p->terms[i].surface ? p->terms[i].surface : p->terms[i].term;
-		v[2] = tokens;
-		put_fields(f, "t", v, 3);
-	}
+	for (i = 0; i < p->nr_terms; i++)
+		put_term(f, &p->terms[i]);
 }
 
-/* Replaces the text in b with its gzip form (deflate level 4: on records
- * as small as level 6 within 2%, in three quarters of the time; no file
- * name or time in the header, so the same record gives the same bytes). */
-static int gzip_buffer(GString *b, struct doc_error *err)
-{
+/*
+ * What record_write keeps from one record to the next: a worker writes
+ * thousands, and deflate's state (about 256 KiB) allocated afresh for each
+ * cost page faults every time. A text buffer that grew past
+ * WRITER_KEEP_BYTES for a huge document is not kept.
+ */
+#define WRITER_KEEP_BYTES ((size_t)8 << 20)
+#define RECORD_LEVEL 2
+
+static struct {
+	pthread_mutex_t lock;
+	GString *text;
 	z_stream z;
-	GString *out;
+	int z_ready;
+	unsigned char *out;
+	size_t out_alloc;
+} writer = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Compresses writer.text into writer.out as gzip (deflate level 2: on
+ * records a tenth larger than level 4's in three quarters of the time;
+ * no file name or time in the header, so the same record gives the same
+ * bytes); the length in *len. */
+static int gzip_text(size_t *len, struct doc_error *err)
+{
+	z_stream *z = &writer.z;
+	GString *b = writer.text;
+	size_t bound;
 	int zr;
 
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 4, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (b->len > UINT_MAX)
 		return doc_error_set(err, "record", DOC_ERR_IO, "cannot compress a record");
-	out = g_string_sized_new(deflateBound(&z, (uLong)b->len) + 32);
-	z.next_in = (Bytef *)b->str;
-	z.avail_in = (uInt)b->len;
-	z.next_out = (Bytef *)out->str;
-	z.avail_out = (uInt)out->allocated_len - 1;
-	zr = deflate(&z, Z_FINISH);
-	if (zr != Z_STREAM_END || b->len > UINT_MAX) {
-		deflateEnd(&z);
-		g_string_free(out, TRUE);
+	if (!writer.z_ready) {
+		memset(z, 0, sizeof(*z));
+		if (deflateInit2(z, RECORD_LEVEL, Z_DEFLATED, 15 + 16, 8,
+				 Z_DEFAULT_STRATEGY) != Z_OK)
+			return doc_error_set(err, "record", DOC_ERR_IO,
+					     "cannot compress a record");
+		writer.z_ready = 1;
+	} else if (deflateReset(z) != Z_OK) {
 		return doc_error_set(err, "record", DOC_ERR_IO, "cannot compress a record");
 	}
-	g_string_truncate(b, 0);
-	g_string_append_len(b, out->str, (gssize)z.total_out);
-	deflateEnd(&z);
-	g_string_free(out, TRUE);
+	bound = deflateBound(z, (uLong)b->len) + 32;
+	if (bound > writer.out_alloc) {
+		free(writer.out);
+		writer.out_alloc = bound + bound / 4;
+		writer.out = xmalloc(writer.out_alloc);
+	}
+	z->next_in = (Bytef *)b->str;
+	z->avail_in = (uInt)b->len;
+	z->next_out = writer.out;
+	z->avail_out = (uInt)(writer.out_alloc > UINT_MAX ? UINT_MAX : writer.out_alloc);
+	zr = deflate(z, Z_FINISH);
+	if (zr != Z_STREAM_END)
+		return doc_error_set(err, "record", DOC_ERR_IO, "cannot compress a record");
+	*len = z->total_out;
 	return 0;
 }
 
-int record_write(const char *path, const char *config,
-		 const struct record_meta *m, const struct passage_list *ps,
-		 char *const *theme_ids, size_t nr_themes, struct doc_error *err)
+static int write_file(const char *path, const unsigned char *buf, size_t len,
+		      struct doc_error *err)
 {
 	char *tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
-	GString *b = g_string_new(NULL);
-	char pages[16];
-	const char *v[2];
-	size_t i, done = 0;
+	size_t done = 0;
 	int rc = 0, fd;
 
-	g_string_append_printf(b, "revmine-record\t%d\t%s\n", RECORD_VERSION, config);
-	snprintf(pages, sizeof(pages), "%d", m->pages);
-	v[0] = pages;
-	v[1] = m->warnings ? m->warnings : "";
-	put_fields(b, "m", v, 2);
-	for (i = 0; i < ps->nr; i++)
-		write_passage(b, &ps->items[i], theme_ids, nr_themes);
-	{
-		gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-							 (const guchar *)b->str, b->len);
-
-		g_string_append_printf(b, "end\t%s\n", sum);
-		g_free(sum);
-	}
-	if (gzip_buffer(b, err)) {
-		rc = -1;
-		goto out;
-	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		rc = doc_error_set(err, "record", DOC_ERR_IO, "cannot write '%s': %s",
 				   tmp, strerror(errno));
 		goto out;
 	}
-	while (done < b->len) {
-		ssize_t w = write(fd, b->str + done, b->len - done);
+	while (done < len) {
+		ssize_t w = write(fd, buf + done, len - done);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -193,7 +255,7 @@ int record_write(const char *path, const char *config,
 	}
 	/* no fsync: a record a crash leaves empty or cut is refused when read
 	 * (gzip trailer, checksum) and made again */
-	if (done < b->len) {
+	if (done < len) {
 		rc = doc_error_set(err, "record", DOC_ERR_IO, "cannot write '%s': %s",
 				   tmp, strerror(errno ? errno : EIO));
 		close(fd);
@@ -207,8 +269,47 @@ int record_write(const char *path, const char *config,
 		unlink(tmp);
 	}
 out:
-	g_string_free(b, TRUE);
 	free(tmp);
+	return rc;
+}
+
+int record_write(const char *path, const char *config,
+		 const struct record_meta *m, const struct passage_list *ps,
+		 char *const *theme_ids, size_t nr_themes, struct doc_error *err)
+{
+	GString *b;
+	char num[24], end[32];
+	const char *v[2];
+	size_t i, len = 0;
+	int rc;
+
+	pthread_mutex_lock(&writer.lock);
+	if (!writer.text)
+		writer.text = g_string_sized_new(1 << 16);
+	b = writer.text;
+	g_string_truncate(b, 0);
+	g_string_append(b, "revmine-record\t" G_STRINGIFY(RECORD_VERSION) "\t");
+	g_string_append(b, config);
+	g_string_append_c(b, '\n');
+	v[0] = put_long(num, m->pages);
+	v[1] = m->warnings ? m->warnings : "";
+	put_fields(b, "m", v, 2);
+	for (i = 0; i < ps->nr; i++)
+		write_passage(b, &ps->items[i], theme_ids, nr_themes);
+	snprintf(end, sizeof(end), "end\t%08lx\n",
+		 (unsigned long)crc32_z(0, (const Bytef *)b->str, b->len));
+	g_string_append(b, end);
+	rc = gzip_text(&len, err);
+	if (!rc)
+		rc = write_file(path, writer.out, len, err);
+	if (b->allocated_len > WRITER_KEEP_BYTES) {
+		g_string_free(b, TRUE);
+		writer.text = NULL;
+		free(writer.out);
+		writer.out = NULL;
+		writer.out_alloc = 0;
+	}
+	pthread_mutex_unlock(&writer.lock);
 	return rc;
 }
 
@@ -283,6 +384,7 @@ struct gz_in {
 	const char *why; /* NULL, or what stopped the stream */
 	int cut;         /* the file ends inside the gzip stream */
 	int eof;
+	int partial;     /* the last line returned had no LF: the text is cut */
 	char *buf;       /* buf[pos, len) not yet returned as lines */
 	size_t pos, len, alloc;
 };
@@ -324,10 +426,10 @@ static int gz_fill(struct gz_in *g)
 }
 
 /* The next line, its end replaced by NUL, with its length in *len; NULL
- * at the end. A last line without its LF is returned as it is. Its bytes
- * (with the LF) go into the checksum, except for the end line, which
- * carries the checksum. */
-static char *gz_line(struct gz_in *g, size_t *len, GChecksum *ck)
+ * at the end. A last line without its LF is returned as it is, with
+ * partial set. Its bytes (with the LF) go into the CRC-32, except for the
+ * end line, which carries it. */
+static char *gz_line(struct gz_in *g, size_t *len, uLong *crc)
 {
 	char *line, *nl;
 
@@ -341,7 +443,8 @@ static char *gz_line(struct gz_in *g, size_t *len, GChecksum *ck)
 	line = g->buf + g->pos;
 	*len = nl ? (size_t)(nl - line) : g->len - g->pos;
 	if (*len < 4 || memcmp(line, "end\t", 4))
-		g_checksum_update(ck, (const guchar *)line, (gssize)(*len + (nl ? 1 : 0)));
+		*crc = crc32_z(*crc, (const Bytef *)line, *len + (nl ? 1 : 0));
+	g->partial = !nl;
 	line[*len] = '\0'; /* buf keeps a byte free after len */
 	g->pos += *len + (nl ? 1 : 0);
 	return line;
@@ -390,9 +493,10 @@ struct term_strings {
 	size_t nr_off, alloc_off;
 };
 
-static void term_strings_add(struct term_strings *ts, const char *s)
+/* Adds the string a and then b (b may be ""). */
+static void term_strings_add(struct term_strings *ts, const char *a, const char *b)
 {
-	size_t n = strlen(s) + 1;
+	size_t na = strlen(a), nb = strlen(b), n = na + nb + 1;
 
 	if (ts->alloc - ts->len < n) {
 		ts->alloc = ts->alloc * 2 > ts->len + n ? ts->alloc * 2 : ts->len + n + 256;
@@ -400,8 +504,17 @@ static void term_strings_add(struct term_strings *ts, const char *s)
 	}
 	ALLOC_GROW(ts->off, ts->nr_off, ts->alloc_off);
 	ts->off[ts->nr_off++] = ts->len;
-	memcpy(ts->buf + ts->len, s, n);
+	memcpy(ts->buf + ts->len, a, na);
+	memcpy(ts->buf + ts->len + na, b, nb + 1);
 	ts->len += n;
+}
+
+/* The last string added again (a surface that is its term). */
+static void term_strings_again(struct term_strings *ts)
+{
+	ALLOC_GROW(ts->off, ts->nr_off, ts->alloc_off);
+	ts->off[ts->nr_off] = ts->off[ts->nr_off - 1];
+	ts->nr_off++;
 }
 
 /* Gives the passage's terms their strings (one copy of the buffer). */
@@ -433,7 +546,7 @@ int record_read(const char *path, const char *config,
 	char *line, *v[10];
 	size_t lineno = 0, n, len;
 	struct passage *p = NULL;
-	GChecksum *ck;
+	uLong crc = crc32_z(0, NULL, 0);
 	int rc = -1, ended = 0, had_meta = 0;
 
 	memset(m, 0, sizeof(*m));
@@ -444,11 +557,11 @@ int record_read(const char *path, const char *config,
 		return doc_error_set(err, "record", DOC_ERR_IO, "cannot open '%s': %s",
 				     path, strerror(errno));
 	}
-	ck = g_checksum_new(G_CHECKSUM_SHA256);
 	while (!ended) {
 		long a, b;
 
-		if (!(line = gz_line(&gz, &len, ck)))
+		/* every line of a whole record ends in LF, the end line too */
+		if (!(line = gz_line(&gz, &len, &crc)) || gz.partial)
 			break;
 		lineno++;
 		if (len != strlen(line)) /* a NUL byte */
@@ -474,8 +587,8 @@ int record_read(const char *path, const char *config,
 			}
 			continue;
 		}
-		/* the commonest line first */
-		if (v[0][0] == 't' && !v[0][1] && n == 4 && p) {
+		/* the commonest lines first */
+		if ((v[0][0] == 's' || v[0][0] == 't') && !v[0][1] && n == 4 && p) {
 			struct term_count *t;
 
 			if (get_long(v[3], 1, RECORD_MAX_COUNT, &b))
@@ -486,15 +599,23 @@ int record_read(const char *path, const char *config,
 						    sizeof(*t));
 			t = &p->terms[p->nr_terms++];
 			t->term = t->surface = NULL; /* strings given when p is complete */
-			term_strings_add(&ts, v[1]);
-			term_strings_add(&ts, v[2]);
+			term_strings_add(&ts, v[1], "");
+			if (v[0][0] == 't')
+				term_strings_add(&ts, v[2], "");
+			else if (*v[2])
+				term_strings_add(&ts, v[1], v[2]);
+			else
+				term_strings_again(&ts);
 			t->count = (unsigned)b;
 			continue;
 		}
 		if (!strcmp(v[0], "end") && n == 2) {
-			if (strlen(v[1]) != 64)
+			char want[16];
+
+			if (strlen(v[1]) != 8)
 				break; /* cut inside the end line */
-			if (strcmp(v[1], g_checksum_get_string(ck))) {
+			snprintf(want, sizeof(want), "%08lx", (unsigned long)crc);
+			if (strcmp(v[1], want)) {
 				doc_error_set(err, "record", DOC_ERR_FORMAT,
 					      "'%s' fails its checksum", path);
 				goto out;
@@ -576,7 +697,6 @@ out:
 	}
 	free(ts.buf);
 	free(ts.off);
-	g_checksum_free(ck);
 	gz_close(&gz);
 	return rc;
 }
