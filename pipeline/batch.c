@@ -5,9 +5,9 @@
  * and hashed by the parent, passed with SCM_RIGHTS) and where to write its
  * record; the worker runs extract -> segment -> analyze, writes the record
  * and answers with a message (sandbox.h): "ok", or "error" with a reason.
- * Its warm state (poppler, fontconfig, the stem cache) lives on, and the
- * pages copied after fork are copied once per worker, not once per
- * document.
+ * Its warm state (poppler once it has read a PDF, fontconfig, the stem
+ * cache) lives on, and the pages copied after fork are copied once per
+ * worker, not once per document.
  *
  * Isolation per document stays with the parent: before each job it gives
  * the worker a CPU budget (soft RLIMIT_CPU = used so far + the limit, so
@@ -106,6 +106,9 @@ static int process(const struct pool *p, int doc_fd, const char *format,
 
 	doc_text_init(&t);
 	passage_list_init(&ps);
+	/* poppler set up at the first PDF, not for a batch of text */
+	if (!strcmp(format, "pdf"))
+		extract_pdf_keep_warm(1);
 	if (extract_fd(doc_fd, *format ? format : NULL, &t, err))
 		goto out;
 	segment_lines(&t, &ps);
@@ -169,7 +172,6 @@ static int pool_worker(void *arg)
 
 	for (i = 0; i < p->nr_close; i++)
 		close(p->close_fds[i]);
-	extract_pdf_keep_warm(1);
 	for (;;) {
 		union {
 			struct cmsghdr h;
@@ -216,9 +218,9 @@ static int pool_worker(void *arg)
 	}
 	free(buf);
 	extract_pdf_keep_warm(0);
-	/* The worker's copy of the analyzer: freed so leak checkers see a
-	 * worker end with nothing outstanding. */
-	analyzer_free(p->a);
+	/* The analyzer is not freed: it is the parent's, still reachable
+	 * from here for a leak checker, and freeing it would only copy the
+	 * pages it touches. */
 	ocr_shutdown();
 	return 0;
 }
