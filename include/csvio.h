@@ -42,6 +42,12 @@ void csv_out_p(struct csv_out *c, double v);
 void csv_out_fixed(struct csv_out *c, double v, int decimals); /* "%.*f" */
 void csv_out_empty(struct csv_out *c);
 void csv_out_end_row(struct csv_out *c);
+/* Bytes written so far (the offset of the next row). */
+long long csv_out_tell(struct csv_out *c);
+/* Appends len bytes of file fd from offset off (rows an earlier run wrote),
+ * between rows; 0, or -1 (errno set) on a read or write error or when fd
+ * ends early. */
+int csv_out_copy(struct csv_out *c, int fd, long long off, long long len);
 /* Flushes, checks for write errors and renames into place; frees c.
  * Returns 0 or -1 with err filled (the temporary file is removed). */
 int csv_out_commit(struct csv_out *c, struct doc_error *err);

@@ -25,6 +25,27 @@ void names_add_passage(struct name_counter *nc, const char *text, int heading);
 /* Whether the case-folded word is name-like by the passages counted. */
 int names_is_name(const struct name_counter *nc, const char *word);
 
+/*
+ * A document's share of the counts, so a later run can add it again
+ * without its text. names_doc_begin() starts a document; names_doc_end()
+ * gives the words counted since (by names_add_passage or names_add_share),
+ * by ascending id, valid until the next call on nc. Ids number the words
+ * in order of first sight.
+ */
+struct names_share {
+	unsigned id;
+	unsigned long mid, cap;
+};
+
+void names_doc_begin(struct name_counter *nc);
+size_t names_doc_end(struct name_counter *nc, const struct names_share **share);
+/* The id of word (counted from now on, with no occurrences yet). */
+unsigned names_word_id(struct name_counter *nc, const char *word);
+size_t names_nr_words(const struct name_counter *nc);
+const char *names_word(const struct name_counter *nc, unsigned id);
+void names_add_share(struct name_counter *nc, unsigned id, unsigned long mid,
+		     unsigned long cap);
+
 /* The default word list (/usr/share/dict/british-english). */
 #define NAMES_DICT_DEFAULT "/usr/share/dict/british-english"
 

@@ -358,6 +358,65 @@ void csv_out_end_row(struct csv_out *c)
 	c->at_row_start = 1;
 }
 
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+long long csv_out_tell(struct csv_out *c)
+{
+	return (long long)ftello(c->f);
+}
+
+int csv_out_copy(struct csv_out *c, int fd, long long off, long long len)
+{
+	int out = fileno(c->f), fast = 1;
+	off_t o = (off_t)off;
+
+	if (!c->at_row_start)
+		BUG("csv_out_copy in the middle of a row");
+	if (fflush(c->f))
+		return -1;
+	while (len > 0) {
+		ssize_t n = -1;
+
+		/* in the kernel when the file system can; else through a buffer */
+		if (fast) {
+			n = copy_file_range(fd, &o, out, NULL, (size_t)len, 0);
+			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+				      errno == EOPNOTSUPP)) {
+				fast = 0;
+				continue;
+			}
+		} else {
+			char buf[65536];
+
+			n = pread(fd, buf, len < (long long)sizeof(buf) ? (size_t)len : sizeof(buf), o);
+			if (n > 0 && write_all(out, buf, (size_t)n))
+				return -1;
+			if (n > 0)
+				o += n;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1; /* an error, or the file is shorter than it was */
+		len -= n;
+	}
+	/* stdio's idea of the position follows the descriptor's again */
+	return fseeko(c->f, 0, SEEK_END) ? -1 : 0;
+}
+
 int csv_out_commit(struct csv_out *c, struct doc_error *err)
 {
 	int rc = 0;

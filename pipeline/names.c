@@ -12,13 +12,28 @@
 #include "banned.h"
 
 struct wcount {
-	unsigned long mid, cap; /* mid-sentence occurrences; capitalised ones */
+	char *word;
+	unsigned long mid, cap;   /* mid-sentence occurrences; capitalised ones */
+	unsigned long mid0, cap0; /* before the document being counted */
+	unsigned long doc;        /* the last document that counted it */
+	unsigned hash;
 };
 
+/*
+ * Words by id (order of first sight) in an open-addressing table of ids:
+ * every token of every passage is looked up once, so the lookup is the
+ * counter's whole cost.
+ */
 struct name_counter {
 	GHashTable *dict;  /* lower-case dictionary words */
 	int shared_dict;   /* the dictionary is wordlist.h's read of the file */
-	GHashTable *words; /* case-folded word -> struct wcount */
+	struct wcount *words;
+	size_t nr_words, alloc_words;
+	unsigned *slots;   /* id + 1, 0: empty; nr_slots a power of 2 */
+	size_t nr_slots;
+	unsigned long doc; /* names_doc_begin's count */
+	struct names_share *touched; /* the words of document `doc` */
+	size_t nr_touched, alloc_touched;
 	struct tokenizer tok;
 };
 
@@ -62,20 +77,92 @@ struct name_counter *names_new(const char *dict_path)
 	nc->shared_dict = wordlist_serves(dict_path);
 	if (!nc->shared_dict)
 		load_dict(nc, dict_path);
-	nc->words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	tokenizer_init(&nc->tok);
 	return nc;
 }
 
 void names_free(struct name_counter *nc)
 {
+	size_t i;
+
 	if (!nc)
 		return;
 	if (nc->dict)
 		g_hash_table_destroy(nc->dict);
-	g_hash_table_destroy(nc->words);
+	for (i = 0; i < nc->nr_words; i++)
+		free(nc->words[i].word);
+	free(nc->words);
+	free(nc->slots);
+	free(nc->touched);
 	tokenizer_release(&nc->tok);
 	free(nc);
+}
+
+/* FNV-1a of s, and its length into *len. */
+static unsigned word_hash(const char *s, size_t *len)
+{
+	unsigned h = 2166136261u;
+	const char *p;
+
+	for (p = s; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	*len = (size_t)(p - s);
+	return h;
+}
+
+static void slots_grow(struct name_counter *nc)
+{
+	size_t n = nc->nr_slots ? 2 * nc->nr_slots : 4096, i;
+
+	free(nc->slots);
+	nc->slots = xcalloc(n, sizeof(*nc->slots));
+	nc->nr_slots = n;
+	for (i = 0; i < nc->nr_words; i++) {
+		size_t j = nc->words[i].hash & (n - 1);
+
+		while (nc->slots[j])
+			j = (j + 1) & (n - 1);
+		nc->slots[j] = (unsigned)i + 1;
+	}
+}
+
+/* The counters of word, made at first sight when `make`, else NULL. */
+static struct wcount *word_get(struct name_counter *nc, const char *word, int make)
+{
+	size_t len, j;
+	unsigned h = word_hash(word, &len), id;
+	struct wcount *w;
+
+	if (!nc->nr_slots && !make)
+		return NULL;
+	if (make && 2 * (nc->nr_words + 1) > nc->nr_slots)
+		slots_grow(nc);
+	for (j = h & (nc->nr_slots - 1); (id = nc->slots[j]); j = (j + 1) & (nc->nr_slots - 1)) {
+		w = &nc->words[id - 1];
+		if (w->hash == h && !strcmp(w->word, word))
+			return w;
+	}
+	if (!make)
+		return NULL;
+	ALLOC_GROW(nc->words, nc->nr_words + 1, nc->alloc_words);
+	w = &nc->words[nc->nr_words++];
+	memset(w, 0, sizeof(*w));
+	w->word = xstrndup(word, len);
+	w->hash = h;
+	nc->slots[j] = (unsigned)nc->nr_words;
+	return w;
+}
+
+/* Notes w as a word of the document being counted. */
+static void touch(struct name_counter *nc, struct wcount *w)
+{
+	if (w->doc == nc->doc)
+		return;
+	w->doc = nc->doc;
+	w->mid0 = w->mid;
+	w->cap0 = w->cap;
+	ALLOC_GROW(nc->touched, nc->nr_touched + 1, nc->alloc_touched);
+	nc->touched[nc->nr_touched++].id = (unsigned)(w - nc->words);
 }
 
 /* "Noah": an ASCII capital then a lower-case letter ("GPs" is not). */
@@ -98,11 +185,8 @@ void names_add_passage(struct name_counter *nc, const char *text, int heading)
 
 		if (!token_is_term(tk) || (tk->flags & (TOKEN_STOP | TOKEN_COLON)))
 			continue;
-		w = g_hash_table_lookup(nc->words, tk->text);
-		if (!w) {
-			w = g_new0(struct wcount, 1);
-			g_hash_table_insert(nc->words, g_strdup(tk->text), w);
-		}
+		w = word_get(nc, tk->text, 1);
+		touch(nc, w);
 		w->mid++;
 		w->cap += (unsigned long)title_case(tk);
 	}
@@ -110,11 +194,65 @@ void names_add_passage(struct name_counter *nc, const char *text, int heading)
 
 int names_is_name(const struct name_counter *nc, const char *word)
 {
-	const struct wcount *w = g_hash_table_lookup(nc->words, word);
+	const struct wcount *w = word_get((struct name_counter *)nc, word, 0);
 
 	if (!w || !w->cap || w->cap * 10 < w->mid * 9)
 		return 0;
 	if (nc->shared_dict)
 		return !wordlist_has_lower(word);
 	return !(nc->dict && g_hash_table_contains(nc->dict, word));
+}
+
+void names_doc_begin(struct name_counter *nc)
+{
+	nc->doc++;
+	nc->nr_touched = 0;
+}
+
+static int cmp_share(const void *a, const void *b)
+{
+	unsigned x = ((const struct names_share *)a)->id, y = ((const struct names_share *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t names_doc_end(struct name_counter *nc, const struct names_share **share)
+{
+	size_t i;
+
+	for (i = 0; i < nc->nr_touched; i++) {
+		struct names_share *sh = &nc->touched[i];
+		const struct wcount *w = &nc->words[sh->id];
+
+		sh->mid = w->mid - w->mid0;
+		sh->cap = w->cap - w->cap0;
+	}
+	qsort(nc->touched, nc->nr_touched, sizeof(*nc->touched), cmp_share);
+	*share = nc->touched;
+	return nc->nr_touched;
+}
+
+unsigned names_word_id(struct name_counter *nc, const char *word)
+{
+	return (unsigned)(word_get(nc, word, 1) - nc->words);
+}
+
+size_t names_nr_words(const struct name_counter *nc)
+{
+	return nc->nr_words;
+}
+
+const char *names_word(const struct name_counter *nc, unsigned id)
+{
+	return nc->words[id].word;
+}
+
+void names_add_share(struct name_counter *nc, unsigned id, unsigned long mid,
+		     unsigned long cap)
+{
+	struct wcount *w = &nc->words[id];
+
+	touch(nc, w);
+	w->mid += mid;
+	w->cap += cap;
 }
