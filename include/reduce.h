@@ -49,6 +49,11 @@ struct reduce_options {
 	 * they wait. on_error is then called from reduce's thread. */
 	void (*wait_doc)(void *wait_ctx, size_t d);
 	void *wait_ctx;
+	/* The reduce state file (NULL: none): written by every reduce, and
+	 * when use_state, the state a published reduce left there is used,
+	 * if its options and the output files it points into are the same. */
+	const char *state;
+	int use_state;
 };
 
 struct reduce_counts {
@@ -58,5 +63,19 @@ struct reduce_counts {
 
 int reduce_write(struct source_list *l, const struct reduce_options *o,
 		 struct reduce_counts *counts, struct doc_error *err);
+
+/*
+ * The reduce state lets the next reduce into the same output folder take
+ * each unchanged document (same doc_id, same record) from it, not from its
+ * record: what it added to the corpus, its name counts and best quotes,
+ * and its rows of passages.csv, passage_themes.csv and doc_term_counts.csv
+ * as a byte range of the published file, copied. The outputs are the same
+ * bytes as without it. reduce_write() with o->state prepares it;
+ * reduce_state_commit(outdir), once the outputs are published, notes the
+ * identity of the published files and renames it into place (0, or -1
+ * and there is none); reduce_state_drop() discards it (no-ops without).
+ */
+int reduce_state_commit(const char *outdir);
+void reduce_state_drop(void);
 
 #endif

@@ -10,8 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <glib.h>
+#include <zlib.h>
 #include "util.h"
 #include "reduce.h"
 #include "record.h"
@@ -36,14 +41,20 @@ struct tinfo {
 };
 
 /*
- * The occurrences of a (stem, surface) pair, in an open-addressing table
- * keyed by the surface: a word almost always stems one way, so one lookup
- * finds both the stem's counters and the surface's count.
+ * A (stem, surface) pair and its occurrences. Pairs are numbered in order
+ * of first sight (sid) and found through an open-addressing table keyed by
+ * the surface: a word almost always stems one way, so one lookup finds both
+ * the stem's counters and the surface's count.
  */
-struct surf {
-	char *surface;
+struct sinfo {
+	const char *surface; /* the table entry's */
 	struct tinfo *t;
 	unsigned long count;
+};
+
+struct surf {
+	char *surface;
+	unsigned sid;
 	unsigned hash;
 	unsigned len; /* of surface */
 };
@@ -54,7 +65,8 @@ struct quote {
 	size_t doc, passage; /* document index, passage number (1-based) */
 	int page;
 	enum passage_type type;
-	char *section, *text;
+	char *section, *text; /* NULL: still in the reduce state before */
+	long from;            /* then its document there */
 };
 
 /* Quotes kept per theme, at most one per document. */
@@ -65,13 +77,236 @@ struct quote_list {
 	size_t nr;
 };
 
+/*
+ * The reduce state (reduce.h: reduce_options.state): what each document
+ * added, kept after a published reduce so that the next reduce takes an
+ * unchanged document from it instead of from its record, and copies the
+ * document's rows of passages.csv, passage_themes.csv and
+ * doc_term_counts.csv from the published files instead of writing them
+ * again. The file:
+ *
+ *   "RMREDST1", the SHA-256 of the options that shape a document's share
+ *   documents: one deflate stream of each document's share, in order
+ *   tables: one deflate stream of the (stem, surface) pairs, the words of
+ *           the name counts, the documents' index (doc_id, record name,
+ *           pages, warnings, passages, tokens, its rows' offset and length
+ *           in the three files, its share's length) and the texts of the
+ *           published quotes
+ *   trailer: where the streams are, the identity (size, mtime, inode) of
+ *           the three files, the CRC-32 of everything before it, "RMREDEND"
+ *
+ * A document's share: its name counts (word ids ascending, as deltas), per
+ * passage its type, tokens, themes and (pair id, count)s, and its best
+ * quote per theme without the text. Numbers are LEB128 varints, stored in
+ * the order documents, then tables, are read. Any mismatch (options,
+ * files, checksum) leaves the whole state unused; a document is taken from
+ * it only under the same doc_id and record name (content and configuration)
+ * and when its share reads back whole.
+ */
+#define NR_STREAMS 3 /* passages, passage themes, term counts */
+#define STATE_MAGIC "RMREDST1"
+#define STATE_END "RMREDEND"
+#define STATE_KEY 32
+#define STATE_HEAD (8 + STATE_KEY)
+#define STATE_TRAILER (5 * 8 + NR_STREAMS * 3 * 8 + 4 + 8)
+#define STATE_MAX_TABLES ((unsigned long long)1 << 32)
+
+static const char *const stream_name[NR_STREAMS] = {
+	"passages.csv", "passage_themes.csv", "doc_term_counts.csv"
+};
+
+static void put_uv(GByteArray *b, unsigned long long v)
+{
+	unsigned char c[10];
+	guint n = 0;
+
+	while (v >= 0x80) {
+		c[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	c[n++] = (unsigned char)v;
+	g_byte_array_append(b, c, n);
+}
+
+static void put_sv(GByteArray *b, long long v)
+{
+	put_uv(b, v < 0 ? ((unsigned long long)(-(v + 1)) << 1) | 1 : (unsigned long long)v << 1);
+}
+
+static void put_str(GByteArray *b, const char *s)
+{
+	g_byte_array_append(b, (const guint8 *)s, (guint)strlen(s) + 1);
+}
+
+static void put_u64(unsigned char *p, unsigned long long v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static unsigned long long get_u64(const unsigned char *p)
+{
+	unsigned long long v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void put_dbl(GByteArray *b, double v)
+{
+	unsigned long long u;
+	unsigned char c[8];
+
+	memcpy(&u, &v, sizeof(u));
+	put_u64(c, u);
+	g_byte_array_append(b, c, 8);
+}
+
+/* A reading position; `bad` once anything did not fit. */
+struct rd {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static unsigned long long get_uv(struct rd *d)
+{
+	unsigned long long v = 0;
+	unsigned sh = 0;
+
+	while (d->p < d->end && sh < 64) {
+		unsigned char c = *d->p++;
+
+		v |= (unsigned long long)(c & 0x7f) << sh;
+		if (!(c & 0x80))
+			return v;
+		sh += 7;
+	}
+	d->bad = 1;
+	return 0;
+}
+
+static long long get_sv(struct rd *d)
+{
+	unsigned long long u = get_uv(d);
+
+	return u & 1 ? -(long long)(u >> 1) - 1 : (long long)(u >> 1);
+}
+
+/* A number below max. */
+static unsigned long long get_below(struct rd *d, unsigned long long max)
+{
+	unsigned long long v = get_uv(d);
+
+	if (v >= max)
+		d->bad = 1;
+	return d->bad ? 0 : v;
+}
+
+/* A count of items of at least one byte each. */
+static size_t get_nr(struct rd *d)
+{
+	return (size_t)get_below(d, (unsigned long long)(d->end - d->p) + 1);
+}
+
+static const char *get_str(struct rd *d)
+{
+	const unsigned char *z = d->p < d->end ? memchr(d->p, 0, (size_t)(d->end - d->p)) : NULL;
+	const char *s = (const char *)d->p;
+
+	if (!z) {
+		d->bad = 1;
+		return "";
+	}
+	d->p = z + 1;
+	return s;
+}
+
+static double get_dbl(struct rd *d)
+{
+	unsigned long long u;
+	double v;
+
+	if (d->end - d->p < 8) {
+		d->bad = 1;
+		return 0;
+	}
+	u = get_u64(d->p);
+	d->p += 8;
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
+/* A document of the state read. */
+struct odoc {
+	const char *doc_id, *record, *warnings; /* warnings NULL: none */
+	int pages;
+	unsigned long nr_passages, tokens;
+	long long off[NR_STREAMS], len[NR_STREAMS];
+	size_t share_len;
+};
+
+/* The text of a quote published from it. */
+struct oquote {
+	size_t doc;
+	unsigned long no;
+	const char *section, *text;
+};
+
+/* The state of the reduce before: read in reduce_write, then the reader
+ * thread inflates the shares in order and maps words, the main thread
+ * maps pairs and copies rows. */
+struct ostate {
+	unsigned char *file, *tab;
+	const char **pair_term, **pair_surf;
+	size_t nr_pairs;
+	unsigned *pair_sid;  /* main thread: sid + 1, 0 not yet */
+	const char **words;
+	size_t nr_words;
+	unsigned *word_id;   /* reader: names word id + 1, 0 not yet */
+	struct odoc *docs;
+	size_t nr_docs;
+	struct oquote *quotes;
+	size_t nr_quotes;
+	GHashTable *by_doc_id; /* doc_id -> index + 1 */
+	int fd[NR_STREAMS];
+	z_stream zs;           /* reader: the documents' stream */
+	int zs_open, broken;
+	size_t next;           /* reader: the next share in the stream */
+};
+
+/* A document of the state being written. */
+struct ndoc {
+	size_t d; /* its source */
+	long long off[NR_STREAMS], len[NR_STREAMS];
+	size_t share_len;
+};
+
+struct nstate {
+	FILE *f;
+	char *tmp, *path;
+	unsigned long crc;
+	long long written;
+	z_stream zs;
+	int zs_open, failed;
+	struct ndoc *docs;
+	size_t nr_docs, alloc_docs;
+	size_t *of_doc; /* per source: index in docs + 1 */
+	long long docs_off, docs_len, tab_off, tab_len, tab_ulen;
+};
+
 struct reducer {
 	const struct reduce_options *o;
 	struct corpus c;
 	GHashTable *terms;   /* term -> struct tinfo */
 	GPtrArray *by_id;    /* provisional id -> struct tinfo */
-	struct surf *surf;   /* nr_surf used of alloc_surf (a power of 2) */
-	size_t nr_surf, alloc_surf;
+	struct surf *surf;   /* nr_sinfo used of alloc_surf (a power of 2) */
+	size_t alloc_surf;
+	struct sinfo *sinfo; /* by sid */
+	size_t nr_sinfo, alloc_sinfo;
 	GString *theme_cell; /* a passage's themes cell */
 	struct csv_out *passages, *themes, *counts;
 	struct name_counter *names;
@@ -80,6 +315,13 @@ struct reducer {
 	size_t *best_no;
 	char **folder;  /* per document: the built-in group */
 	long *metarow;  /* per document: its --metadata row, or -1 */
+	struct ostate *os;   /* the reduce state before, or NULL */
+	struct nstate *ns;   /* the one being written, or NULL */
+	GByteArray *share;   /* with ns: the document's share being made */
+	long long pos[NR_STREAMS]; /* with ns: the streams' lengths */
+	long long pend_off[NR_STREAMS], pend_len[NR_STREAMS]; /* rows to copy */
+	int copy_errno;
+	int *theme_buf; /* a passage's themes read from a share */
 };
 
 /*
@@ -132,14 +374,16 @@ static int quote_before(double ca, enum passage_type ta, size_t da, size_t pa,
 	return pa < pb;
 }
 
-static void quote_insert(struct reducer *r, size_t t, size_t d,
-			 const struct passage *p, size_t no)
+/* A candidate quote of theme t: passage p, or with p NULL passage `no` of
+ * document `from` of the reduce state before. */
+static void quote_add(struct reducer *r, size_t t, size_t d, double conf,
+		      enum passage_type type, int page, size_t no,
+		      const struct passage *p, long from)
 {
 	struct quote_list *ql = &r->quotes[t];
-	double conf = passage_confidence(r, p, (int)t);
 	size_t i = ql->nr;
 
-	while (i > 0 && quote_before(conf, p->type, d, no, ql->q[i - 1].confidence,
+	while (i > 0 && quote_before(conf, type, d, no, ql->q[i - 1].confidence,
 				     ql->q[i - 1].type, ql->q[i - 1].doc,
 				     ql->q[i - 1].passage))
 		i--;
@@ -154,11 +398,18 @@ static void quote_insert(struct reducer *r, size_t t, size_t d,
 	ql->q[i].confidence = conf;
 	ql->q[i].doc = d;
 	ql->q[i].passage = no;
-	ql->q[i].page = p->page;
-	ql->q[i].type = p->type;
-	ql->q[i].section = xstrdup(p->section ? p->section : "");
-	ql->q[i].text = xstrdup(p->text);
+	ql->q[i].page = page;
+	ql->q[i].type = type;
+	ql->q[i].section = p ? xstrdup(p->section ? p->section : "") : NULL;
+	ql->q[i].text = p ? xstrdup(p->text) : NULL;
+	ql->q[i].from = from;
 	ql->nr++;
+}
+
+static void quote_insert(struct reducer *r, size_t t, size_t d,
+			 const struct passage *p, size_t no)
+{
+	quote_add(r, t, d, passage_confidence(r, p, (int)t), p->type, p->page, no, p, -1);
 }
 
 /* The best quote of each theme in one document, into the theme's list. */
@@ -242,29 +493,33 @@ static void surf_grow(struct reducer *r)
 	r->alloc_surf = n;
 }
 
-/* The counters of stem `term` seen as `surface`, made at first sight. */
-static struct surf *surf_get(struct reducer *r, const char *term, const char *surface)
+/* The sid of stem `term` seen as `surface`, made at first sight. */
+static unsigned surf_get(struct reducer *r, const char *term, const char *surface)
 {
 	size_t len, j;
 	unsigned h = surf_hash(surface, &len);
 	struct surf *e;
+	struct sinfo *si;
 
-	if (2 * (r->nr_surf + 1) > r->alloc_surf)
+	if (2 * (r->nr_sinfo + 1) > r->alloc_surf)
 		surf_grow(r);
 	for (j = h & (r->alloc_surf - 1); r->surf[j].surface; j = (j + 1) & (r->alloc_surf - 1)) {
 		e = &r->surf[j];
 		if (e->hash == h && e->len == len && !memcmp(e->surface, surface, len) &&
-		    !strcmp(e->t->term, term))
-			return e;
+		    !strcmp(r->sinfo[e->sid].t->term, term))
+			return e->sid;
 	}
 	e = &r->surf[j];
 	e->surface = xstrdup(surface);
-	e->t = term_get(r, term);
-	e->count = 0;
 	e->hash = h;
 	e->len = (unsigned)len;
-	r->nr_surf++;
-	return e;
+	e->sid = (unsigned)r->nr_sinfo;
+	ALLOC_GROW(r->sinfo, r->nr_sinfo + 1, r->alloc_sinfo);
+	si = &r->sinfo[r->nr_sinfo++];
+	si->surface = e->surface;
+	si->t = term_get(r, term);
+	si->count = 0;
+	return e->sid;
 }
 
 static int cmp_uint(const void *a, const void *b)
@@ -310,6 +565,526 @@ static void write_passage_rows(struct reducer *r, const struct source *s,
 	}
 }
 
+/* The key of the options a document's share and rows depend on. */
+static void state_key(const struct reduce_options *o, unsigned char *key)
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+	gsize n = STATE_KEY;
+	size_t i;
+	char buf[64];
+
+	g_checksum_update(ck, (const guchar *)"revmine reduce state 1\n", -1);
+	g_checksum_update(ck, (const guchar *)o->config, -1);
+	snprintf(buf, sizeof(buf), "\n%d\n%zu\n", o->excel, o->nr_themes);
+	g_checksum_update(ck, (const guchar *)buf, -1);
+	for (i = 0; i < o->nr_themes; i++) {
+		/* the thresholds make the confidence of a label of the rules */
+		snprintf(buf, sizeof(buf), "\n%a\n",
+			 o->tab && o->tab->thresholds ? o->tab->thresholds[i] : -1.0);
+		g_checksum_update(ck, (const guchar *)o->theme_ids[i], -1);
+		g_checksum_update(ck, (const guchar *)buf, -1);
+	}
+	g_checksum_get_digest(ck, key, &n);
+	g_checksum_free(ck);
+}
+
+static void ostate_free(struct ostate *os)
+{
+	int k;
+
+	if (!os)
+		return;
+	for (k = 0; k < NR_STREAMS; k++)
+		if (os->fd[k] >= 0)
+			close(os->fd[k]);
+	if (os->zs_open)
+		inflateEnd(&os->zs);
+	if (os->by_doc_id)
+		g_hash_table_destroy(os->by_doc_id);
+	free(os->file);
+	free(os->tab);
+	free(os->pair_term);
+	free(os->pair_surf);
+	free(os->pair_sid);
+	free(os->words);
+	free(os->word_id);
+	free(os->docs);
+	free(os->quotes);
+	free(os);
+}
+
+static long long mtime_ns(const struct stat *st)
+{
+	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+/* The tables of a state: 0, or -1 when they do not read back whole. */
+static int ostate_tables(struct ostate *os, struct rd *d, const long long *size)
+{
+	size_t i;
+	int k;
+
+	os->nr_pairs = get_nr(d);
+	os->pair_term = xcalloc(os->nr_pairs + 1, sizeof(char *));
+	os->pair_surf = xcalloc(os->nr_pairs + 1, sizeof(char *));
+	for (i = 0; i < os->nr_pairs && !d->bad; i++) {
+		os->pair_term[i] = get_str(d);
+		os->pair_surf[i] = get_str(d);
+	}
+	os->nr_words = get_nr(d);
+	os->words = xcalloc(os->nr_words + 1, sizeof(char *));
+	for (i = 0; i < os->nr_words && !d->bad; i++)
+		os->words[i] = get_str(d);
+	os->nr_docs = get_nr(d);
+	os->docs = xcalloc(os->nr_docs + 1, sizeof(*os->docs));
+	os->by_doc_id = g_hash_table_new(g_str_hash, g_str_equal);
+	for (i = 0; i < os->nr_docs && !d->bad; i++) {
+		struct odoc *od = &os->docs[i];
+
+		od->doc_id = get_str(d);
+		od->record = get_str(d);
+		od->pages = (int)get_sv(d);
+		od->warnings = get_below(d, 2) ? get_str(d) : NULL;
+		od->nr_passages = (unsigned long)get_uv(d);
+		od->tokens = (unsigned long)get_uv(d);
+		for (k = 0; k < NR_STREAMS; k++) {
+			od->off[k] = (long long)get_below(d, (unsigned long long)size[k] + 1);
+			od->len[k] = (long long)get_below(d, (unsigned long long)(size[k] - od->off[k]) + 1);
+		}
+		od->share_len = (size_t)get_below(d, STATE_MAX_TABLES);
+		g_hash_table_insert(os->by_doc_id, (gpointer)od->doc_id, GSIZE_TO_POINTER(i + 1));
+	}
+	os->nr_quotes = get_nr(d);
+	os->quotes = xcalloc(os->nr_quotes + 1, sizeof(*os->quotes));
+	for (i = 0; i < os->nr_quotes && !d->bad; i++) {
+		os->quotes[i].doc = (size_t)get_below(d, os->nr_docs);
+		os->quotes[i].no = (unsigned long)get_uv(d);
+		os->quotes[i].section = get_str(d);
+		os->quotes[i].text = get_str(d);
+	}
+	return d->bad || d->p != d->end ? -1 : 0;
+}
+
+/* The state of the reduce before, when it is whole and made under the same
+ * options for the files now in outdir; else NULL. */
+static struct ostate *ostate_load(const struct reduce_options *o, const unsigned char *key)
+{
+	struct ostate *os = xcalloc(1, sizeof(*os));
+	gchar *buf = NULL;
+	gsize len = 0;
+	const unsigned char *t;
+	unsigned long long docs_off, docs_len, tab_off, tab_len, tab_ulen;
+	long long size[NR_STREAMS];
+	uLongf ulen;
+	struct rd d;
+	int k;
+
+	for (k = 0; k < NR_STREAMS; k++)
+		os->fd[k] = -1;
+	if (!g_file_get_contents(o->state, &buf, &len, NULL))
+		goto fail;
+	os->file = (unsigned char *)buf;
+	if (len < STATE_HEAD + STATE_TRAILER || memcmp(buf, STATE_MAGIC, 8) ||
+	    memcmp(buf + 8, key, STATE_KEY) || memcmp(buf + len - 8, STATE_END, 8) ||
+	    crc32_z(0, os->file, len - 12) != (get_u64(os->file + len - 12) & 0xffffffffu))
+		goto fail;
+	t = os->file + len - STATE_TRAILER;
+	docs_off = get_u64(t);
+	docs_len = get_u64(t + 8);
+	tab_off = get_u64(t + 16);
+	tab_len = get_u64(t + 24);
+	tab_ulen = get_u64(t + 32);
+	if (docs_off != STATE_HEAD || docs_len > len || tab_off != docs_off + docs_len ||
+	    tab_len > len || tab_off + tab_len != len - STATE_TRAILER ||
+	    tab_ulen >= STATE_MAX_TABLES)
+		goto fail;
+	/* the rows are copied from the files the state was made with */
+	for (k = 0; k < NR_STREAMS; k++) {
+		const unsigned char *id = t + 40 + 24 * k;
+		char *p = g_build_filename(o->outdir, stream_name[k], NULL);
+		struct stat st;
+
+		os->fd[k] = open(p, O_RDONLY | O_CLOEXEC);
+		g_free(p);
+		if (os->fd[k] < 0 || fstat(os->fd[k], &st) ||
+		    (unsigned long long)st.st_size != get_u64(id) ||
+		    (unsigned long long)mtime_ns(&st) != get_u64(id + 8) ||
+		    (unsigned long long)st.st_ino != get_u64(id + 16))
+			goto fail;
+		size[k] = (long long)st.st_size;
+	}
+	os->tab = xmalloc(tab_ulen + 1);
+	ulen = (uLongf)tab_ulen;
+	if (uncompress(os->tab, &ulen, os->file + tab_off, (uLong)tab_len) != Z_OK ||
+	    ulen != tab_ulen)
+		goto fail;
+	d.p = os->tab;
+	d.end = os->tab + tab_ulen;
+	d.bad = 0;
+	if (ostate_tables(os, &d, size))
+		goto fail;
+	os->pair_sid = xcalloc(os->nr_pairs + 1, sizeof(unsigned));
+	os->word_id = xcalloc(os->nr_words + 1, sizeof(unsigned));
+	if (inflateInit(&os->zs) != Z_OK)
+		goto fail;
+	os->zs_open = 1;
+	os->zs.next_in = os->file + docs_off;
+	os->zs.avail_in = (uInt)docs_len;
+	return os;
+fail:
+	ostate_free(os);
+	return NULL;
+}
+
+static struct csv_out *stream_out(struct reducer *r, int k)
+{
+	return k == 0 ? r->passages : k == 1 ? r->themes : r->counts;
+}
+
+/* Copies the rows waiting to be copied to stream k. */
+static void rows_flush(struct reducer *r, int k)
+{
+	if (r->pend_len[k] && csv_out_copy(stream_out(r, k), r->os->fd[k], r->pend_off[k],
+					   r->pend_len[k]) && !r->copy_errno)
+		r->copy_errno = errno ? errno : EIO;
+	r->pend_len[k] = 0;
+}
+
+/* Rows [off, off + len) of the published stream k, to be copied after those
+ * before (runs of them in one copy); returns their offset in the new one. */
+static long long rows_copy(struct reducer *r, int k, long long off, long long len)
+{
+	long long at = r->pos[k];
+
+	if (r->pend_len[k] && r->pend_off[k] + r->pend_len[k] == off) {
+		r->pend_len[k] += len;
+	} else if (len) {
+		rows_flush(r, k);
+		r->pend_off[k] = off;
+		r->pend_len[k] = len;
+	}
+	r->pos[k] += len;
+	return at;
+}
+
+static void ns_write(struct nstate *ns, const void *p, size_t n)
+{
+	if (n && fwrite(p, 1, n, ns->f) != n)
+		ns->failed = 1;
+	ns->crc = crc32_z(ns->crc, p, n);
+	ns->written += (long long)n;
+}
+
+static void ns_deflate(struct nstate *ns, const void *p, size_t n, int flush)
+{
+	unsigned char out[65536];
+
+	ns->zs.next_in = (Bytef *)p;
+	ns->zs.avail_in = (uInt)n;
+	for (;;) {
+		int z;
+
+		ns->zs.next_out = out;
+		ns->zs.avail_out = sizeof(out);
+		z = deflate(&ns->zs, flush);
+		if (z == Z_STREAM_ERROR) {
+			ns->failed = 1;
+			return;
+		}
+		ns_write(ns, out, sizeof(out) - ns->zs.avail_out);
+		if (flush == Z_FINISH ? z == Z_STREAM_END : ns->zs.avail_out != 0)
+			return;
+	}
+}
+
+static void nstate_free(struct nstate *ns, int keep_tmp)
+{
+	if (!ns)
+		return;
+	if (ns->f)
+		fclose(ns->f);
+	if (!keep_tmp)
+		unlink(ns->tmp);
+	if (ns->zs_open)
+		deflateEnd(&ns->zs);
+	free(ns->tmp);
+	free(ns->path);
+	free(ns->docs);
+	free(ns->of_doc);
+	free(ns);
+}
+
+/* The state a published reduce leaves for the next (reduce_state_commit). */
+static struct nstate *pending_state;
+
+void reduce_state_drop(void)
+{
+	nstate_free(pending_state, 0);
+	pending_state = NULL;
+}
+
+int reduce_state_commit(const char *outdir)
+{
+	struct nstate *ns = pending_state;
+	unsigned char t[STATE_TRAILER];
+	int k, rc = -1;
+
+	pending_state = NULL;
+	if (!ns)
+		return 0;
+	put_u64(t, (unsigned long long)ns->docs_off);
+	put_u64(t + 8, (unsigned long long)ns->docs_len);
+	put_u64(t + 16, (unsigned long long)ns->tab_off);
+	put_u64(t + 24, (unsigned long long)ns->tab_len);
+	put_u64(t + 32, (unsigned long long)ns->tab_ulen);
+	for (k = 0; k < NR_STREAMS; k++) {
+		char *p = g_build_filename(outdir, stream_name[k], NULL);
+		struct stat st;
+		int bad = stat(p, &st);
+
+		g_free(p);
+		if (bad)
+			goto out;
+		put_u64(t + 40 + 24 * k, (unsigned long long)st.st_size);
+		put_u64(t + 40 + 24 * k + 8, (unsigned long long)mtime_ns(&st));
+		put_u64(t + 40 + 24 * k + 16, (unsigned long long)st.st_ino);
+	}
+	ns_write(ns, t, STATE_TRAILER - 12);
+	t[0] = (unsigned char)ns->crc;
+	t[1] = (unsigned char)(ns->crc >> 8);
+	t[2] = (unsigned char)(ns->crc >> 16);
+	t[3] = (unsigned char)(ns->crc >> 24);
+	memcpy(t + 4, STATE_END, 8);
+	ns_write(ns, t, 12);
+	if (fclose(ns->f) || ns->failed) {
+		ns->f = NULL;
+		goto out;
+	}
+	ns->f = NULL;
+	rc = rename(ns->tmp, ns->path);
+out:
+	nstate_free(ns, !rc);
+	return rc;
+}
+
+/* The state this reduce writes, begun; NULL when it cannot be written. */
+static struct nstate *nstate_open(const struct reduce_options *o, const unsigned char *key,
+				  size_t nr_sources)
+{
+	struct nstate *ns = xcalloc(1, sizeof(*ns));
+	char *dir = g_path_get_dirname(o->state);
+
+	ns->path = xstrdup(o->state);
+	ns->tmp = xstrfmt("%s.tmp.%ld", o->state, (long)getpid());
+	/* beside the batch, which makes the folder too */
+	g_mkdir_with_parents(dir, 0777);
+	g_free(dir);
+	ns->f = fopen(ns->tmp, "w");
+	if (!ns->f || deflateInit(&ns->zs, Z_BEST_SPEED) != Z_OK) {
+		nstate_free(ns, !ns->f);
+		return NULL;
+	}
+	ns->zs_open = 1;
+	ns_write(ns, STATE_MAGIC, 8);
+	ns_write(ns, key, STATE_KEY);
+	ns->docs_off = ns->written;
+	ns->of_doc = xcalloc(nr_sources + 1, sizeof(*ns->of_doc));
+	return ns;
+}
+
+/* Adds r->share, document d's, whose rows are at off, len. */
+static void ns_doc(struct reducer *r, size_t d, const long long *off, const long long *len)
+{
+	struct nstate *ns = r->ns;
+	struct ndoc *nd;
+
+	ns_deflate(ns, r->share->data, r->share->len, Z_NO_FLUSH);
+	ALLOC_GROW(ns->docs, ns->nr_docs, ns->alloc_docs);
+	nd = &ns->docs[ns->nr_docs++];
+	nd->d = d;
+	memcpy(nd->off, off, sizeof(nd->off));
+	memcpy(nd->len, len, sizeof(nd->len));
+	nd->share_len = r->share->len;
+	ns->of_doc[d] = ns->nr_docs;
+}
+
+/* Ends the documents' stream and writes the tables. */
+static void nstate_tables(struct reducer *r, const struct source_list *l)
+{
+	struct nstate *ns = r->ns;
+	GByteArray *b = g_byte_array_new();
+	size_t i, t, n;
+	int k;
+
+	ns_deflate(ns, NULL, 0, Z_FINISH);
+	ns->docs_len = ns->written - ns->docs_off;
+	deflateReset(&ns->zs);
+	put_uv(b, r->nr_sinfo);
+	for (i = 0; i < r->nr_sinfo; i++) {
+		put_str(b, r->sinfo[i].t->term);
+		put_str(b, r->sinfo[i].surface);
+	}
+	n = names_nr_words(r->names);
+	put_uv(b, n);
+	for (i = 0; i < n; i++)
+		put_str(b, names_word(r->names, (unsigned)i));
+	put_uv(b, ns->nr_docs);
+	for (i = 0; i < ns->nr_docs; i++) {
+		const struct ndoc *nd = &ns->docs[i];
+		const struct source *s = &l->items[nd->d];
+		int warn = s->status == SOURCE_WARNING && s->message;
+
+		put_str(b, s->doc_id);
+		put_str(b, s->record);
+		put_sv(b, s->pages);
+		put_uv(b, (unsigned long long)warn);
+		if (warn)
+			put_str(b, s->message);
+		put_uv(b, s->passages);
+		put_uv(b, s->tokens);
+		for (k = 0; k < NR_STREAMS; k++) {
+			put_uv(b, (unsigned long long)nd->off[k]);
+			put_uv(b, (unsigned long long)nd->len[k]);
+		}
+		put_uv(b, nd->share_len);
+	}
+	for (t = 0, n = 0; t < r->o->nr_themes; t++)
+		n += r->quotes[t].nr;
+	put_uv(b, n);
+	for (t = 0; t < r->o->nr_themes; t++)
+		for (i = 0; i < r->quotes[t].nr; i++) {
+			const struct quote *q = &r->quotes[t].q[i];
+
+			put_uv(b, ns->of_doc[q->doc] - 1);
+			put_uv(b, q->passage);
+			put_str(b, q->section);
+			put_str(b, q->text);
+		}
+	ns->tab_off = ns->written;
+	ns->tab_ulen = b->len;
+	ns_deflate(ns, b->data, b->len, Z_FINISH);
+	ns->tab_len = ns->written - ns->tab_off;
+	g_byte_array_free(b, TRUE);
+}
+
+/* The document of source s in the state before, or -1. */
+static long state_match(const struct ostate *os, const struct source *s)
+{
+	gpointer v = g_hash_table_lookup(os->by_doc_id, s->doc_id);
+	size_t j = GPOINTER_TO_SIZE(v);
+
+	if (!j-- || j < os->next || strcmp(os->docs[j].record, s->record))
+		return -1;
+	return (long)j;
+}
+
+/* Document j's share, inflated (the shares before it skipped); NULL when
+ * the stream fails. */
+static unsigned char *ostate_share(struct ostate *os, size_t j)
+{
+	unsigned char *b = NULL;
+
+	while (!os->broken && os->next <= j) {
+		size_t n = os->docs[os->next].share_len;
+
+		free(b);
+		b = xmalloc(n + 1);
+		os->zs.next_out = b;
+		os->zs.avail_out = (uInt)n;
+		while (os->zs.avail_out) {
+			int z = inflate(&os->zs, Z_NO_FLUSH);
+
+			if (z != Z_OK) {
+				if (z != Z_STREAM_END || os->zs.avail_out)
+					os->broken = 1;
+				break;
+			}
+		}
+		os->next++;
+	}
+	if (os->broken) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* Whether share b of document od reads back whole. */
+static int share_ok(const struct ostate *os, const struct odoc *od, const unsigned char *b,
+		    size_t nr_themes)
+{
+	struct rd d = { b, b + od->share_len, 0 };
+	unsigned long long id = 0;
+	size_t i, j, n;
+
+	n = get_nr(&d);
+	for (i = 0; i < n && !d.bad; i++) {
+		id += get_uv(&d);
+		if (id >= os->nr_words)
+			d.bad = 1;
+		get_uv(&d);
+		get_uv(&d);
+	}
+	for (i = 0; i < od->nr_passages && !d.bad; i++) {
+		get_below(&d, PASSAGE_TYPES);
+		get_uv(&d);
+		n = get_nr(&d);
+		if (n > nr_themes)
+			d.bad = 1;
+		for (j = 0; j < n && !d.bad; j++)
+			get_below(&d, nr_themes);
+		n = get_nr(&d);
+		for (j = 0; j < n && !d.bad; j++) {
+			get_below(&d, os->nr_pairs);
+			get_uv(&d);
+		}
+	}
+	n = get_nr(&d);
+	for (i = 0; i < n && !d.bad; i++) {
+		get_below(&d, nr_themes);
+		if (!get_below(&d, (unsigned long long)od->nr_passages + 1))
+			d.bad = 1;
+		get_sv(&d);
+		get_below(&d, PASSAGE_TYPES);
+		get_dbl(&d);
+	}
+	return !d.bad && d.p == d.end;
+}
+
+/* The name counts of a share (the reader's). */
+static void share_names(struct reducer *r, struct ostate *os, struct rd *d)
+{
+	size_t n = get_nr(d), i;
+	unsigned long long id = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned long mid, cap;
+
+		id += get_uv(d);
+		mid = (unsigned long)get_uv(d);
+		cap = (unsigned long)get_uv(d);
+		if (!os->word_id[id])
+			os->word_id[id] = names_word_id(r->names, os->words[id]) + 1;
+		names_add_share(r->names, os->word_id[id] - 1, mid, cap);
+	}
+}
+
+/* The name counts of the document just counted, into b. */
+static void encode_names(struct reducer *r, GByteArray *b)
+{
+	const struct names_share *sh;
+	size_t n = names_doc_end(r->names, &sh), i;
+	unsigned prev = 0;
+
+	put_uv(b, n);
+	for (i = 0; i < n; i++) {
+		put_uv(b, sh[i].id - prev);
+		prev = sh[i].id;
+		put_uv(b, sh[i].mid);
+		put_uv(b, sh[i].cap);
+	}
+}
+
 static int cmp_tinfo_term(const void *a, const void *b)
 {
 	const struct tinfo *x = *(struct tinfo *const *)a, *y = *(struct tinfo *const *)b;
@@ -317,54 +1092,98 @@ static int cmp_tinfo_term(const void *a, const void *b)
 	return strcmp(x->term, y->term);
 }
 
-/* Adds one document's passages to the corpus and writes its text rows. */
+static struct corpus_passage *new_passage(struct reducer *r, size_t d)
+{
+	struct corpus_passage *cp;
+
+	ALLOC_GROW(r->c.passages, r->c.nr_passages, r->c.alloc_passages);
+	cp = &r->c.passages[r->c.nr_passages++];
+	memset(cp, 0, sizeof(*cp));
+	cp->doc = (unsigned)d;
+	return cp;
+}
+
+/* Adds count occurrences of pair sid to passage cp of document d; a stem
+ * new to the document goes to order when given. */
+static void add_term(struct reducer *r, size_t d, struct corpus_passage *cp,
+		     unsigned sid, unsigned long count, GPtrArray *order)
+{
+	struct sinfo *si = &r->sinfo[sid];
+	struct tinfo *t = si->t;
+	size_t m;
+
+	/* Terms come sorted, so a stem listed twice (once per surface) is
+	 * the entry just before. */
+	m = cp->nr_terms;
+	if (m && cp->term_ids[m - 1] == t->id)
+		m--;
+	if (m == cp->nr_terms) {
+		cp->term_ids[m] = t->id;
+		cp->term_counts[m] = 0;
+		cp->nr_terms++;
+	}
+	cp->term_counts[m] += (unsigned)count;
+	t->cf += count;
+	if (t->last_doc != d + 1) {
+		t->last_doc = d + 1;
+		t->df++;
+		t->in_doc = 0;
+		if (order)
+			g_ptr_array_add(order, t);
+	}
+	t->in_doc += count;
+	si->count += count;
+}
+
+/* Adds one document's passages to the corpus and writes its text rows;
+ * with a state to write, its share (names: its name counts) too. */
 static void add_document(struct reducer *r, size_t d, const struct source *s,
-			 const struct passage_list *ps)
+			 const struct passage_list *ps, const GByteArray *names)
 {
 	GPtrArray *order = g_ptr_array_new(); /* the document's terms */
+	GByteArray *b = r->ns ? r->share : NULL;
+	long long off[NR_STREAMS], len[NR_STREAMS];
 	size_t i, j;
+	int k;
 
+	for (k = 0; k < NR_STREAMS; k++) {
+		if (r->os)
+			rows_flush(r, k);
+		off[k] = r->pos[k];
+	}
+	if (b) {
+		g_byte_array_set_size(b, 0);
+		g_byte_array_append(b, names->data, names->len);
+	}
 	for (i = 0; i < ps->nr; i++) {
 		const struct passage *p = &ps->items[i];
 		struct corpus_passage *cp;
 
 		write_passage_rows(r, s, p, i + 1);
-		ALLOC_GROW(r->c.passages, r->c.nr_passages, r->c.alloc_passages);
-		cp = &r->c.passages[r->c.nr_passages++];
-		memset(cp, 0, sizeof(*cp));
-		cp->doc = (unsigned)d;
+		cp = new_passage(r, d);
 		cp->type = (unsigned char)p->type;
 		cp->tokens = (unsigned)p->tokens;
 		cp->nr_themes = (unsigned short)p->nr_labels;
 		corpus_passage_alloc(cp, p->nr_terms, p->nr_labels);
 		for (j = 0; j < p->nr_labels; j++)
 			cp->themes[j] = p->labels[j].theme;
+		if (b) {
+			put_uv(b, p->type);
+			put_uv(b, p->tokens);
+			put_uv(b, p->nr_labels);
+			for (j = 0; j < p->nr_labels; j++)
+				put_uv(b, (unsigned long long)p->labels[j].theme);
+			put_uv(b, p->nr_terms);
+		}
 		for (j = 0; j < p->nr_terms; j++) {
 			const struct term_count *tc = &p->terms[j];
-			struct surf *sf = surf_get(r, tc->term, tc->surface);
-			struct tinfo *t = sf->t;
-			size_t m;
+			unsigned sid = surf_get(r, tc->term, tc->surface);
 
-			/* Terms come sorted, so a stem listed twice (once per
-			 * surface) is the entry just before. */
-			m = cp->nr_terms;
-			if (m && cp->term_ids[m - 1] == t->id)
-				m--;
-			if (m == cp->nr_terms) {
-				cp->term_ids[m] = t->id;
-				cp->term_counts[m] = 0;
-				cp->nr_terms++;
+			add_term(r, d, cp, sid, tc->count, order);
+			if (b) {
+				put_uv(b, sid);
+				put_uv(b, tc->count);
 			}
-			cp->term_counts[m] += tc->count;
-			t->cf += tc->count;
-			if (t->last_doc != d + 1) {
-				t->last_doc = d + 1;
-				t->df++;
-				t->in_doc = 0;
-				g_ptr_array_add(order, t);
-			}
-			t->in_doc += tc->count;
-			sf->count += tc->count;
 		}
 	}
 	g_ptr_array_sort(order, cmp_tinfo_term);
@@ -378,6 +1197,112 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 	}
 	g_ptr_array_free(order, TRUE);
 	collect_quotes(r, d, ps);
+	if (!b)
+		return;
+	for (i = 0, j = 0; i < r->o->nr_themes; i++)
+		j += r->best[i] != NULL;
+	put_uv(b, j);
+	for (i = 0; i < r->o->nr_themes; i++) {
+		const struct passage *p = r->best[i];
+
+		if (!p)
+			continue;
+		put_uv(b, i);
+		put_uv(b, r->best_no[i]);
+		put_sv(b, p->page);
+		put_uv(b, p->type);
+		put_dbl(b, passage_confidence(r, p, (int)i));
+	}
+	for (k = 0; k < NR_STREAMS; k++) {
+		r->pos[k] = csv_out_tell(stream_out(r, k));
+		len[k] = r->pos[k] - off[k];
+	}
+	ns_doc(r, d, off, len);
+}
+
+/* Adds document d from its share in the state before: the rows are copied
+ * from the published files. */
+static void add_shared(struct reducer *r, size_t d, struct source *s,
+		       const unsigned char *share, size_t rest, long from,
+		       const GByteArray *names)
+{
+	struct ostate *os = r->os;
+	const struct odoc *od = &os->docs[from];
+	struct rd rd = { share + rest, share + od->share_len, 0 };
+	GByteArray *b = r->ns ? r->share : NULL;
+	long long off[NR_STREAMS];
+	size_t i, j, n;
+	int k;
+
+	s->pages = od->pages;
+	s->passages = od->nr_passages;
+	s->tokens = od->tokens;
+	free(s->message);
+	s->message = od->warnings ? xstrdup(od->warnings) : NULL;
+	s->status = od->warnings ? SOURCE_WARNING : SOURCE_OK;
+	for (k = 0; k < NR_STREAMS; k++)
+		off[k] = rows_copy(r, k, od->off[k], od->len[k]);
+	if (b) {
+		g_byte_array_set_size(b, 0);
+		g_byte_array_append(b, names->data, names->len);
+	}
+	for (i = 0; i < od->nr_passages; i++) {
+		struct corpus_passage *cp = new_passage(r, d);
+		size_t nth;
+
+		cp->type = (unsigned char)get_uv(&rd);
+		cp->tokens = (unsigned)get_uv(&rd);
+		/* the themes come before the number of terms the block needs */
+		nth = get_nr(&rd);
+		for (j = 0; j < nth; j++)
+			r->theme_buf[j] = (int)get_uv(&rd);
+		n = get_nr(&rd);
+		cp->nr_themes = (unsigned short)nth;
+		corpus_passage_alloc(cp, n, nth);
+		for (j = 0; j < nth; j++)
+			cp->themes[j] = r->theme_buf[j];
+		if (b) {
+			put_uv(b, cp->type);
+			put_uv(b, cp->tokens);
+			put_uv(b, cp->nr_themes);
+			for (j = 0; j < cp->nr_themes; j++)
+				put_uv(b, (unsigned long long)cp->themes[j]);
+			put_uv(b, n);
+		}
+		for (j = 0; j < n; j++) {
+			size_t pair = (size_t)get_uv(&rd);
+			unsigned long count = (unsigned long)get_uv(&rd);
+
+			if (!os->pair_sid[pair])
+				os->pair_sid[pair] = surf_get(r, os->pair_term[pair],
+							      os->pair_surf[pair]) + 1;
+			add_term(r, d, cp, os->pair_sid[pair] - 1, count, NULL);
+			if (b) {
+				put_uv(b, os->pair_sid[pair] - 1);
+				put_uv(b, count);
+			}
+		}
+	}
+	n = get_nr(&rd);
+	if (b)
+		put_uv(b, n);
+	for (i = 0; i < n; i++) {
+		size_t t = (size_t)get_uv(&rd), no = (size_t)get_uv(&rd);
+		int page = (int)get_sv(&rd);
+		enum passage_type type = (enum passage_type)get_uv(&rd);
+		double conf = get_dbl(&rd);
+
+		quote_add(r, t, d, conf, type, page, no, NULL, from);
+		if (b) {
+			put_uv(b, t);
+			put_uv(b, no);
+			put_sv(b, page);
+			put_uv(b, type);
+			put_dbl(b, conf);
+		}
+	}
+	if (b)
+		ns_doc(r, d, off, od->len);
 }
 
 static void add_source(struct reducer *r, struct source *s)
@@ -424,6 +1349,10 @@ struct ahead {
 	struct passage_list ps;
 	struct record_meta m;
 	struct doc_error err;
+	long from;            /* its document in the state before, or -1 */
+	unsigned char *share; /* then its share there */
+	size_t rest;          /* the share's passages, after the name counts */
+	GByteArray *names;    /* with a state to write: its name counts */
 };
 
 struct reader {
@@ -475,16 +1404,36 @@ static gpointer reader_main(gpointer data)
 			sandbox_gate_enter();
 		}
 		if (needs_read(s)) {
-			char *path = g_build_filename(r->o->records_dir, s->record, NULL);
+			struct ostate *os = r->os;
+			long j = os ? state_match(os, s) : -1;
+			unsigned char *b = j >= 0 ? ostate_share(os, (size_t)j) : NULL;
 
 			a = xcalloc(1, sizeof(*a));
+			a->from = -1;
 			passage_list_init(&a->ps);
-			a->rc = record_read(path, r->o->config, &a->m, &a->ps, r->o->theme_ids,
-					    r->o->nr_themes, &a->err);
-			g_free(path);
-			for (i = 0; !a->rc && i < a->ps.nr; i++)
-				names_add_passage(r->names, a->ps.items[i].text,
-						  a->ps.items[i].kind == PASSAGE_HEADING);
+			names_doc_begin(r->names);
+			if (b && share_ok(os, &os->docs[j], b, r->o->nr_themes)) {
+				struct rd sd = { b, b + os->docs[j].share_len, 0 };
+
+				share_names(r, os, &sd);
+				a->from = j;
+				a->share = b;
+				a->rest = (size_t)(sd.p - b);
+			} else {
+				char *path = g_build_filename(r->o->records_dir, s->record, NULL);
+
+				free(b);
+				a->rc = record_read(path, r->o->config, &a->m, &a->ps, r->o->theme_ids,
+						    r->o->nr_themes, &a->err);
+				g_free(path);
+				for (i = 0; !a->rc && i < a->ps.nr; i++)
+					names_add_passage(r->names, a->ps.items[i].text,
+							  a->ps.items[i].kind == PASSAGE_HEADING);
+			}
+			if (r->ns) {
+				a->names = g_byte_array_new();
+				encode_names(r, a->names);
+			}
 		}
 		pthread_mutex_lock(&rd->lock);
 		rd->slots[d] = a;
@@ -549,7 +1498,9 @@ static void read_source(struct reducer *r, struct source *s, size_t d,
 		}
 		return;
 	}
-	if (a->rc) {
+	if (a->from >= 0) {
+		add_shared(r, d, s, a->share, a->rest, a->from, a->names);
+	} else if (a->rc) {
 		source_set_error(s, a->err.stage, a->err.msg);
 		if (r->o->on_error)
 			r->o->on_error(r->o->ctx, s);
@@ -562,8 +1513,11 @@ static void read_source(struct reducer *r, struct source *s, size_t d,
 		free(s->message);
 		s->message = a->m.warnings ? xstrdup(a->m.warnings) : NULL;
 		s->status = a->m.warnings ? SOURCE_WARNING : SOURCE_OK;
-		add_document(r, d, s, &a->ps);
+		add_document(r, d, s, &a->ps, a->names);
 	}
+	free(a->share);
+	if (a->names)
+		g_byte_array_free(a->names, TRUE);
 	free(a->m.warnings);
 	passage_list_release(&a->ps);
 	free(a);
@@ -579,11 +1533,11 @@ static void renumber_terms(struct reducer *r)
 	size_t alloc_pairs = 0;
 
 	/* each stem's most frequent surface (ties: the first in byte order) */
-	for (i = 0; i < r->alloc_surf; i++) {
-		const struct surf *e = &r->surf[i];
+	for (i = 0; i < r->nr_sinfo; i++) {
+		const struct sinfo *e = &r->sinfo[i];
 		struct tinfo *t = e->t;
 
-		if (e->surface && (e->count > t->best_n ||
+		if ((e->count > t->best_n ||
 				   (e->count == t->best_n && (!t->best || strcmp(e->surface, t->best) < 0)))) {
 			t->best = e->surface;
 			t->best_n = e->count;
@@ -811,6 +1765,54 @@ static int write_quotes(struct reducer *r, struct doc_error *err)
 	return csv_out_commit(c, err);
 }
 
+/* The texts of the quotes taken from the state before: from its published
+ * quotes, else from the document's record. */
+static int resolve_quotes(struct reducer *r, struct doc_error *err)
+{
+	const struct ostate *os = r->os;
+	size_t t, i, j;
+
+	for (t = 0; t < r->o->nr_themes; t++)
+		for (i = 0; i < r->quotes[t].nr; i++) {
+			struct quote *q = &r->quotes[t].q[i];
+			struct passage_list ps;
+			struct record_meta m = { 0 };
+			char *path;
+			int rc;
+
+			if (q->text)
+				continue;
+			for (j = 0; j < os->nr_quotes; j++)
+				if (os->quotes[j].doc == (size_t)q->from &&
+				    os->quotes[j].no == q->passage)
+					break;
+			if (j < os->nr_quotes) {
+				q->section = xstrdup(os->quotes[j].section);
+				q->text = xstrdup(os->quotes[j].text);
+				continue;
+			}
+			path = g_build_filename(r->o->records_dir, os->docs[q->from].record, NULL);
+			passage_list_init(&ps);
+			rc = record_read(path, r->o->config, &m, &ps, r->o->theme_ids,
+					 r->o->nr_themes, err);
+			g_free(path);
+			if (!rc && q->passage <= ps.nr) {
+				const struct passage *p = &ps.items[q->passage - 1];
+
+				q->section = xstrdup(p->section ? p->section : "");
+				q->text = xstrdup(p->text);
+			} else if (!rc) {
+				rc = doc_error_set(err, "record", DOC_ERR_FORMAT, "no passage %zu",
+						   q->passage);
+			}
+			free(m.warnings);
+			passage_list_release(&ps);
+			if (rc)
+				return -1;
+		}
+	return 0;
+}
+
 static void free_quotes(struct reducer *r)
 {
 	size_t t, i;
@@ -840,8 +1842,9 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 {
 	struct reducer r;
 	struct reader rd;
+	unsigned char key[STATE_KEY];
 	size_t i;
-	int rc = -1;
+	int k, rc = -1;
 
 	/* This thread holds the fork gate but while it waits: beside a batch,
 	 * GLib's allocator and stdio take locks a forked worker must not
@@ -849,6 +1852,7 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	sandbox_gate_enter();
 	memset(&r, 0, sizeof(r));
 	memset(counts, 0, sizeof(*counts));
+	reduce_state_drop();
 	r.o = o;
 	r.terms = g_hash_table_new(g_str_hash, g_str_equal);
 	r.by_id = g_ptr_array_new_with_free_func(free_tinfo);
@@ -867,6 +1871,7 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	r.quotes = xcalloc(o->nr_themes + 1, sizeof(*r.quotes));
 	r.best = xcalloc(o->nr_themes + 1, sizeof(*r.best));
 	r.best_no = xcalloc(o->nr_themes + 1, sizeof(*r.best_no));
+	r.theme_buf = xcalloc(o->nr_themes + 1, sizeof(*r.theme_buf));
 	r.c.min_lr = o->min_lr;
 	r.c.min_any = o->min_any;
 	if (g_mkdir_with_parents(o->outdir, 0777)) {
@@ -881,6 +1886,14 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 					  "doc_id,term,count", err) : NULL;
 	if (!r.counts)
 		goto out;
+	if (o->state) {
+		state_key(o, key);
+		r.os = o->use_state ? ostate_load(o, key) : NULL;
+		r.ns = nstate_open(o, key, l->nr);
+		r.share = g_byte_array_new();
+		for (k = 0; k < NR_STREAMS; k++)
+			r.pos[k] = csv_out_tell(stream_out(&r, k));
+	}
 	reader_start(&rd, &r, l);
 	for (i = 0; i < l->nr; i++) {
 		/* the reader has it only once the batch is done with it */
@@ -892,6 +1905,23 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 		reader_done_with(&rd, i);
 	}
 	reader_join(&rd);
+	for (k = 0; r.os && k < NR_STREAMS; k++)
+		rows_flush(&r, k);
+	if (r.copy_errno) {
+		doc_error_set(err, "write", DOC_ERR_IO, "cannot copy the rows of '%s': %s",
+			      o->state, strerror(r.copy_errno));
+		/* the next run starts afresh */
+		unlink(o->state);
+		goto out;
+	}
+	if (r.os && resolve_quotes(&r, err)) {
+		unlink(o->state);
+		goto out;
+	}
+	ostate_free(r.os);
+	r.os = NULL;
+	if (r.ns)
+		nstate_tables(&r, l);
 	renumber_terms(&r);
 	r.folder = xcalloc(l->nr + 1, sizeof(char *));
 	r.metarow = xcalloc(l->nr + 1, sizeof(long));
@@ -931,7 +1961,16 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	counts->passages = r.c.nr_passages;
 	counts->terms = r.c.nr_terms;
 	rc = 0;
+	if (r.ns && !r.ns->failed) {
+		/* completed once the outputs are published */
+		pending_state = r.ns;
+		r.ns = NULL;
+	}
 out:
+	ostate_free(r.os);
+	nstate_free(r.ns, 0);
+	if (r.share)
+		g_byte_array_free(r.share, TRUE);
 	csv_out_abort(r.passages);
 	csv_out_abort(r.themes);
 	csv_out_abort(r.counts);
@@ -940,6 +1979,8 @@ out:
 	for (i = 0; i < r.alloc_surf; i++)
 		free(r.surf[i].surface);
 	free(r.surf);
+	free(r.sinfo);
+	free(r.theme_buf);
 	g_string_free(r.theme_cell, TRUE);
 	corpus_release(&r.c);
 	names_free(r.names);

@@ -599,9 +599,13 @@ again:
 		drop_fresh_records();
 		goto out;
 	}
+	/* the state points into the files now published; a run that cannot
+	 * write it only makes the next one do all the work */
+	reduce_state_commit(o->outdir);
 	runopts_summary(o, l, &counts, now_seconds() - t0);
 	rc = runopts_exit_status(l, &counts);
 out:
+	reduce_state_drop();
 	if (le.damaged)
 		g_array_free(le.damaged, TRUE);
 	if (old_ids)

@@ -31,7 +31,7 @@ int cmd_run(int argc, char **argv)
 	struct runopts_rebuild rb;
 	struct source_list l = { 0 };
 	struct analyzer *a = NULL;
-	char *config = NULL, *records = NULL, *cb = NULL, *sw = NULL;
+	char *config = NULL, *records = NULL, *cb = NULL, *sw = NULL, *state = NULL;
 	char **ids = NULL;
 	struct themetab tab = { 0 };
 	struct docvars dv = { 0 };
@@ -80,6 +80,10 @@ int cmd_run(int argc, char **argv)
 	analyzer_doc_rule(a, &ro.min_lr, &ro.min_any);
 	ro.top_terms = o.top_terms;
 	ro.excel = o.excel;
+	/* unchanged documents are taken from here, not their records */
+	state = g_build_filename(records, "reduce.state", NULL);
+	ro.state = state;
+	ro.use_state = o.use_cache;
 	memset(&m, 0, sizeof(m));
 	m.command = "run";
 	m.argc = argc;
@@ -103,6 +107,7 @@ out:
 	free(ids);
 	free(config);
 	g_free(records);
+	g_free(state);
 	free(cb);
 	free(sw);
 	source_list_release(&l);
