@@ -59,6 +59,7 @@ struct reduce_options {
 struct reduce_counts {
 	size_t ok, warning, error;
 	unsigned long passages, tokens, terms, pages;
+	size_t from_state; /* documents taken from the reduce state */
 };
 
 int reduce_write(struct source_list *l, const struct reduce_options *o,

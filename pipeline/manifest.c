@@ -88,6 +88,8 @@ static void write_body(FILE *f, const struct manifest *m)
 		m->seconds_map, m->seconds_reduce, m->seconds_total);
 	/* the parent's own peak (its threads; not the workers'), in MiB */
 	fprintf(f, "  \"peak_rss_mib\": %.1f,\n", m->peak_rss_mib);
+	/* unchanged documents the reduce took from its state, not their records */
+	fprintf(f, "  \"documents_from_reduce_state\": %zu,\n", c->from_state);
 	fputs("  \"failed\": [", f);
 	for (i = 0; i < m->sources->nr; i++) {
 		const struct source *s = &m->sources->items[i];

@@ -322,6 +322,7 @@ struct reducer {
 	long long pend_off[NR_STREAMS], pend_len[NR_STREAMS]; /* rows to copy */
 	int copy_errno;
 	int *theme_buf; /* a passage's themes read from a share */
+	size_t from_state;
 };
 
 /*
@@ -1500,6 +1501,7 @@ static void read_source(struct reducer *r, struct source *s, size_t d,
 	}
 	if (a->from >= 0) {
 		add_shared(r, d, s, a->share, a->rest, a->from, a->names);
+		r->from_state++;
 	} else if (a->rc) {
 		source_set_error(s, a->err.stage, a->err.msg);
 		if (r->o->on_error)
@@ -1960,6 +1962,7 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	}
 	counts->passages = r.c.nr_passages;
 	counts->terms = r.c.nr_terms;
+	counts->from_state = r.from_state;
 	rc = 0;
 	if (r.ns && !r.ns->failed) {
 		/* completed once the outputs are published */
