@@ -8,6 +8,7 @@
 #include <string.h>
 #include <math.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <cmocka.h>
 #include <glib.h>
 #include "csvio.h"
@@ -89,6 +90,46 @@ static void csvio__abort_leaves_no_file(void **state)
 	csv_out_text(c, "x");
 	csv_out_abort(c);
 	assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+	g_free(path);
+}
+
+/* Rows copied from another file land between the rows written. */
+static void csvio__copy_appends_rows_of_a_file(void **state)
+{
+	struct doc_error err = { 0 };
+	char *src = g_build_filename(tmpdir, "src.csv", NULL);
+	char *path = g_build_filename(tmpdir, "copy.csv", NULL);
+	struct csv_out *c;
+	gchar *got = NULL;
+	int fd;
+
+	(void)state;
+	assert_true(g_file_set_contents(src, "h\nb,1\nc,2\nd,3\n", -1, NULL));
+	fd = open(src, O_RDONLY);
+	assert_true(fd >= 0);
+	c = csv_out_open(path, 0, &err);
+	assert_non_null(c);
+	csv_out_line(c, "h");
+	csv_out_raw(c, "a");
+	csv_out_end_row(c);
+	assert_int_equal(csv_out_tell(c), 4);
+	assert_int_equal(csv_out_copy(c, fd, 2, 8), 0);
+	assert_int_equal(csv_out_tell(c), 12);
+	csv_out_raw(c, "e");
+	csv_out_end_row(c);
+	/* past the end of the file: an error */
+	assert_int_equal(csv_out_copy(c, fd, 10, 100), -1);
+	csv_out_abort(c);
+	c = csv_out_open(path, 0, &err);
+	csv_out_line(c, "h");
+	assert_int_equal(csv_out_copy(c, fd, 2, 8), 0);
+	csv_out_line(c, "e");
+	assert_int_equal(csv_out_commit(c, &err), 0);
+	assert_true(g_file_get_contents(path, &got, NULL, NULL));
+	assert_string_equal(got, "h\nb,1\nc,2\ne\n");
+	close(fd);
+	g_free(got);
+	g_free(src);
 	g_free(path);
 }
 
@@ -359,6 +400,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(csvio__quotes_and_guards_text),
 		cmocka_unit_test(csvio__abort_leaves_no_file),
+		cmocka_unit_test(csvio__copy_appends_rows_of_a_file),
 		cmocka_unit_test(csvio__double_round_trips),
 		cmocka_unit_test(csvio__double_matches_its_definition),
 		cmocka_unit_test(csvio__reads_rows_with_bom_and_quotes),

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "util.h"
@@ -86,12 +87,52 @@ static void names__without_a_dictionary(void **state)
 	names_free(nc);
 }
 
+/* A document's share, added again to another counter, counts the same. */
+static void names__document_share_adds_up(void **state)
+{
+	struct name_counter *a = names_new(dict_path), *b = names_new(dict_path);
+	const struct names_share *sh;
+	size_t n, i;
+
+	(void)state;
+	names_doc_begin(a);
+	names_add_passage(a, "The school said Noah was seen.", 0);
+	names_add_passage(a, "Later Noah met Isabel and Noah.", 0);
+	n = names_doc_end(a, &sh);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		if (i)
+			assert_true(sh[i - 1].id < sh[i].id);
+		if (!strcmp(names_word(a, sh[i].id), "noah")) {
+			assert_int_equal(sh[i].mid, 3);
+			assert_int_equal(sh[i].cap, 3);
+		}
+		names_add_share(b, names_word_id(b, names_word(a, sh[i].id)), sh[i].mid,
+				sh[i].cap);
+	}
+	/* a second document's share holds its own counts alone */
+	names_doc_begin(a);
+	names_add_passage(a, "We saw noah at home.", 0);
+	n = names_doc_end(a, &sh);
+	for (i = 0; i < n; i++)
+		if (!strcmp(names_word(a, sh[i].id), "noah")) {
+			assert_int_equal(sh[i].mid, 1);
+			assert_int_equal(sh[i].cap, 0);
+		}
+	assert_true(names_is_name(b, "noah"));
+	assert_true(names_is_name(b, "isabel"));
+	assert_false(names_is_name(b, "school"));
+	names_free(a);
+	names_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names__capitalised_mid_sentence_and_not_a_word),
 		cmocka_unit_test(names__lower_case_uses_count_against),
 		cmocka_unit_test(names__without_a_dictionary),
+		cmocka_unit_test(names__document_share_adds_up),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
