@@ -51,7 +51,9 @@ struct reduce_options {
 	void *wait_ctx;
 	/* The reduce state file (NULL: none): written by every reduce, and
 	 * when use_state, the state a published reduce left there is used,
-	 * if its options and the output files it points into are the same. */
+	 * if its options and the output files it points into are the same.
+	 * The caller holds the output folder's lock: temporary state files
+	 * beside it are a killed run's and removed. */
 	const char *state;
 	int use_state;
 };

@@ -227,7 +227,11 @@ size_t names_doc_end(struct name_counter *nc, const struct names_share **share)
 		sh->mid = w->mid - w->mid0;
 		sh->cap = w->cap - w->cap0;
 	}
-	qsort(nc->touched, nc->nr_touched, sizeof(*nc->touched), cmp_share);
+	/* a share added again comes in order mostly */
+	for (i = 1; i < nc->nr_touched && nc->touched[i - 1].id < nc->touched[i].id; i++)
+		;
+	if (i < nc->nr_touched)
+		qsort(nc->touched, nc->nr_touched, sizeof(*nc->touched), cmp_share);
 	*share = nc->touched;
 	return nc->nr_touched;
 }

@@ -90,8 +90,8 @@ struct quote_list {
  *   tables: one deflate stream of the (stem, surface) pairs, the words of
  *           the name counts, the documents' index (doc_id, record name,
  *           pages, warnings, passages, tokens, its rows' offset and length
- *           in the three files, its share's length) and the texts of the
- *           published quotes
+ *           in the three files, its share's length, its record file's
+ *           size and inode) and the texts of the published quotes
  *   trailer: where the streams are, the identity (size, mtime, inode) of
  *           the three files, the CRC-32 of everything before it, "RMREDEND"
  *
@@ -240,6 +240,18 @@ static double get_dbl(struct rd *d)
 	return v;
 }
 
+/* A record file as it was: its size and inode (its times change as runs
+ * use it, store.h). */
+struct ident {
+	unsigned long long size, ino;
+};
+
+static void ident_of(struct ident *id, const struct stat *st)
+{
+	id->size = (unsigned long long)st->st_size;
+	id->ino = (unsigned long long)st->st_ino;
+}
+
 /* A document of the state read. */
 struct odoc {
 	const char *doc_id, *record, *warnings; /* warnings NULL: none */
@@ -247,6 +259,7 @@ struct odoc {
 	unsigned long nr_passages, tokens;
 	long long off[NR_STREAMS], len[NR_STREAMS];
 	size_t share_len;
+	struct ident rec; /* its record file then */
 };
 
 /* The text of a quote published from it. */
@@ -283,6 +296,7 @@ struct ndoc {
 	size_t d; /* its source */
 	long long off[NR_STREAMS], len[NR_STREAMS];
 	size_t share_len;
+	struct ident rec;
 };
 
 struct nstate {
@@ -653,6 +667,8 @@ static int ostate_tables(struct ostate *os, struct rd *d, const long long *size)
 			od->len[k] = (long long)get_below(d, (unsigned long long)(size[k] - od->off[k]) + 1);
 		}
 		od->share_len = (size_t)get_below(d, STATE_MAX_TABLES);
+		od->rec.size = get_uv(d);
+		od->rec.ino = get_uv(d);
 		g_hash_table_insert(os->by_doc_id, (gpointer)od->doc_id, GSIZE_TO_POINTER(i + 1));
 	}
 	os->nr_quotes = get_nr(d);
@@ -873,12 +889,28 @@ static struct nstate *nstate_open(const struct reduce_options *o, const unsigned
 				  size_t nr_sources)
 {
 	struct nstate *ns = xcalloc(1, sizeof(*ns));
-	char *dir = g_path_get_dirname(o->state);
+	char *dir = g_path_get_dirname(o->state), *base = g_path_get_basename(o->state);
+	char *prefix = xstrfmt("%s.tmp.", base);
+	GDir *gd;
+	const char *nm;
 
 	ns->path = xstrdup(o->state);
 	ns->tmp = xstrfmt("%s.tmp.%ld", o->state, (long)getpid());
 	/* beside the batch, which makes the folder too */
 	g_mkdir_with_parents(dir, 0777);
+	/* what a killed run left (the caller holds the folder's lock) */
+	gd = g_dir_open(dir, 0, NULL);
+	while (gd && (nm = g_dir_read_name(gd)))
+		if (g_str_has_prefix(nm, prefix)) {
+			char *p = g_build_filename(dir, nm, NULL);
+
+			unlink(p);
+			g_free(p);
+		}
+	if (gd)
+		g_dir_close(gd);
+	free(prefix);
+	g_free(base);
 	g_free(dir);
 	ns->f = fopen(ns->tmp, "w");
 	if (!ns->f || deflateInit(&ns->zs, Z_BEST_SPEED) != Z_OK) {
@@ -893,8 +925,10 @@ static struct nstate *nstate_open(const struct reduce_options *o, const unsigned
 	return ns;
 }
 
-/* Adds r->share, document d's, whose rows are at off, len. */
-static void ns_doc(struct reducer *r, size_t d, const long long *off, const long long *len)
+/* Adds r->share, document d's, whose rows are at off, len and whose
+ * record file is rec. */
+static void ns_doc(struct reducer *r, size_t d, const long long *off, const long long *len,
+		   const struct ident *rec)
 {
 	struct nstate *ns = r->ns;
 	struct ndoc *nd;
@@ -906,6 +940,7 @@ static void ns_doc(struct reducer *r, size_t d, const long long *off, const long
 	memcpy(nd->off, off, sizeof(nd->off));
 	memcpy(nd->len, len, sizeof(nd->len));
 	nd->share_len = r->share->len;
+	nd->rec = *rec;
 	ns->of_doc[d] = ns->nr_docs;
 }
 
@@ -948,6 +983,8 @@ static void nstate_tables(struct reducer *r, const struct source_list *l)
 			put_uv(b, (unsigned long long)nd->len[k]);
 		}
 		put_uv(b, nd->share_len);
+		put_uv(b, nd->rec.size);
+		put_uv(b, nd->rec.ino);
 	}
 	for (t = 0, n = 0; t < r->o->nr_themes; t++)
 		n += r->quotes[t].nr;
@@ -968,13 +1005,18 @@ static void nstate_tables(struct reducer *r, const struct source_list *l)
 	g_byte_array_free(b, TRUE);
 }
 
-/* The document of source s in the state before, or -1. */
-static long state_match(const struct ostate *os, const struct source *s)
+/* The document of source s in the state before, or -1: the same doc_id
+ * and record, whose file is as it was (one rewritten or cut since is read,
+ * found damaged and made again; damage in place goes unseen, and does not
+ * matter, until the document changes). */
+static long state_match(const struct ostate *os, const struct source *s,
+			const struct ident *rec)
 {
 	gpointer v = g_hash_table_lookup(os->by_doc_id, s->doc_id);
 	size_t j = GPOINTER_TO_SIZE(v);
 
-	if (!j-- || j < os->next || strcmp(os->docs[j].record, s->record))
+	if (!j-- || j < os->next || strcmp(os->docs[j].record, s->record) ||
+	    memcmp(&os->docs[j].rec, rec, sizeof(*rec)))
 		return -1;
 	return (long)j;
 }
@@ -1139,7 +1181,8 @@ static void add_term(struct reducer *r, size_t d, struct corpus_passage *cp,
 /* Adds one document's passages to the corpus and writes its text rows;
  * with a state to write, its share (names: its name counts) too. */
 static void add_document(struct reducer *r, size_t d, const struct source *s,
-			 const struct passage_list *ps, const GByteArray *names)
+			 const struct passage_list *ps, const GByteArray *names,
+			 const struct ident *rec)
 {
 	GPtrArray *order = g_ptr_array_new(); /* the document's terms */
 	GByteArray *b = r->ns ? r->share : NULL;
@@ -1218,14 +1261,14 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 		r->pos[k] = csv_out_tell(stream_out(r, k));
 		len[k] = r->pos[k] - off[k];
 	}
-	ns_doc(r, d, off, len);
+	ns_doc(r, d, off, len, rec);
 }
 
 /* Adds document d from its share in the state before: the rows are copied
  * from the published files. */
 static void add_shared(struct reducer *r, size_t d, struct source *s,
 		       const unsigned char *share, size_t rest, long from,
-		       const GByteArray *names)
+		       const GByteArray *names, const struct ident *rec)
 {
 	struct ostate *os = r->os;
 	const struct odoc *od = &os->docs[from];
@@ -1303,7 +1346,7 @@ static void add_shared(struct reducer *r, size_t d, struct source *s,
 		}
 	}
 	if (b)
-		ns_doc(r, d, off, od->len);
+		ns_doc(r, d, off, od->len, rec);
 }
 
 static void add_source(struct reducer *r, struct source *s)
@@ -1354,6 +1397,7 @@ struct ahead {
 	unsigned char *share; /* then its share there */
 	size_t rest;          /* the share's passages, after the name counts */
 	GByteArray *names;    /* with a state to write: its name counts */
+	struct ident rec;     /* its record file */
 };
 
 struct reader {
@@ -1406,10 +1450,16 @@ static gpointer reader_main(gpointer data)
 		}
 		if (needs_read(s)) {
 			struct ostate *os = r->os;
-			long j = os ? state_match(os, s) : -1;
-			unsigned char *b = j >= 0 ? ostate_share(os, (size_t)j) : NULL;
+			char *path = g_build_filename(r->o->records_dir, s->record, NULL);
+			struct stat st;
+			long j;
+			unsigned char *b;
 
 			a = xcalloc(1, sizeof(*a));
+			if (!stat(path, &st))
+				ident_of(&a->rec, &st);
+			j = os ? state_match(os, s, &a->rec) : -1;
+			b = j >= 0 ? ostate_share(os, (size_t)j) : NULL;
 			a->from = -1;
 			passage_list_init(&a->ps);
 			names_doc_begin(r->names);
@@ -1421,12 +1471,9 @@ static gpointer reader_main(gpointer data)
 				a->share = b;
 				a->rest = (size_t)(sd.p - b);
 			} else {
-				char *path = g_build_filename(r->o->records_dir, s->record, NULL);
-
 				free(b);
 				a->rc = record_read(path, r->o->config, &a->m, &a->ps, r->o->theme_ids,
 						    r->o->nr_themes, &a->err);
-				g_free(path);
 				for (i = 0; !a->rc && i < a->ps.nr; i++)
 					names_add_passage(r->names, a->ps.items[i].text,
 							  a->ps.items[i].kind == PASSAGE_HEADING);
@@ -1435,6 +1482,7 @@ static gpointer reader_main(gpointer data)
 				a->names = g_byte_array_new();
 				encode_names(r, a->names);
 			}
+			g_free(path);
 		}
 		pthread_mutex_lock(&rd->lock);
 		rd->slots[d] = a;
@@ -1500,7 +1548,7 @@ static void read_source(struct reducer *r, struct source *s, size_t d,
 		return;
 	}
 	if (a->from >= 0) {
-		add_shared(r, d, s, a->share, a->rest, a->from, a->names);
+		add_shared(r, d, s, a->share, a->rest, a->from, a->names, &a->rec);
 		r->from_state++;
 	} else if (a->rc) {
 		source_set_error(s, a->err.stage, a->err.msg);
@@ -1515,7 +1563,7 @@ static void read_source(struct reducer *r, struct source *s, size_t d,
 		free(s->message);
 		s->message = a->m.warnings ? xstrdup(a->m.warnings) : NULL;
 		s->status = a->m.warnings ? SOURCE_WARNING : SOURCE_OK;
-		add_document(r, d, s, &a->ps, a->names);
+		add_document(r, d, s, &a->ps, a->names, &a->rec);
 	}
 	free(a->share);
 	if (a->names)
