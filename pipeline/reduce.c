@@ -12,6 +12,7 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -97,8 +98,8 @@ struct quote_list {
  *
  * A document's share: its name counts (word ids ascending, as deltas), per
  * passage its type, tokens, themes and (pair id, count)s, and its best
- * quote per theme without the text. Numbers are LEB128 varints, stored in
- * the order documents, then tables, are read. Any mismatch (options,
+ * quote per theme without the text. Numbers are LEB128 varints, the
+ * trailer's 8 bytes little-endian. Any mismatch (options,
  * files, checksum) leaves the whole state unused; a document is taken from
  * it only under the same doc_id and record name (content and configuration)
  * and when its share reads back whole.
@@ -711,7 +712,7 @@ static struct ostate *ostate_load(const struct reduce_options *o, const unsigned
 	tab_off = get_u64(t + 16);
 	tab_len = get_u64(t + 24);
 	tab_ulen = get_u64(t + 32);
-	if (docs_off != STATE_HEAD || docs_len > len || tab_off != docs_off + docs_len ||
+	if (docs_off != STATE_HEAD || docs_len > len || docs_len > UINT_MAX || tab_off != docs_off + docs_len ||
 	    tab_len > len || tab_off + tab_len != len - STATE_TRAILER ||
 	    tab_ulen >= STATE_MAX_TABLES)
 		goto fail;
@@ -925,10 +926,8 @@ static struct nstate *nstate_open(const struct reduce_options *o, const unsigned
 	return ns;
 }
 
-/* Adds r->share, document d's, whose rows are at off, len and whose
- * record file is rec. */
-static void ns_doc(struct reducer *r, size_t d, const long long *off, const long long *len,
-		   const struct ident *rec)
+/* Adds r->share, document d's, whose rows are at off, len. */
+static void ns_doc(struct reducer *r, size_t d, const long long *off, const long long *len)
 {
 	struct nstate *ns = r->ns;
 	struct ndoc *nd;
@@ -940,7 +939,6 @@ static void ns_doc(struct reducer *r, size_t d, const long long *off, const long
 	memcpy(nd->off, off, sizeof(nd->off));
 	memcpy(nd->len, len, sizeof(nd->len));
 	nd->share_len = r->share->len;
-	nd->rec = *rec;
 	ns->of_doc[d] = ns->nr_docs;
 }
 
@@ -966,9 +964,18 @@ static void nstate_tables(struct reducer *r, const struct source_list *l)
 		put_str(b, names_word(r->names, (unsigned)i));
 	put_uv(b, ns->nr_docs);
 	for (i = 0; i < ns->nr_docs; i++) {
-		const struct ndoc *nd = &ns->docs[i];
+		struct ndoc *nd = &ns->docs[i];
 		const struct source *s = &l->items[nd->d];
 		int warn = s->status == SOURCE_WARNING && s->message;
+		char *path = g_build_filename(r->o->records_dir, s->record, NULL);
+		struct stat st;
+
+		/* now that the batch is over: two documents of the same
+		 * content may have made their record twice */
+		memset(&nd->rec, 0, sizeof(nd->rec));
+		if (!stat(path, &st))
+			ident_of(&nd->rec, &st);
+		g_free(path);
 
 		put_str(b, s->doc_id);
 		put_str(b, s->record);
@@ -1181,8 +1188,7 @@ static void add_term(struct reducer *r, size_t d, struct corpus_passage *cp,
 /* Adds one document's passages to the corpus and writes its text rows;
  * with a state to write, its share (names: its name counts) too. */
 static void add_document(struct reducer *r, size_t d, const struct source *s,
-			 const struct passage_list *ps, const GByteArray *names,
-			 const struct ident *rec)
+			 const struct passage_list *ps, const GByteArray *names)
 {
 	GPtrArray *order = g_ptr_array_new(); /* the document's terms */
 	GByteArray *b = r->ns ? r->share : NULL;
@@ -1261,14 +1267,14 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 		r->pos[k] = csv_out_tell(stream_out(r, k));
 		len[k] = r->pos[k] - off[k];
 	}
-	ns_doc(r, d, off, len, rec);
+	ns_doc(r, d, off, len);
 }
 
 /* Adds document d from its share in the state before: the rows are copied
  * from the published files. */
 static void add_shared(struct reducer *r, size_t d, struct source *s,
 		       const unsigned char *share, size_t rest, long from,
-		       const GByteArray *names, const struct ident *rec)
+		       const GByteArray *names)
 {
 	struct ostate *os = r->os;
 	const struct odoc *od = &os->docs[from];
@@ -1346,7 +1352,7 @@ static void add_shared(struct reducer *r, size_t d, struct source *s,
 		}
 	}
 	if (b)
-		ns_doc(r, d, off, od->len, rec);
+		ns_doc(r, d, off, od->len);
 }
 
 static void add_source(struct reducer *r, struct source *s)
@@ -1397,7 +1403,6 @@ struct ahead {
 	unsigned char *share; /* then its share there */
 	size_t rest;          /* the share's passages, after the name counts */
 	GByteArray *names;    /* with a state to write: its name counts */
-	struct ident rec;     /* its record file */
 };
 
 struct reader {
@@ -1452,13 +1457,14 @@ static gpointer reader_main(gpointer data)
 			struct ostate *os = r->os;
 			char *path = g_build_filename(r->o->records_dir, s->record, NULL);
 			struct stat st;
+			struct ident rec = { 0, 0 };
 			long j;
 			unsigned char *b;
 
 			a = xcalloc(1, sizeof(*a));
-			if (!stat(path, &st))
-				ident_of(&a->rec, &st);
-			j = os ? state_match(os, s, &a->rec) : -1;
+			if (os && !stat(path, &st))
+				ident_of(&rec, &st);
+			j = os ? state_match(os, s, &rec) : -1;
 			b = j >= 0 ? ostate_share(os, (size_t)j) : NULL;
 			a->from = -1;
 			passage_list_init(&a->ps);
@@ -1548,7 +1554,7 @@ static void read_source(struct reducer *r, struct source *s, size_t d,
 		return;
 	}
 	if (a->from >= 0) {
-		add_shared(r, d, s, a->share, a->rest, a->from, a->names, &a->rec);
+		add_shared(r, d, s, a->share, a->rest, a->from, a->names);
 		r->from_state++;
 	} else if (a->rc) {
 		source_set_error(s, a->err.stage, a->err.msg);
@@ -1563,7 +1569,7 @@ static void read_source(struct reducer *r, struct source *s, size_t d,
 		free(s->message);
 		s->message = a->m.warnings ? xstrdup(a->m.warnings) : NULL;
 		s->status = a->m.warnings ? SOURCE_WARNING : SOURCE_OK;
-		add_document(r, d, s, &a->ps, a->names, &a->rec);
+		add_document(r, d, s, &a->ps, a->names);
 	}
 	free(a->share);
 	if (a->names)
