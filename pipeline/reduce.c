@@ -96,7 +96,9 @@ struct quote_list {
  *   trailer: where the streams are, the identity (size, mtime, inode) of
  *           the three files, the CRC-32 of everything before it, "RMREDEND"
  *
- * A document's share: its name counts (word ids ascending, as deltas), per
+ * A document's share: its name counts (word ids ascending, as deltas; the
+ * occurrences times 3 plus 0: none capitalised, 1: all, 2: the number
+ * follows), per
  * passage its type, tokens, themes and (pair id, count)s, and its best
  * quote per theme without the text. Numbers are LEB128 varints, the
  * trailer's 8 bytes little-endian. Any mismatch (options,
@@ -111,6 +113,7 @@ struct quote_list {
 #define STATE_HEAD (8 + STATE_KEY)
 #define STATE_TRAILER (5 * 8 + NR_STREAMS * 3 * 8 + 4 + 8)
 #define STATE_MAX_TABLES ((unsigned long long)1 << 32)
+#define STATE_CHUNK ((size_t)1 << 16)
 
 static const char *const stream_name[NR_STREAMS] = {
 	"passages.csv", "passage_themes.csv", "doc_term_counts.csv"
@@ -274,7 +277,8 @@ struct oquote {
  * thread inflates the shares in order and maps words, the main thread
  * maps pairs and copies rows. */
 struct ostate {
-	unsigned char *file, *tab;
+	int sfd;               /* the state file */
+	unsigned char *tab;
 	const char **pair_term, **pair_surf;
 	size_t nr_pairs;
 	unsigned *pair_sid;  /* main thread: sid + 1, 0 not yet */
@@ -288,6 +292,8 @@ struct ostate {
 	GHashTable *by_doc_id; /* doc_id -> index + 1 */
 	int fd[NR_STREAMS];
 	z_stream zs;           /* reader: the documents' stream */
+	unsigned char *zbuf;   /* reader: its bytes at [zoff - avail_in, zoff) */
+	long long zoff, zend;
 	int zs_open, broken;
 	size_t next;           /* reader: the next share in the stream */
 };
@@ -617,7 +623,9 @@ static void ostate_free(struct ostate *os)
 		inflateEnd(&os->zs);
 	if (os->by_doc_id)
 		g_hash_table_destroy(os->by_doc_id);
-	free(os->file);
+	if (os->sfd >= 0)
+		close(os->sfd);
+	free(os->zbuf);
 	free(os->tab);
 	free(os->pair_term);
 	free(os->pair_surf);
@@ -683,44 +691,87 @@ static int ostate_tables(struct ostate *os, struct rd *d, const long long *size)
 	return d->bad || d->p != d->end ? -1 : 0;
 }
 
+/* Reads exactly n bytes at off of fd: 0, or -1. */
+static int read_at(int fd, void *buf, size_t n, long long off)
+{
+	char *p = buf;
+
+	while (n) {
+		ssize_t r = pread(fd, p, n, (off_t)off);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
+/* The CRC-32 of the first n bytes of fd; -1 on a read error. */
+static long long crc_of(int fd, long long n)
+{
+	unsigned char *buf = xmalloc(STATE_CHUNK);
+	unsigned long crc = crc32(0, NULL, 0);
+	long long off = 0;
+
+	while (off < n) {
+		size_t m = n - off < (long long)STATE_CHUNK ? (size_t)(n - off) : STATE_CHUNK;
+
+		if (read_at(fd, buf, m, off)) {
+			free(buf);
+			return -1;
+		}
+		crc = crc32_z(crc, buf, m);
+		off += (long long)m;
+	}
+	free(buf);
+	return (long long)crc;
+}
+
 /* The state of the reduce before, when it is whole and made under the same
- * options for the files now in outdir; else NULL. */
+ * options for the files now in outdir; else NULL. The documents' stream is
+ * read as the shares are taken, not held whole (35 MB at 10,000 documents). */
 static struct ostate *ostate_load(const struct reduce_options *o, const unsigned char *key)
 {
 	struct ostate *os = xcalloc(1, sizeof(*os));
-	gchar *buf = NULL;
-	gsize len = 0;
-	const unsigned char *t;
+	unsigned char head[STATE_HEAD], t[STATE_TRAILER];
 	unsigned long long docs_off, docs_len, tab_off, tab_len, tab_ulen;
-	long long size[NR_STREAMS];
+	long long size[NR_STREAMS], len;
+	unsigned char *ztab = NULL;
 	uLongf ulen;
+	struct stat st;
 	struct rd d;
 	int k;
 
 	for (k = 0; k < NR_STREAMS; k++)
 		os->fd[k] = -1;
-	if (!g_file_get_contents(o->state, &buf, &len, NULL))
+	os->sfd = open(o->state, O_RDONLY | O_CLOEXEC);
+	if (os->sfd < 0 || fstat(os->sfd, &st))
 		goto fail;
-	os->file = (unsigned char *)buf;
-	if (len < STATE_HEAD + STATE_TRAILER || memcmp(buf, STATE_MAGIC, 8) ||
-	    memcmp(buf + 8, key, STATE_KEY) || memcmp(buf + len - 8, STATE_END, 8) ||
-	    crc32_z(0, os->file, len - 12) != (get_u64(os->file + len - 12) & 0xffffffffu))
+	len = (long long)st.st_size;
+	if (len < STATE_HEAD + STATE_TRAILER || read_at(os->sfd, head, STATE_HEAD, 0) ||
+	    read_at(os->sfd, t, STATE_TRAILER, len - STATE_TRAILER) ||
+	    memcmp(head, STATE_MAGIC, 8) || memcmp(head + 8, key, STATE_KEY) ||
+	    memcmp(t + STATE_TRAILER - 8, STATE_END, 8) ||
+	    crc_of(os->sfd, len - 12) != (long long)(get_u64(t + STATE_TRAILER - 12) & 0xffffffffu))
 		goto fail;
-	t = os->file + len - STATE_TRAILER;
 	docs_off = get_u64(t);
 	docs_len = get_u64(t + 8);
 	tab_off = get_u64(t + 16);
 	tab_len = get_u64(t + 24);
 	tab_ulen = get_u64(t + 32);
-	if (docs_off != STATE_HEAD || docs_len > len || docs_len > UINT_MAX || tab_off != docs_off + docs_len ||
-	    tab_len > len || tab_off + tab_len != len - STATE_TRAILER ||
+	if (docs_off != STATE_HEAD || docs_len > (unsigned long long)len ||
+	    tab_off != docs_off + docs_len || tab_len > (unsigned long long)len ||
+	    tab_off + tab_len != (unsigned long long)(len - STATE_TRAILER) ||
 	    tab_ulen >= STATE_MAX_TABLES)
 		goto fail;
 	/* the rows are copied from the files the state was made with */
 	for (k = 0; k < NR_STREAMS; k++) {
 		const unsigned char *id = t + 40 + 24 * k;
 		char *p = g_build_filename(o->outdir, stream_name[k], NULL);
-		struct stat st;
 
 		os->fd[k] = open(p, O_RDONLY | O_CLOEXEC);
 		g_free(p);
@@ -731,11 +782,14 @@ static struct ostate *ostate_load(const struct reduce_options *o, const unsigned
 			goto fail;
 		size[k] = (long long)st.st_size;
 	}
+	ztab = xmalloc(tab_len + 1);
 	os->tab = xmalloc(tab_ulen + 1);
 	ulen = (uLongf)tab_ulen;
-	if (uncompress(os->tab, &ulen, os->file + tab_off, (uLong)tab_len) != Z_OK ||
-	    ulen != tab_ulen)
+	if (read_at(os->sfd, ztab, tab_len, (long long)tab_off) ||
+	    uncompress(os->tab, &ulen, ztab, (uLong)tab_len) != Z_OK || ulen != tab_ulen)
 		goto fail;
+	free(ztab);
+	ztab = NULL;
 	d.p = os->tab;
 	d.end = os->tab + tab_ulen;
 	d.bad = 0;
@@ -746,10 +800,12 @@ static struct ostate *ostate_load(const struct reduce_options *o, const unsigned
 	if (inflateInit(&os->zs) != Z_OK)
 		goto fail;
 	os->zs_open = 1;
-	os->zs.next_in = os->file + docs_off;
-	os->zs.avail_in = (uInt)docs_len;
+	os->zbuf = xmalloc(STATE_CHUNK);
+	os->zoff = (long long)docs_off;
+	os->zend = (long long)(docs_off + docs_len);
 	return os;
 fail:
+	free(ztab);
 	ostate_free(os);
 	return NULL;
 }
@@ -1042,7 +1098,21 @@ static unsigned char *ostate_share(struct ostate *os, size_t j)
 		os->zs.next_out = b;
 		os->zs.avail_out = (uInt)n;
 		while (os->zs.avail_out) {
-			int z = inflate(&os->zs, Z_NO_FLUSH);
+			int z;
+
+			if (!os->zs.avail_in && os->zoff < os->zend) {
+				size_t m = os->zend - os->zoff < (long long)STATE_CHUNK ?
+					   (size_t)(os->zend - os->zoff) : STATE_CHUNK;
+
+				if (read_at(os->sfd, os->zbuf, m, os->zoff)) {
+					os->broken = 1;
+					break;
+				}
+				os->zoff += (long long)m;
+				os->zs.next_in = os->zbuf;
+				os->zs.avail_in = (uInt)m;
+			}
+			z = inflate(&os->zs, Z_NO_FLUSH);
 
 			if (z != Z_OK) {
 				if (z != Z_STREAM_END || os->zs.avail_out)
@@ -1072,8 +1142,8 @@ static int share_ok(const struct ostate *os, const struct odoc *od, const unsign
 		id += get_uv(&d);
 		if (id >= os->nr_words)
 			d.bad = 1;
-		get_uv(&d);
-		get_uv(&d);
+		if (get_uv(&d) % 3 == 2)
+			get_uv(&d);
 	}
 	for (i = 0; i < od->nr_passages && !d.bad; i++) {
 		get_below(&d, PASSAGE_TYPES);
@@ -1108,11 +1178,13 @@ static void share_names(struct reducer *r, struct ostate *os, struct rd *d)
 	unsigned long long id = 0;
 
 	for (i = 0; i < n; i++) {
+		unsigned long long v;
 		unsigned long mid, cap;
 
 		id += get_uv(d);
-		mid = (unsigned long)get_uv(d);
-		cap = (unsigned long)get_uv(d);
+		v = get_uv(d);
+		mid = (unsigned long)(v / 3);
+		cap = v % 3 == 0 ? 0 : v % 3 == 1 ? mid : (unsigned long)get_uv(d);
 		if (!os->word_id[id])
 			os->word_id[id] = names_word_id(r->names, os->words[id]) + 1;
 		names_add_share(r->names, os->word_id[id] - 1, mid, cap);
@@ -1130,8 +1202,10 @@ static void encode_names(struct reducer *r, GByteArray *b)
 	for (i = 0; i < n; i++) {
 		put_uv(b, sh[i].id - prev);
 		prev = sh[i].id;
-		put_uv(b, sh[i].mid);
-		put_uv(b, sh[i].cap);
+		/* capitalised never or always, mostly */
+		put_uv(b, 3ULL * sh[i].mid + (sh[i].cap == 0 ? 0 : sh[i].cap == sh[i].mid ? 1 : 2));
+		if (sh[i].cap && sh[i].cap != sh[i].mid)
+			put_uv(b, sh[i].cap);
 	}
 }
 
