@@ -99,7 +99,8 @@ struct quote_list {
  * A document's share: its name counts (word ids ascending, as deltas; the
  * occurrences times 3 plus 0: none capitalised, 1: all, 2: the number
  * follows), per
- * passage its type, tokens, themes and (pair id, count)s, and its best
+ * passage its type, tokens, themes and terms (pair id x 2, + 1 and the
+ * count when it is not 1), and its best
  * quote per theme without the text. Numbers are LEB128 varints, the
  * trailer's 8 bytes little-endian. Any mismatch (options,
  * files, checksum) leaves the whole state unused; a document is taken from
@@ -135,6 +136,14 @@ static void put_uv(GByteArray *b, unsigned long long v)
 static void put_sv(GByteArray *b, long long v)
 {
 	put_uv(b, v < 0 ? ((unsigned long long)(-(v + 1)) << 1) | 1 : (unsigned long long)v << 1);
+}
+
+/* A term of a passage: pair id x 2, + 1 and the count when it is not 1. */
+static void put_term(GByteArray *b, unsigned sid, unsigned long count)
+{
+	put_uv(b, 2ULL * sid + (count != 1));
+	if (count != 1)
+		put_uv(b, count);
 }
 
 static void put_str(GByteArray *b, const char *s)
@@ -1155,8 +1164,12 @@ static int share_ok(const struct ostate *os, const struct odoc *od, const unsign
 			get_below(&d, nr_themes);
 		n = get_nr(&d);
 		for (j = 0; j < n && !d.bad; j++) {
-			get_below(&d, os->nr_pairs);
-			get_uv(&d);
+			unsigned long long v = get_uv(&d);
+
+			if (v >> 1 >= os->nr_pairs)
+				d.bad = 1;
+			if (v & 1)
+				get_uv(&d);
 		}
 	}
 	n = get_nr(&d);
@@ -1305,8 +1318,7 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 
 			add_term(r, d, cp, sid, tc->count, order);
 			if (b) {
-				put_uv(b, sid);
-				put_uv(b, tc->count);
+				put_term(b, sid, tc->count);
 			}
 		}
 	}
@@ -1394,16 +1406,16 @@ static void add_shared(struct reducer *r, size_t d, struct source *s,
 			put_uv(b, n);
 		}
 		for (j = 0; j < n; j++) {
-			size_t pair = (size_t)get_uv(&rd);
-			unsigned long count = (unsigned long)get_uv(&rd);
+			unsigned long long v = get_uv(&rd);
+			size_t pair = (size_t)(v >> 1);
+			unsigned long count = v & 1 ? (unsigned long)get_uv(&rd) : 1;
 
 			if (!os->pair_sid[pair])
 				os->pair_sid[pair] = surf_get(r, os->pair_term[pair],
 							      os->pair_surf[pair]) + 1;
 			add_term(r, d, cp, os->pair_sid[pair] - 1, count, NULL);
 			if (b) {
-				put_uv(b, os->pair_sid[pair] - 1);
-				put_uv(b, count);
+				put_term(b, os->pair_sid[pair] - 1, count);
 			}
 		}
 	}
