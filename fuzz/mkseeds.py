@@ -5,7 +5,6 @@ The other seeds are written by hand. Run from the top folder:
 python3 fuzz/mkseeds.py. Text is ours, made up for the seeds.
 """
 import gzip
-import hashlib
 import zlib
 
 
@@ -94,9 +93,9 @@ def records():
     d = "fuzz/corpus/record/"
 
     def rec(lines, name, cut=None):
-        body = ("revmine-record\t5\tfuzzconfig\n" +
+        body = ("revmine-record\t6\tfuzzconfig\n" +
                 "".join("\t".join(ln) + "\n" for ln in lines)).encode()
-        data = body + b"end\t" + hashlib.sha256(body).hexdigest().encode() + b"\n"
+        data = body + b"end\t" + ("%08x" % zlib.crc32(body)).encode() + b"\n"
         data = gzip.compress(data[:cut] if cut else data, mtime=0)  # records are gzip
         write(d + name, data)
 
@@ -106,10 +105,10 @@ def records():
           "Information was not shared\\tbetween agencies\\n."),
          ("l", "information_sharing", "2.5", "0.81", "information .. shared"),
          ("l", "neglect", "1", "-1", "neglect"),
-         ("t", "inform", "information", "1"), ("t", "share", "shared", "1"),
+         ("t", "inform", "information", "1"), ("s", "share", "d", "1"),
          ("p", "2", "item", "recommendation", "1", "4", "1", "Recommendations",
           "- Review the \\\\ policy"),
-         ("t", "polici", "policy", "1")], "full.rec")
+         ("t", "polici", "policy", "1"), ("s", "review", "", "1")], "full.rec")
     rec([("m", "1", "no text layer on page 2")], "empty.rec")
     rec([("m", "1", ""), ("m", "1", "")], "two_meta.rec")
     rec([("m", "1", ""), ("p", "-5", "paragraph", "context", "nan", "99999999999", "0", "", "x")],
