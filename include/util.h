@@ -84,4 +84,7 @@ enum doc_error_code {
 int doc_error_set(struct doc_error *err, const char *stage, int code,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* FNV-1a hash of s (for open-addressing tables), and its length into *len. */
+unsigned str_hash_len(const char *s, size_t *len);
+
 #endif

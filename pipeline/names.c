@@ -101,18 +101,6 @@ void names_free(struct name_counter *nc)
 	free(nc);
 }
 
-/* FNV-1a of s, and its length into *len. */
-static unsigned word_hash(const char *s, size_t *len)
-{
-	unsigned h = 2166136261u;
-	const char *p;
-
-	for (p = s; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	*len = (size_t)(p - s);
-	return h;
-}
-
 static void slots_grow(struct name_counter *nc)
 {
 	size_t n = nc->nr_slots ? 2 * nc->nr_slots : 4096, i;
@@ -133,7 +121,7 @@ static void slots_grow(struct name_counter *nc)
 static struct wcount *word_get(struct name_counter *nc, const char *word, int make)
 {
 	size_t len, j;
-	unsigned h = word_hash(word, &len), id;
+	unsigned h = str_hash_len(word, &len), id;
 	struct wcount *w;
 
 	if (!nc->nr_slots && !make)

@@ -493,18 +493,6 @@ static void free_tinfo(gpointer p)
 	g_free(t);
 }
 
-/* FNV-1a of s, and its length into *len. */
-static unsigned surf_hash(const char *s, size_t *len)
-{
-	unsigned h = 2166136261u;
-	const char *p;
-
-	for (p = s; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	*len = (size_t)(p - s);
-	return h;
-}
-
 static void surf_grow(struct reducer *r)
 {
 	size_t n = r->alloc_surf ? 2 * r->alloc_surf : 4096, i;
@@ -528,7 +516,7 @@ static void surf_grow(struct reducer *r)
 static unsigned surf_get(struct reducer *r, const char *term, const char *surface)
 {
 	size_t len, j;
-	unsigned h = surf_hash(surface, &len);
+	unsigned h = str_hash_len(surface, &len);
 	struct surf *e;
 	struct sinfo *si;
 

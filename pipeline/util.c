@@ -170,3 +170,14 @@ char *escape_name(const char *s)
 	*w = '\0';
 	return out;
 }
+
+unsigned str_hash_len(const char *s, size_t *len)
+{
+	unsigned h = 2166136261u; /* FNV-1a */
+	const char *p;
+
+	for (p = s; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	*len = (size_t)(p - s);
+	return h;
+}
