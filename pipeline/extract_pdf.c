@@ -42,7 +42,7 @@
 #define MAX_PAGES 5000
 #define MAX_PAGE_CHARS 400000
 #define MAX_PAGE_DIM 14400.0 /* 200 inches, the PDF spec's own limit */
-#define MAX_MAPPED ((off_t)64 << 20) /* read from memory (open_mapped) */
+#define MAX_MAPPED ((off_t)64 << 20) /* read from memory (open_in_memory) */
 
 /* Accumulates one segment while walking a page's characters. */
 struct acc {
@@ -436,37 +436,82 @@ static int within_limits(const void *data, size_t len, struct doc_error *err)
 	return 0;
 }
 
-struct mapping {
-	void *addr;
-	size_t len;
-};
+/*
+ * The bytes of a file poppler reads from memory: one buffer a worker keeps
+ * from one document to the next (a worker reads one document at a time),
+ * so a document costs a read into memory already faulted in, where a
+ * mapping of its own cost page faults and, when it went, an munmap with
+ * its TLB flush. A buffer that grew past KEEP_BYTES for a large file is
+ * freed with its document.
+ */
+#define KEEP_BYTES ((size_t)4 << 20)
 
-static void unmap_bytes(gpointer data)
+static struct {
+	char *buf;
+	size_t alloc;
+	int busy; /* a document holds buf */
+} file_buf;
+
+static void release_buf(gpointer data)
 {
-	struct mapping *m = data;
-
-	munmap(m->addr, m->len);
-	free(m);
+	(void)data;
+	if (file_buf.alloc > KEEP_BYTES) {
+		free(file_buf.buf);
+		file_buf.buf = NULL;
+		file_buf.alloc = 0;
+	}
+	file_buf.busy = 0;
 }
 
-/*
- * Hands the mapping of a file of len bytes at addr to poppler, which then
- * reads the file from memory: through a descriptor it reads a few hundred
- * bytes per system call, about 5% of the CPU of a text-heavy document.
- * The mapping goes when the document does.
- */
-static PopplerDocument *open_mapped(void *addr, size_t len, GError **gerr)
+/* The len bytes of fd from its start into memory; NULL with errno set. */
+static char *read_whole(int fd, size_t len, int *own)
 {
-	struct mapping *m = xmalloc(sizeof(*m));
-	GBytes *b;
+	char *b;
+	size_t done = 0;
+
+	*own = !file_buf.busy;
+	if (*own) {
+		if (len > file_buf.alloc) {
+			free(file_buf.buf);
+			file_buf.alloc = len;
+			file_buf.buf = xmalloc(len);
+		}
+		b = file_buf.buf;
+	} else {
+		b = xmalloc(len);
+	}
+	while (done < len) {
+		ssize_t n = pread(fd, b + done, len - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!*own)
+				free(b);
+			if (!n)
+				errno = EIO; /* the file shrank */
+			return NULL;
+		}
+		done += (size_t)n;
+	}
+	if (*own)
+		file_buf.busy = 1;
+	return b;
+}
+
+/* Hands the bytes of a file read whole to poppler, which then reads the
+ * file from memory: through a descriptor it reads a few hundred bytes per
+ * system call, about 5% of the CPU of a text-heavy document. The bytes
+ * go back (own: to the kept buffer) when the document goes. */
+static PopplerDocument *open_in_memory(char *b, size_t len, int own, GError **gerr)
+{
+	GBytes *bytes = own ? g_bytes_new_with_free_func(b, len, release_buf, NULL) :
+			      g_bytes_new_with_free_func(b, len, free, b);
 	PopplerDocument *doc;
 
-	m->addr = addr;
-	m->len = len;
-	b = g_bytes_new_with_free_func(addr, len, unmap_bytes, m);
 	/* the document keeps its own reference to the bytes */
-	doc = poppler_document_new_from_bytes(b, NULL, gerr);
-	g_bytes_unref(b);
+	doc = poppler_document_new_from_bytes(bytes, NULL, gerr);
+	g_bytes_unref(bytes);
 	return doc;
 }
 
@@ -477,21 +522,35 @@ int extract_pdf_fd(int fd, struct doc_text *out, struct doc_error *err)
 	PopplerDocument *doc;
 	int dfd;
 
-	/* the file mapped for the check; poppler reads a file of up to
-	 * MAX_MAPPED bytes from the same mapping, a larger one (whose pages
+	/* a file of up to MAX_MAPPED bytes is read whole into memory, checked
+	 * there and read by poppler from there; a larger one (whose bytes
 	 * would all count against the worker's address space while it is
-	 * read) through the descriptor */
+	 * read) is mapped for the check and read through the descriptor */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    st.st_size <= MAX_MAPPED) {
+		int own;
+		char *b = read_whole(fd, (size_t)st.st_size, &own);
+
+		if (!b)
+			return doc_error_set(err, "extract", DOC_ERR_IO, "cannot read: %s",
+					     strerror(errno));
+		if (within_limits(b, (size_t)st.st_size, err)) {
+			if (own)
+				release_buf(NULL);
+			else
+				free(b);
+			return -1;
+		}
+		doc = open_in_memory(b, (size_t)st.st_size, own, &gerr);
+		doc = opened(doc, gerr, err);
+		return doc ? extract_doc(doc, out) : -1;
+	}
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 
 		if (m != MAP_FAILED) {
 			int bad = within_limits(m, (size_t)st.st_size, err);
 
-			if (!bad && st.st_size <= MAX_MAPPED) {
-				doc = open_mapped(m, (size_t)st.st_size, &gerr);
-				doc = opened(doc, gerr, err);
-				return doc ? extract_doc(doc, out) : -1;
-			}
 			munmap(m, (size_t)st.st_size);
 			if (bad)
 				return -1;
