@@ -443,6 +443,56 @@ static int make_dir(void **state)
 	return mkdtemp(dir) ? 0 : -1;
 }
 
+/* Documents read one after another share the buffer their bytes are read
+ * into: a shorter file after a longer one, and a file after a refused
+ * one, read as themselves. */
+static void extract_pdf__documents_in_turn_read_their_own_bytes(void **state)
+{
+	cairo_surface_t *surf;
+	cairo_t *cr;
+	struct doc_text t;
+	struct doc_error err;
+	char big[sizeof(path)], small[sizeof(path)];
+	int i;
+
+	(void)state;
+	cr = new_pdf("turn-big.pdf", &surf);
+	for (i = 0; i < 40; i++)
+		text_at(cr, 60, 80 + 16 * i, 10, 0, "Longer document line about the family home.");
+	cairo_show_page(cr);
+	text_at(cr, 60, 100, 10, 0, "Second page of the longer document.");
+	finish(cr, surf);
+	snprintf(big, sizeof(big), "%s", path);
+	cr = new_pdf("turn-small.pdf", &surf);
+	text_at(cr, 60, 100, 10, 0, "Short note on the school.");
+	finish(cr, surf);
+	snprintf(small, sizeof(small), "%s", path);
+
+	snprintf(path, sizeof(path), "%s", big);
+	assert_int_equal(run(&t, &err), 0);
+	assert_int_equal(t.pages, 2);
+	assert_true(find_line(&t, "Second page") >= 0);
+	doc_text_release(&t);
+
+	snprintf(path, sizeof(path), "%s", small);
+	assert_int_equal(run(&t, &err), 0);
+	assert_int_equal(t.pages, 1);
+	assert_int_equal(t.nr, 1);
+	assert_true(find_line(&t, "Short note") >= 0);
+	assert_true(find_line(&t, "family home") < 0);
+	doc_text_release(&t);
+
+	write_file("turn-bad.pdf", "%PDF-1.4\nnot really\n", 20);
+	assert_int_not_equal(run(&t, &err), 0);
+	doc_text_release(&t);
+
+	snprintf(path, sizeof(path), "%s", big);
+	assert_int_equal(run(&t, &err), 0);
+	assert_int_equal(t.pages, 2);
+	assert_true(find_line(&t, "family home") >= 0);
+	doc_text_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +509,7 @@ int main(void)
 		cmocka_unit_test(extract_pdf__not_a_pdf_is_format_error),
 		cmocka_unit_test(extract_pdf__truncated_pdf_is_error),
 		cmocka_unit_test(extract_pdf__missing_file_is_io_error),
+		cmocka_unit_test(extract_pdf__documents_in_turn_read_their_own_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, make_dir, cleanup);
