@@ -86,8 +86,10 @@ struct quote_list {
  * doc_term_counts.csv from the published files instead of writing them
  * again. The file:
  *
- *   "RMREDST1", the SHA-256 of the options that shape a document's share
- *   documents: one deflate stream of each document's share, in order
+ *   "RMREDST2", the SHA-256 of the options that shape a document's share
+ *   documents: each document's share, in order, as it is (shares are
+ *           read one by one where they lie; compressing them cost a
+ *           nightly rerun more than reading them whole)
  *   tables: one deflate stream of the (stem, surface) pairs, the words of
  *           the name counts, the documents' index (doc_id, record name,
  *           pages, warnings, passages, tokens, its rows' offset and length
@@ -108,7 +110,7 @@ struct quote_list {
  * and when its share reads back whole.
  */
 #define NR_STREAMS 3 /* passages, passage themes, term counts */
-#define STATE_MAGIC "RMREDST1"
+#define STATE_MAGIC "RMREDST2"
 #define STATE_END "RMREDEND"
 #define STATE_KEY 32
 #define STATE_HEAD (8 + STATE_KEY)
@@ -272,6 +274,7 @@ struct odoc {
 	unsigned long nr_passages, tokens;
 	long long off[NR_STREAMS], len[NR_STREAMS];
 	size_t share_len;
+	long long share_off; /* in the state file */
 	struct ident rec; /* its record file then */
 };
 
@@ -283,8 +286,8 @@ struct oquote {
 };
 
 /* The state of the reduce before: read in reduce_write, then the reader
- * thread inflates the shares in order and maps words, the main thread
- * maps pairs and copies rows. */
+ * thread reads the shares and maps words, the main thread maps pairs and
+ * copies rows. */
 struct ostate {
 	int sfd;               /* the state file */
 	unsigned char *tab;
@@ -300,11 +303,6 @@ struct ostate {
 	size_t nr_quotes;
 	GHashTable *by_doc_id; /* doc_id -> index + 1 */
 	int fd[NR_STREAMS];
-	z_stream zs;           /* reader: the documents' stream */
-	unsigned char *zbuf;   /* reader: its bytes at [zoff - avail_in, zoff) */
-	long long zoff, zend;
-	int zs_open, broken;
-	size_t next;           /* reader: the next share in the stream */
 };
 
 /* A document of the state being written. */
@@ -616,13 +614,10 @@ static void ostate_free(struct ostate *os)
 	for (k = 0; k < NR_STREAMS; k++)
 		if (os->fd[k] >= 0)
 			close(os->fd[k]);
-	if (os->zs_open)
-		inflateEnd(&os->zs);
 	if (os->by_doc_id)
 		g_hash_table_destroy(os->by_doc_id);
 	if (os->sfd >= 0)
 		close(os->sfd);
-	free(os->zbuf);
 	free(os->tab);
 	free(os->pair_term);
 	free(os->pair_surf);
@@ -729,15 +724,16 @@ static long long crc_of(int fd, long long n)
 }
 
 /* The state of the reduce before, when it is whole and made under the same
- * options for the files now in outdir; else NULL. The documents' stream is
- * read as the shares are taken, not held whole (35 MB at 10,000 documents). */
+ * options for the files now in outdir; else NULL. The shares are read as
+ * they are taken, not held whole. */
 static struct ostate *ostate_load(const struct reduce_options *o, const unsigned char *key)
 {
 	struct ostate *os = xcalloc(1, sizeof(*os));
 	unsigned char head[STATE_HEAD], t[STATE_TRAILER];
 	unsigned long long docs_off, docs_len, tab_off, tab_len, tab_ulen;
-	long long size[NR_STREAMS], len;
+	long long size[NR_STREAMS], len, at;
 	unsigned char *ztab = NULL;
+	size_t i;
 	uLongf ulen;
 	struct stat st;
 	struct rd d;
@@ -792,14 +788,17 @@ static struct ostate *ostate_load(const struct reduce_options *o, const unsigned
 	d.bad = 0;
 	if (ostate_tables(os, &d, size))
 		goto fail;
+	/* the shares lie one after the other and fill the stream */
+	for (i = 0, at = (long long)docs_off; i < os->nr_docs; i++) {
+		os->docs[i].share_off = at;
+		at += (long long)os->docs[i].share_len;
+		if (at > (long long)(docs_off + docs_len))
+			goto fail;
+	}
+	if (at != (long long)(docs_off + docs_len))
+		goto fail;
 	os->pair_sid = xcalloc(os->nr_pairs + 1, sizeof(unsigned));
 	os->word_id = xcalloc(os->nr_words + 1, sizeof(unsigned));
-	if (inflateInit(&os->zs) != Z_OK)
-		goto fail;
-	os->zs_open = 1;
-	os->zbuf = xmalloc(STATE_CHUNK);
-	os->zoff = (long long)docs_off;
-	os->zend = (long long)(docs_off + docs_len);
 	return os;
 fail:
 	free(ztab);
@@ -985,7 +984,7 @@ static void ns_doc(struct reducer *r, size_t d, const long long *off, const long
 	struct nstate *ns = r->ns;
 	struct ndoc *nd;
 
-	ns_deflate(ns, r->share->data, r->share->len, Z_NO_FLUSH);
+	ns_write(ns, r->share->data, r->share->len);
 	ALLOC_GROW(ns->docs, ns->nr_docs, ns->alloc_docs);
 	nd = &ns->docs[ns->nr_docs++];
 	nd->d = d;
@@ -1003,9 +1002,7 @@ static void nstate_tables(struct reducer *r, const struct source_list *l)
 	size_t i, t, n;
 	int k;
 
-	ns_deflate(ns, NULL, 0, Z_FINISH);
 	ns->docs_len = ns->written - ns->docs_off;
-	deflateReset(&ns->zs);
 	put_uv(b, r->nr_sinfo);
 	for (i = 0; i < r->nr_sinfo; i++) {
 		put_str(b, r->sinfo[i].t->term);
@@ -1075,51 +1072,19 @@ static long state_match(const struct ostate *os, const struct source *s,
 	gpointer v = g_hash_table_lookup(os->by_doc_id, s->doc_id);
 	size_t j = GPOINTER_TO_SIZE(v);
 
-	if (!j-- || j < os->next || strcmp(os->docs[j].record, s->record) ||
+	if (!j-- || strcmp(os->docs[j].record, s->record) ||
 	    memcmp(&os->docs[j].rec, rec, sizeof(*rec)))
 		return -1;
 	return (long)j;
 }
 
-/* Document j's share, inflated (the shares before it skipped); NULL when
- * the stream fails. */
-static unsigned char *ostate_share(struct ostate *os, size_t j)
+/* Document j's share, read; NULL when it cannot be. */
+static unsigned char *ostate_share(const struct ostate *os, size_t j)
 {
-	unsigned char *b = NULL;
+	size_t n = os->docs[j].share_len;
+	unsigned char *b = xmalloc(n + 1);
 
-	while (!os->broken && os->next <= j) {
-		size_t n = os->docs[os->next].share_len;
-
-		free(b);
-		b = xmalloc(n + 1);
-		os->zs.next_out = b;
-		os->zs.avail_out = (uInt)n;
-		while (os->zs.avail_out) {
-			int z;
-
-			if (!os->zs.avail_in && os->zoff < os->zend) {
-				size_t m = os->zend - os->zoff < (long long)STATE_CHUNK ?
-					   (size_t)(os->zend - os->zoff) : STATE_CHUNK;
-
-				if (read_at(os->sfd, os->zbuf, m, os->zoff)) {
-					os->broken = 1;
-					break;
-				}
-				os->zoff += (long long)m;
-				os->zs.next_in = os->zbuf;
-				os->zs.avail_in = (uInt)m;
-			}
-			z = inflate(&os->zs, Z_NO_FLUSH);
-
-			if (z != Z_OK) {
-				if (z != Z_STREAM_END || os->zs.avail_out)
-					os->broken = 1;
-				break;
-			}
-		}
-		os->next++;
-	}
-	if (os->broken) {
+	if (read_at(os->sfd, b, n, os->docs[j].share_off)) {
 		free(b);
 		return NULL;
 	}
