@@ -28,6 +28,10 @@ struct csv_out *csv_out_open_in(const char *dir, const char *name, int bom,
 /* A whole literal line (a header such as "doc_id,term,count") and its end. */
 void csv_out_line(struct csv_out *c, const char *line);
 void csv_out_text(struct csv_out *c, const char *s);   /* guarded text cell */
+/* 1 when a text cell of s is written after an apostrophe (the guard
+ * against formulas: s starts with =, +, -, @, a tab or a carriage
+ * return). */
+int csv_text_guarded(const char *s);
 void csv_out_textn(struct csv_out *c, const char *s, size_t len);
 /* Ids, names and codes: guarded like every text cell (a file named
  * "+cmd.txt" is a doc_id). */
@@ -87,6 +91,10 @@ struct csv_in;
  * Inside a publish, a PATH committed in it is read in its new version.
  */
 struct csv_in *csv_in_open(const char *path, struct doc_error *err);
+/* The same over buf[0..len), which must outlive it; name is for
+ * messages. */
+struct csv_in *csv_in_open_mem(const void *buf, size_t len, const char *name,
+			       struct doc_error *err);
 /* From now on a row with more fields than the first row (the header) is
  * an error. */
 void csv_in_check_width(struct csv_in *c);

@@ -115,6 +115,11 @@ static void put_quoted(struct csv_out *c, const char *s, size_t len, int guard_c
 	putc_unlocked('"', c->f);
 }
 
+int csv_text_guarded(const char *s)
+{
+	return s && s[0] && strchr("=+-@\t\r", s[0]);
+}
+
 static void put_field(struct csv_out *c, const char *s, size_t len, int guard)
 {
 	int needs_guard = guard && len && strchr("=+-@\t\r", s[0]);
@@ -667,6 +672,8 @@ static int no_space(unsigned char c)
 	return 0;
 }
 
+static struct csv_in *csv_in_init(struct csv_in *c);
+
 struct csv_in *csv_in_open(const char *path, struct doc_error *err)
 {
 	struct csv_in *c = xcalloc(1, sizeof(*c));
@@ -689,6 +696,31 @@ struct csv_in *csv_in_open(const char *path, struct doc_error *err)
 			return NULL;
 		}
 	}
+	return csv_in_init(c);
+}
+
+struct csv_in *csv_in_open_mem(const void *buf, size_t len, const char *name,
+			       struct doc_error *err)
+{
+	struct csv_in *c;
+	FILE *f = fmemopen((void *)buf, len ? len : 1, "rb");
+
+	if (!f) {
+		doc_error_set(err, "read", DOC_ERR_IO, "cannot read '%s': %s", name,
+			      strerror(errno));
+		return NULL;
+	}
+	if (!len) /* fmemopen wants a size of 1 at least */
+		fseek(f, 0, SEEK_END);
+	c = xcalloc(1, sizeof(*c));
+	c->name = xstrdup(name);
+	c->f = f;
+	c->close_f = 1;
+	return csv_in_init(c);
+}
+
+static struct csv_in *csv_in_init(struct csv_in *c)
+{
 	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
 		BUG("csv_init failed");
 	csv_set_space_func(&c->p, no_space);

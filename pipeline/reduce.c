@@ -29,6 +29,7 @@
 #include "docvars.h"
 #include "groups.h"
 #include "sandbox.h"
+#include "html_report.h"
 #include "banned.h"
 
 struct tinfo {
@@ -351,6 +352,8 @@ struct reducer {
 	int copy_errno;
 	int *theme_buf; /* a passage's themes read from a share */
 	size_t from_state;
+	struct html_passages *hp; /* what report.html takes from passages.csv */
+	GArray *wanted;      /* a shared document's passages report.html shows */
 };
 
 /*
@@ -537,6 +540,22 @@ static unsigned surf_get(struct reducer *r, const char *term, const char *surfac
 	si->t = term_get(r, term);
 	si->count = 0;
 	return e->sid;
+}
+
+/* The cells report.html shows of passage p, number no of document d, as
+ * passages.csv has them. */
+static void passage_cells(struct reducer *r, size_t d, const struct passage *p, size_t no)
+{
+	const char *sec = p->section ? p->section : "", *text = p->text ? p->text : "";
+	char *gs = csv_text_guarded(sec) ? xstrfmt("'%s", sec) : NULL;
+	char *gt = csv_text_guarded(text) ? xstrfmt("'%s", text) : NULL;
+	char nb[24], pb[24];
+
+	snprintf(nb, sizeof(nb), "%zu", no);
+	snprintf(pb, sizeof(pb), "%d", p->page);
+	html_passages_text(r->hp, d, no, nb, pb, gs ? gs : sec, gt ? gt : text);
+	free(gs);
+	free(gt);
 }
 
 static int cmp_uint(const void *a, const void *b)
@@ -1257,6 +1276,8 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 		corpus_passage_alloc(cp, p->nr_terms, p->nr_labels);
 		for (j = 0; j < p->nr_labels; j++)
 			cp->themes[j] = p->labels[j].theme;
+		if (html_passages_add(r->hp, d, i + 1, p->type, cp->themes, p->nr_labels))
+			passage_cells(r, d, p, i + 1);
 		if (b) {
 			put_uv(b, p->type);
 			put_uv(b, p->tokens);
@@ -1309,6 +1330,33 @@ static void add_document(struct reducer *r, size_t d, const struct source *s,
 	ns_doc(r, d, off, len);
 }
 
+/* The cells report.html shows of shared document od's passages r->wanted,
+ * from its rows in the published passages.csv (left untold when they cannot
+ * be read: report.html then reads passages.csv). */
+static void shared_cells(struct reducer *r, size_t d, const struct odoc *od)
+{
+	size_t n = (size_t)od->len[0], nf, i;
+	char *buf = xmalloc(n + 1), **f;
+	struct doc_error e = { 0 };
+	struct csv_in *c = NULL;
+
+	if (!read_at(r->os->fd[0], buf, n, od->off[0]) &&
+	    (c = csv_in_open_mem(buf, n, "passages.csv", &e)))
+		while (csv_in_next(c, &f, &nf, &e) > 0) {
+			unsigned long no;
+
+			if (nf < 9)
+				continue;
+			no = strtoul(f[1], NULL, 10);
+			for (i = 0; i < r->wanted->len; i++)
+				if (g_array_index(r->wanted, unsigned long, i) == no)
+					html_passages_text(r->hp, d, no, f[1], f[2], f[3], f[8]);
+		}
+	if (c)
+		csv_in_close(c);
+	free(buf);
+}
+
 /* Adds document d from its share in the state before: the rows are copied
  * from the published files. */
 static void add_shared(struct reducer *r, size_t d, struct source *s,
@@ -1350,6 +1398,11 @@ static void add_shared(struct reducer *r, size_t d, struct source *s,
 		corpus_passage_alloc(cp, n, nth);
 		for (j = 0; j < nth; j++)
 			cp->themes[j] = r->theme_buf[j];
+		if (html_passages_add(r->hp, d, i + 1, cp->type, cp->themes, nth)) {
+			unsigned long no = i + 1;
+
+			g_array_append_val(r->wanted, no);
+		}
 		if (b) {
 			put_uv(b, cp->type);
 			put_uv(b, cp->tokens);
@@ -1371,6 +1424,10 @@ static void add_shared(struct reducer *r, size_t d, struct source *s,
 				put_term(b, os->pair_sid[pair] - 1, count);
 			}
 		}
+	}
+	if (r->wanted->len) {
+		shared_cells(r, d, od);
+		g_array_set_size(r->wanted, 0);
 	}
 	n = get_nr(&rd);
 	if (b)
@@ -1948,7 +2005,10 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	memset(&r, 0, sizeof(r));
 	memset(counts, 0, sizeof(*counts));
 	reduce_state_drop();
+	html_report_take_passages(NULL, NULL);
 	r.o = o;
+	r.hp = html_passages_new(l->nr, o->nr_themes);
+	r.wanted = g_array_new(FALSE, FALSE, sizeof(unsigned long));
 	r.terms = g_hash_table_new(g_str_hash, g_str_equal);
 	r.by_id = g_ptr_array_new_with_free_func(free_tinfo);
 	r.theme_cell = g_string_new(NULL);
@@ -2057,6 +2117,8 @@ int reduce_write(struct source_list *l, const struct reduce_options *o,
 	counts->terms = r.c.nr_terms;
 	counts->from_state = r.from_state;
 	rc = 0;
+	html_report_take_passages(o->outdir, r.hp);
+	r.hp = NULL;
 	if (r.ns && !r.ns->failed) {
 		/* completed once the outputs are published */
 		pending_state = r.ns;
@@ -2077,6 +2139,8 @@ out:
 	free(r.surf);
 	free(r.sinfo);
 	free(r.theme_buf);
+	html_passages_free(r.hp);
+	g_array_free(r.wanted, TRUE);
 	g_string_free(r.theme_cell, TRUE);
 	corpus_release(&r.c);
 	names_free(r.names);

@@ -18,8 +18,13 @@ from_state() {
 	sed -n 's/.*"documents_from_reduce_state": \([0-9]*\).*/\1/p' "$1/manifest.json"
 }
 
+# report.html without the date of its run
+undated() {
+	sed 's/[0-9][0-9-]*T[0-9:]*Z/DATE/g' "$1"
+}
+
 # same_as_cold NAME OPTS...: a cold run over $T/in with OPTS into $T/NAME,
-# compared file by file with $T/o
+# compared file by file with $T/o, report.html but for its date
 same_as_cold() {
 	name=$1
 	shift
@@ -29,6 +34,9 @@ same_as_cold() {
 	for f in "$T/$name"/*.csv; do
 		cmp -s "$f" "$T/o/$(basename "$f")" || { same=0; echo "  differs: $(basename "$f")"; }
 	done
+	undated "$T/$name/report.html" > "$T/cold.html"
+	undated "$T/o/report.html" | cmp -s - "$T/cold.html" ||
+		{ same=0; echo "  differs: report.html"; }
 	[ $same = 1 ]
 }
 
@@ -62,6 +70,13 @@ expect 0 "" "state: rerun with new, changed and deleted documents" -- \
 	fail "state: $(from_state "$T/o") documents taken from it, want 22"
 same_as_cold cold1 && pass "state: rerun after changes gives a cold run's CSVs" ||
 	fail "state: rerun after changes differs from a cold run"
+# report.html counted by the reduce is the page made from the CSVs alone
+cp "$T/o/report.html" "$T/run.html"
+expect 0 "" "state: report over the rerun's folder" -- "$REVMINE" report "$T/o"
+undated "$T/run.html" > "$T/run-undated.html"
+undated "$T/o/report.html" | cmp -s - "$T/run-undated.html" &&
+	pass "state: the rerun's report.html is the one revmine report makes from its CSVs" ||
+	fail "state: the rerun's report.html differs from revmine report's"
 
 # a record cut since the state was written is read, found damaged and
 # made again; the others still come from the state
