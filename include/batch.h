@@ -22,6 +22,10 @@ struct batch_options {
 	int use_cache;   /* reuse existing records */
 	int trust_cache; /* without reading them first (store_lookup) */
 	int strict;      /* stop at the first failed document */
+	/* The inputs' hashes of the last run (sources.h), or NULL: a file
+	 * whose stat is the one remembered is not read to look its record
+	 * up; every file hashed is noted in it. */
+	struct hash_memo *hashes;
 	struct sandbox_limits limits;
 	/* What the user may want to see, for the command to show (the engine
 	 * prints nothing); either may be NULL. on_progress: documents done of
@@ -41,7 +45,8 @@ struct batch_options {
 /* The hash that names records: analysis configuration plus this binary. */
 char *batch_config_hash(const struct analyzer *a);
 
-/* Processes sources whose index i satisfies i % shards == shard. Returns 0,
+/* Processes sources whose index i satisfies i % shards == shard (a
+ * source handed to a worker whose record was not there gets fresh set). Returns 0,
  * or -1 when strict mode stopped at a failure. Tells on_message of each
  * failed document and each record rebuilt. */
 int batch_run(struct source_list *l, struct analyzer *a, const char *config,

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+struct stat;
+
 enum source_status { SOURCE_PENDING, SOURCE_OK, SOURCE_WARNING, SOURCE_ERROR };
 
 struct source {
@@ -30,6 +32,11 @@ struct source {
 	char *record;  /* record file name (in the records folder), or NULL */
 	int pages;
 	unsigned long passages, tokens;
+	/* the file's stat when listed (a listed symlink: its target's), the
+	 * key of the hash memo below; 0 for an entry that is not a file */
+	long long mtime_ns, ctime_ns;
+	unsigned long long ino, dev;
+	int fresh;     /* its record was written by this batch */
 };
 
 struct source_list {
@@ -59,6 +66,34 @@ int source_hash_fd(struct source *s, int fd);
 /* source_open() + source_hash_fd() + close; 0, or -1 with s set to error. */
 int source_hash(struct source *s);
 void source_set_error(struct source *s, const char *stage, const char *msg);
+
+/*
+ * The hash memo: the SHA-256 of each input of the last run, by path and
+ * stat (size, modification and change time in nanoseconds, inode,
+ * device), kept in a file (OUT/.cache/inputs.state for run) so that a
+ * rerun hashes only the files whose stat changed. Writing a file, even
+ * in place at the same size with its modification time put back,
+ * changes its change time, which only the kernel sets; a file changed
+ * less than HASH_MEMO_MARGIN seconds before it was hashed is not
+ * remembered (a second write within the same tick of the file system's
+ * clock would not change its stat), so it is hashed again next time.
+ */
+struct hash_memo;
+#define HASH_MEMO_MARGIN 1.0
+/* The memo in the file at path: empty when there is none, or when it is
+ * damaged (checksum), of another version or unreadable. Never NULL. */
+struct hash_memo *hash_memo_load(const char *path);
+/* s's content hash from the memo when s's listed stat is the one
+ * remembered for its path: 1 (s->sha256 filled, s->size unchanged), or 0
+ * (the file must be hashed). The entry is kept for the next memo. */
+int hash_memo_take(struct hash_memo *m, struct source *s);
+/* Remembers s->sha256 for st, the fstat() of the descriptor taken before
+ * hashing it (ignored unless st is old enough, see above). */
+void hash_memo_note(struct hash_memo *m, const struct source *s, const struct stat *st);
+/* Writes the entries taken or noted since loading to path (temporary
+ * file, then rename; entries of files not seen are dropped): 0 or -1. */
+int hash_memo_write(struct hash_memo *m, const char *path);
+void hash_memo_free(struct hash_memo *m);
 const char *source_status_name(enum source_status st);
 void source_list_release(struct source_list *l);
 

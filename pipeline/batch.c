@@ -225,6 +225,26 @@ static int pool_worker(void *arg)
 	return 0;
 }
 
+/* Opens s and hashes it, noting the hash in m (may be NULL) under the
+ * descriptor's stat from before the read: the descriptor, or -1 with s
+ * set to error. */
+static int open_hashed(struct source *s, struct hash_memo *m)
+{
+	struct stat st;
+	int fd = source_open(s), have;
+
+	if (fd < 0)
+		return -1;
+	have = !fstat(fd, &st);
+	if (source_hash_fd(s, fd)) {
+		close(fd);
+		return -1;
+	}
+	if (have)
+		hash_memo_note(m, s, &st);
+	return fd;
+}
+
 static void progress(const struct batch_options *o, size_t done, size_t total,
 		     double start, int final)
 {
@@ -472,9 +492,9 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 
 			if (idx % shards != shard || s->status != SOURCE_PENDING)
 				continue;
-			if ((fd = source_open(s)) < 0 || source_hash_fd(s, fd)) {
-				if (fd >= 0)
-					close(fd);
+			/* the hash remembered for the file's stat, or the file's */
+			fd = -1;
+			if (!hash_memo_take(o->hashes, s) && (fd = open_hashed(s, o->hashes)) < 0) {
 				tell(o, "skipping '%s': %s: %s", s->path, s->stage, s->message);
 				done++;
 				final(o, idx);
@@ -488,7 +508,8 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			if (hit == STORE_DAMAGED) /* made again from the document */
 				tell(o, "rebuilding the record of '%s': %s", s->path, rerr.msg);
 			if (hit == STORE_HIT) {
-				close(fd);
+				if (fd >= 0)
+					close(fd);
 				s->record = name;
 				s->status = SOURCE_OK;
 				g_free(path);
@@ -496,6 +517,29 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 				final(o, idx);
 				continue;
 			}
+			if (fd < 0) {
+				/* to be analysed: the worker reads what is hashed */
+				char was[sizeof(s->sha256)];
+
+				memcpy(was, s->sha256, sizeof(was));
+				if ((fd = open_hashed(s, o->hashes)) < 0) {
+					tell(o, "skipping '%s': %s: %s", s->path, s->stage, s->message);
+					free(name);
+					g_free(path);
+					done++;
+					final(o, idx);
+					stop = o->strict;
+					continue;
+				}
+				if (strcmp(was, s->sha256)) { /* changed since it was listed */
+					free(name);
+					g_free(path);
+					name = record_name(s->sha256, config);
+					path = g_build_filename(o->records_dir, name, NULL);
+				}
+			}
+			/* the record is this batch's (--no-cache: unless it was there) */
+			s->fresh = o->use_cache || access(path, F_OK) != 0;
 			for (k = 0; slots[k].busy; k++)
 				;
 			/* A worker that died while idle (killed from outside) is

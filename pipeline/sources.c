@@ -76,6 +76,10 @@ static void take_file(struct source_list *l, const char *doc_id,
 		return;
 	}
 	s->size = (long long)st->st_size;
+	s->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	s->ctime_ns = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	s->ino = (unsigned long long)st->st_ino;
+	s->dev = (unsigned long long)st->st_dev;
 	if (max_size && s->size > max_size) {
 		char *m = xstrfmt("file too large (%lld bytes, limit %lld)",
 				  s->size, max_size);
@@ -120,8 +124,9 @@ static void walk(struct source_list *l, const char *root_real, const char *dir,
 		char *r = *rel ? g_build_filename(rel, nm, NULL) : g_strdup(nm);
 		struct stat lst, st;
 		char real[PATH_MAX];
+		int ok = lstat(path, &lst) == 0; /* once: a stat per entry */
 
-		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		if (ok && S_ISLNK(lst.st_mode)) {
 			if (!realpath(path, real) || stat(real, &st)) {
 				if (extract_format(path)) {
 					char *m = xstrfmt("cannot follow symlink: %s", strerror(errno));
@@ -143,7 +148,7 @@ static void walk(struct source_list *l, const char *root_real, const char *dir,
 					l->items[l->nr - 1].open_path = xstrdup(real);
 				}
 			}
-		} else if (lstat(path, &lst) == 0 && S_ISDIR(lst.st_mode)) {
+		} else if (ok && S_ISDIR(lst.st_mode)) {
 			if (depth + 1 > WALK_MAX_DEPTH) {
 				char *m = xstrfmt("folder more than %d levels deep: not read",
 						  WALK_MAX_DEPTH);
@@ -153,7 +158,7 @@ static void walk(struct source_list *l, const char *root_real, const char *dir,
 			} else {
 				walk(l, root_real, path, r, max_size, depth + 1);
 			}
-		} else if (lstat(path, &lst) == 0) {
+		} else if (ok) {
 			take_file(l, r, path, &lst, max_size);
 		}
 		g_free(path);
@@ -401,4 +406,221 @@ void source_list_release(struct source_list *l)
 	}
 	free(l->items);
 	memset(l, 0, sizeof(*l));
+}
+
+/*
+ * The hash memo. Its file is text: a first line "revmine-inputs 1", then
+ * per file "SHA256 SIZE MTIME_NS CTIME_NS INODE DEVICE PATH" (the path as
+ * the outputs show it, escaped, so without a newline), in path order, and
+ * a last line "end SHA256" of everything before it.
+ */
+#define MEMO_HEADER "revmine-inputs 1\n"
+
+struct memo_entry {
+	char sha256[65];
+	long long size, mtime_ns, ctime_ns;
+	unsigned long long ino, dev;
+	int keep; /* taken or noted this run: written again */
+};
+
+struct hash_memo {
+	GHashTable *h; /* path -> struct memo_entry */
+	size_t loaded; /* entries read from the file */
+	int dirty;     /* an entry was added or replaced */
+};
+
+/* A number and the space after it, at *p (sign: it may be negative). */
+static int parse_num(const char **p, unsigned long long *v, int sign)
+{
+	const char *q = *p;
+	char *end;
+
+	if (!g_ascii_isdigit(*q) && !(sign && *q == '-' && g_ascii_isdigit(q[1])))
+		return -1;
+	errno = 0;
+	if (sign)
+		*v = (unsigned long long)g_ascii_strtoll(q, &end, 10);
+	else
+		*v = g_ascii_strtoull(q, &end, 10);
+	if (errno || *end != ' ')
+		return -1;
+	*p = end + 1;
+	return 0;
+}
+
+/* The entries of buf[0..len) into m: 0, or -1 when it is not a memo. */
+static int memo_parse(struct hash_memo *m, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *tail;
+	gchar *sum;
+	int ok;
+
+	if (len < strlen(MEMO_HEADER) + 69 || buf[len - 1] != '\n' ||
+	    memchr(buf, '\0', len) || strncmp(buf, MEMO_HEADER, strlen(MEMO_HEADER)))
+		return -1;
+	/* the last line: "end " and the SHA-256 of what precedes it */
+	tail = end - 69;
+	if (strncmp(tail, "end ", 4) || (tail > buf && tail[-1] != '\n'))
+		return -1;
+	sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)buf,
+					  (gsize)(tail - buf));
+	ok = !strncmp(sum, tail + 4, 64);
+	g_free(sum);
+	if (!ok)
+		return -1;
+	for (p += strlen(MEMO_HEADER); p < tail;) {
+		const char *nl = memchr(p, '\n', (size_t)(tail - p));
+		struct memo_entry *e;
+		unsigned long long v[5];
+		size_t i;
+
+		if (!nl || nl - p < 66 || p[64] != ' ')
+			return -1;
+		e = g_new0(struct memo_entry, 1);
+		memcpy(e->sha256, p, 64);
+		p += 65;
+		for (i = 0; i < 5; i++)
+			if (parse_num(&p, &v[i], i == 1 || i == 2) || p >= nl) {
+				g_free(e);
+				return -1;
+			}
+		e->size = (long long)v[0];
+		e->mtime_ns = (long long)v[1];
+		e->ctime_ns = (long long)v[2];
+		e->ino = v[3];
+		e->dev = v[4];
+		g_hash_table_replace(m->h, g_strndup(p, (gsize)(nl - p)), e);
+		p = nl + 1;
+	}
+	return 0;
+}
+
+struct hash_memo *hash_memo_load(const char *path)
+{
+	struct hash_memo *m = g_new0(struct hash_memo, 1);
+	gchar *buf = NULL;
+	gsize len = 0;
+
+	m->h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	if (path && g_file_get_contents(path, &buf, &len, NULL) &&
+	    memo_parse(m, buf, len))
+		g_hash_table_remove_all(m->h); /* damaged: every file is hashed */
+	g_free(buf);
+	m->loaded = g_hash_table_size(m->h);
+	return m;
+}
+
+int hash_memo_take(struct hash_memo *m, struct source *s)
+{
+	struct memo_entry *e;
+
+	if (!m || s->status != SOURCE_PENDING || (!s->ino && !s->dev) ||
+	    !(e = g_hash_table_lookup(m->h, s->path)))
+		return 0;
+	if (e->size != s->size || e->mtime_ns != s->mtime_ns ||
+	    e->ctime_ns != s->ctime_ns || e->ino != s->ino || e->dev != s->dev)
+		return 0;
+	memcpy(s->sha256, e->sha256, sizeof(s->sha256));
+	e->keep = 1;
+	return 1;
+}
+
+void hash_memo_note(struct hash_memo *m, const struct source *s, const struct stat *st)
+{
+	struct memo_entry *e;
+	long long ctime_ns = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	long long now_ns = g_get_real_time() * 1000LL;
+
+	if (!m || strlen(s->sha256) != 64 ||
+	    ctime_ns >= now_ns - (long long)(HASH_MEMO_MARGIN * 1e9))
+		return;
+	e = g_new0(struct memo_entry, 1);
+	memcpy(e->sha256, s->sha256, sizeof(e->sha256));
+	e->size = (long long)st->st_size;
+	e->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	e->ctime_ns = ctime_ns;
+	e->ino = (unsigned long long)st->st_ino;
+	e->dev = (unsigned long long)st->st_dev;
+	e->keep = 1;
+	g_hash_table_replace(m->h, g_strdup(s->path), e);
+	m->dirty = 1;
+}
+
+/* buf[0..len) as the new file path (not synced: a memo a crash leaves
+ * cut fails its checksum and is not used): 0 or -1. */
+static int write_whole(const char *path, const char *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	size_t off = 0;
+
+	if (fd < 0)
+		return -1;
+	while (off < len) {
+		ssize_t n = write(fd, buf + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return close(fd) ? -1 : 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int hash_memo_write(struct hash_memo *m, const char *path)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	GPtrArray *keys = g_ptr_array_new();
+	GString *out;
+	gchar *sum, *tmp;
+	guint i;
+	int rc = 0;
+
+	g_hash_table_iter_init(&it, m->h);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		if (((struct memo_entry *)v)->keep)
+			g_ptr_array_add(keys, k);
+	/* the file holds exactly these entries already */
+	if (!m->dirty && keys->len == m->loaded) {
+		g_ptr_array_free(keys, TRUE);
+		return 0;
+	}
+	g_ptr_array_sort(keys, cmp_key);
+	out = g_string_sized_new(128 * (gsize)keys->len + 128);
+	g_string_append(out, MEMO_HEADER);
+	for (i = 0; i < keys->len; i++) {
+		const struct memo_entry *e = g_hash_table_lookup(m->h, keys->pdata[i]);
+
+		g_string_append_printf(out, "%s %lld %lld %lld %llu %llu %s\n", e->sha256,
+				       e->size, e->mtime_ns, e->ctime_ns, e->ino, e->dev,
+				       (const char *)keys->pdata[i]);
+	}
+	g_ptr_array_free(keys, TRUE);
+	sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)out->str, out->len);
+	g_string_append_printf(out, "end %s\n", sum);
+	g_free(sum);
+	tmp = g_strdup_printf("%s.tmp.%ld", path, (long)getpid());
+	if (write_whole(tmp, out->str, out->len) || rename(tmp, path)) {
+		unlink(tmp);
+		rc = -1;
+	}
+	g_free(tmp);
+	g_string_free(out, TRUE);
+	return rc;
+}
+
+void hash_memo_free(struct hash_memo *m)
+{
+	if (!m)
+		return;
+	g_hash_table_destroy(m->h);
+	g_free(m);
 }

@@ -201,7 +201,7 @@ int store_read_index(const char *dir, struct source_list *l, char **config,
 }
 
 /* "NAME.csv.tmp.PID", "manifest.json.tmp.PID", "NAME.rec.tmp.PID",
- * "report.html.tmp.PID", "revmine.xlsx.tmp.PID",
+ * "NAME.state.tmp.PID", "report.html.tmp.PID", "revmine.xlsx.tmp.PID",
  * ".publish.tmp.PID": what revmine writes before renaming; nothing else in
  * a folder is touched. */
 static int is_our_temp(const char *nm)
@@ -217,6 +217,7 @@ static int is_our_temp(const char *nm)
 	return (t - nm >= 4 && !strncmp(t - 4, ".csv", 4)) ||
 	       (t - nm >= 4 && !strncmp(t - 4, ".rec", 4)) ||
 	       (t - nm >= 5 && !strncmp(t - 5, ".json", 5)) ||
+	       (t - nm >= 6 && !strncmp(t - 6, ".state", 6)) ||
 	       (t - nm >= 5 && !strncmp(t - 5, ".html", 5)) ||
 	       (t - nm >= 5 && !strncmp(t - 5, ".xlsx", 5)) ||
 	       (t - nm == 8 && !strncmp(nm, ".publish", 8));

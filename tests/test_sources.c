@@ -167,12 +167,77 @@ static void sources__swapped_after_listing(void **state)
 	g_free(sub);
 }
 
+/* The hash memo: a file just written is hashed but not remembered (a
+ * second write in the same clock tick would leave its stat as it was);
+ * once old enough it is, and its stat is the key; a damaged memo file is
+ * empty. */
+static void sources__hash_memo(void **state)
+{
+	char *sub = g_build_filename(dir, "memo", NULL);
+	char *f = g_build_filename(sub, "m.txt", NULL);
+	char *mp = g_build_filename(dir, "memo.state", NULL);
+	char *paths[1] = { sub };
+	struct source_list l = { 0 };
+	struct hash_memo *m;
+	struct stat st;
+	gchar *text = NULL;
+	int fd;
+
+	(void)state;
+	g_mkdir_with_parents(sub, 0777);
+	assert_true(g_file_set_contents(f, "hello", -1, NULL));
+	sources_collect(paths, 1, 0, &l);
+	assert_int_equal(l.nr, 1);
+	m = hash_memo_load(mp); /* none yet */
+	assert_int_equal(hash_memo_take(m, &l.items[0]), 0);
+	fd = source_open(&l.items[0]);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(source_hash_fd(&l.items[0], fd), 0);
+	hash_memo_note(m, &l.items[0], &st); /* too fresh: not kept */
+	assert_int_equal(hash_memo_write(m, mp), 0);
+	hash_memo_free(m);
+	m = hash_memo_load(mp);
+	assert_int_equal(hash_memo_take(m, &l.items[0]), 0);
+
+	usleep((useconds_t)(HASH_MEMO_MARGIN * 1e6) + 100000);
+	hash_memo_note(m, &l.items[0], &st);
+	assert_int_equal(hash_memo_write(m, mp), 0);
+	hash_memo_free(m);
+	close(fd);
+	m = hash_memo_load(mp);
+	memset(l.items[0].sha256, 0, sizeof(l.items[0].sha256));
+	assert_int_equal(hash_memo_take(m, &l.items[0]), 1);
+	assert_string_equal(l.items[0].sha256,
+		"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+	/* another stat (here: the change time) is another file */
+	l.items[0].ctime_ns++;
+	assert_int_equal(hash_memo_take(m, &l.items[0]), 0);
+	l.items[0].ctime_ns--;
+	hash_memo_free(m);
+
+	/* one byte of a hash changed: the checksum fails, nothing is taken */
+	assert_true(g_file_get_contents(mp, &text, NULL, NULL));
+	text[strlen("revmine-inputs 1\n")] = text[strlen("revmine-inputs 1\n")] == '2' ? '3' : '2';
+	assert_true(g_file_set_contents(mp, text, -1, NULL));
+	g_free(text);
+	m = hash_memo_load(mp);
+	assert_int_equal(hash_memo_take(m, &l.items[0]), 0);
+	hash_memo_free(m);
+
+	source_list_release(&l);
+	g_free(sub);
+	g_free(f);
+	g_free(mp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sources__lists_sorted_with_policy),
 		cmocka_unit_test(sources__missing_path_and_explicit_file),
 		cmocka_unit_test(sources__swapped_after_listing),
+		cmocka_unit_test(sources__hash_memo),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -194,22 +194,8 @@ static struct {
 	GPtrArray *names;
 } fresh;
 
-static GHashTable *record_names(const char *dir)
-{
-	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *nm;
-
-	while (d && (nm = g_dir_read_name(d)))
-		if (g_str_has_suffix(nm, ".rec"))
-			g_hash_table_add(h, g_strdup(nm));
-	if (d)
-		g_dir_close(d);
-	return h;
-}
-
-static void note_fresh_records(const char *dir, const struct source_list *l,
-			       GHashTable *before)
+/* Takes the records the batch just wrote (fresh) into the list. */
+static void note_fresh_records(const char *dir, struct source_list *l)
 {
 	size_t i;
 
@@ -217,9 +203,11 @@ static void note_fresh_records(const char *dir, const struct source_list *l,
 		fresh.names = g_ptr_array_new_with_free_func(g_free);
 	g_free(fresh.dir);
 	fresh.dir = g_strdup(dir);
-	for (i = 0; i < l->nr; i++)
-		if (l->items[i].record && !g_hash_table_contains(before, l->items[i].record))
+	for (i = 0; i < l->nr; i++) {
+		if (l->items[i].record && l->items[i].fresh)
 			g_ptr_array_add(fresh.names, g_strdup(l->items[i].record));
+		l->items[i].fresh = 0;
+	}
 }
 
 /* After a failed publish: removes the records this run wrote. */
@@ -242,10 +230,11 @@ static void drop_fresh_records(void)
 
 static int batch_with(const struct run_opts *o, struct source_list *l,
 		      struct analyzer *a, const char *config, const char *records,
-		      int trust_cache, void (*on_final)(void *, size_t), void *final_ctx)
+		      int trust_cache, int memo_inputs, void (*on_final)(void *, size_t),
+		      void *final_ctx)
 {
 	struct batch_options bo;
-	GHashTable *before = record_names(records);
+	char *memo = memo_inputs ? g_build_filename(records, "inputs.state", NULL) : NULL;
 	int rc;
 
 	bo.records_dir = records;
@@ -253,6 +242,8 @@ static int batch_with(const struct run_opts *o, struct source_list *l,
 	bo.use_cache = o->use_cache;
 	bo.trust_cache = trust_cache;
 	bo.strict = o->strict;
+	/* --no-cache: every file is read, and the memo made again */
+	bo.hashes = memo ? hash_memo_load(o->use_cache ? memo : NULL) : NULL;
 	bo.limits = o->limits;
 	bo.on_progress = !o->quiet && isatty(2) ? term_progress : NULL;
 	bo.on_message = term_message;
@@ -260,8 +251,12 @@ static int batch_with(const struct run_opts *o, struct source_list *l,
 	bo.on_final = on_final;
 	bo.final_ctx = final_ctx;
 	rc = batch_run(l, a, config, &bo, o->shard, o->shards);
-	note_fresh_records(records, l, before);
-	g_hash_table_destroy(before);
+	note_fresh_records(records, l);
+	/* a memo that cannot be written only makes the next run read more */
+	if (bo.hashes)
+		hash_memo_write(bo.hashes, memo);
+	hash_memo_free(bo.hashes);
+	g_free(memo);
 	if (rc) {
 		say("stopping: --strict and a document failed");
 		return EXIT_FATAL;
@@ -273,7 +268,7 @@ int runopts_batch(const struct run_opts *o, struct source_list *l,
 		  struct analyzer *a, const char *config, const char *records,
 		  int trust_cache)
 {
-	return batch_with(o, l, a, config, records, trust_cache, NULL, NULL);
+	return batch_with(o, l, a, config, records, trust_cache, 0, NULL, NULL);
 }
 
 /* The documents the batch is done with, for a reduce running beside it. */
@@ -364,7 +359,9 @@ static int reduce_beside_batch(const struct run_opts *o, struct source_list *l,
 	/* loaded before the threads, so that batch and reduce only read it */
 	wordlist_load(NULL);
 	t = sandbox_gate_thread_new("reduce", reduce_main, &b);
-	*batch_rc = batch_with(o, l, rb->a, rb->config, rb->records, 1, finals_mark, &f);
+	/* run's one batch over every document keeps the inputs' hashes (a
+	 * batch that makes damaged records again sees only those) */
+	*batch_rc = batch_with(o, l, rb->a, rb->config, rb->records, 1, 1, finals_mark, &f);
 	*t_batch = now_seconds();
 	/* what --strict left undone is final too: reduce makes it an error */
 	pthread_mutex_lock(&f.lock);
