@@ -42,8 +42,11 @@ struct batch_options {
 	void *final_ctx;
 };
 
-/* The hash that names records: analysis configuration plus this binary. */
-char *batch_config_hash(const struct analyzer *a);
+/* The hash that names records: analysis configuration, the word list
+ * and this binary; the SHA-256 of these two files is taken from m (may be
+ * NULL) when their stat is the one remembered there, and noted in it
+ * otherwise. */
+char *batch_config_hash(const struct analyzer *a, struct hash_memo *m);
 
 /* Processes sources whose index i satisfies i % shards == shard (a
  * source handed to a worker whose record was not there gets fresh set). Returns 0,

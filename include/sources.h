@@ -77,9 +77,15 @@ void source_set_error(struct source *s, const char *stage, const char *msg);
  * less than HASH_MEMO_MARGIN seconds before it was hashed is not
  * remembered (a second write within the same tick of the file system's
  * clock would not change its stat), so it is hashed again next time.
+ * Other files the run reads whole are kept in it too, under a key no
+ * input path has (in an escaped path a backslash is doubled or starts
+ * "\xHH"): a backslash then "program" (the revmine binary), or then
+ * "wordlist:" and the word list's path.
  */
 struct hash_memo;
 #define HASH_MEMO_MARGIN 1.0
+/* s's size and the memo's key fields from st. */
+void source_set_stat(struct source *s, const struct stat *st);
 /* The memo in the file at path: empty when there is none, or when it is
  * damaged (checksum), of another version or unreadable. Never NULL. */
 struct hash_memo *hash_memo_load(const char *path);

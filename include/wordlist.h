@@ -6,8 +6,8 @@
  * loaded once per process into a hash set of lower-cased words, for
  * dehyphenation when a document gives no evidence of its own, and for the
  * dictionary check of name-like words (names.h) from the same read. Loaded on
- * first use, or by wordlist_load() in a parent before it forks workers, so
- * they share it. Without the file every lookup says no (and segmentation
+ * first use (from any thread: once, under a lock), or by wordlist_load() in
+ * a parent before it forks workers, so they share it. Without the file every lookup says no (and segmentation
  * falls back to the document's evidence alone).
  */
 
@@ -32,5 +32,10 @@ int wordlist_has_lower(const char *w);
 /* SHA-256 of the list loaded, or "none": part of the configuration hash,
  * since the list changes how words are rejoined. */
 const char *wordlist_fingerprint(void);
+/* The same, without reading the list when m (sources.h) remembers its
+ * hash for the file's present stat; otherwise the list is loaded and its
+ * hash noted in m. The list itself is then loaded on first use. */
+struct hash_memo;
+const char *wordlist_fingerprint_memo(struct hash_memo *m);
 
 #endif

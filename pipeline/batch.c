@@ -75,21 +75,51 @@ struct slot {
 	size_t vm0;      /* its address space when it started (inherited) */
 };
 
-char *batch_config_hash(const struct analyzer *a)
+/* The SHA-256 of the file at path (hex, into out[65]), from m when the
+ * file's stat is the one remembered there under key: 0, or -1. */
+static int file_sha256(const char *path, const char *key, struct hash_memo *m,
+		       char out[65])
+{
+	struct source s;
+	struct stat st;
+	int fd, rc;
+
+	memset(&s, 0, sizeof(s));
+	s.path = (char *)key;
+	s.status = SOURCE_PENDING;
+	if (m && !stat(path, &st) && S_ISREG(st.st_mode)) {
+		source_set_stat(&s, &st);
+		if (hash_memo_take(m, &s)) {
+			memcpy(out, s.sha256, 65);
+			return 0;
+		}
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fstat(fd, &st) || source_hash_fd(&s, fd) ? -1 : 0;
+	close(fd);
+	free(s.stage);
+	free(s.message);
+	if (rc)
+		return -1;
+	hash_memo_note(m, &s, &st);
+	memcpy(out, s.sha256, 65);
+	return 0;
+}
+
+char *batch_config_hash(const struct analyzer *a, struct hash_memo *m)
 {
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-	char *exe = NULL;
-	gsize len = 0;
-	char *r;
+	char exe[65], *r;
 
 	g_checksum_update(ck, (const guchar *)analyzer_config_hash(a), -1);
 	g_checksum_update(ck, (const guchar *)REVMINE_VERSION, -1);
-	g_checksum_update(ck, (const guchar *)wordlist_fingerprint(), -1);
+	g_checksum_update(ck, (const guchar *)wordlist_fingerprint_memo(m), -1);
 	g_checksum_update(ck, (const guchar *)ocr_fingerprint(), -1);
-	/* The binary itself: a rebuilt extractor must not reuse old records. */
-	if (g_file_get_contents("/proc/self/exe", &exe, &len, NULL))
-		g_checksum_update(ck, (const guchar *)exe, (gssize)len);
-	g_free(exe);
+	/* The binary itself (its SHA-256): a rebuilt extractor must not
+	 * reuse old records. */
+	if (!file_sha256("/proc/self/exe", "\\program", m, exe))
+		g_checksum_update(ck, (const guchar *)exe, -1);
 	r = xstrdup(g_checksum_get_string(ck));
 	g_checksum_free(ck);
 	return r;
@@ -311,6 +341,9 @@ static int spawn(struct slot *slots, size_t jobs, size_t k, struct pool *p,
 	 * the address-space limit is the worker's. */
 	wl.cpu_seconds = 0;
 	wl.wall_seconds = 0;
+	/* loaded once, before the first worker, and shared by every one; a
+	 * batch of cached records loads none */
+	wordlist_load(NULL);
 	pid = sandbox_start(pool_worker, p, &wl, err);
 	close(sv[1]);
 	free(fds);
@@ -476,7 +509,6 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 		if (i % shards == shard && l->items[i].status == SOURCE_PENDING)
 			total++;
 	g_mkdir_with_parents(o->records_dir, 0777);
-	wordlist_load(NULL); /* once, shared by every worker forked below */
 
 	while (!stop || running) {
 		size_t k, nfd = 0;

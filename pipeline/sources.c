@@ -51,6 +51,15 @@ void source_set_error(struct source *s, const char *stage, const char *msg)
 	s->message = xstrdup(msg);
 }
 
+void source_set_stat(struct source *s, const struct stat *st)
+{
+	s->size = (long long)st->st_size;
+	s->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	s->ctime_ns = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	s->ino = (unsigned long long)st->st_ino;
+	s->dev = (unsigned long long)st->st_dev;
+}
+
 static int inside(const char *real, const char *root_real)
 {
 	size_t n = strlen(root_real);
@@ -75,11 +84,7 @@ static void take_file(struct source_list *l, const char *doc_id,
 					     : "not a regular file");
 		return;
 	}
-	s->size = (long long)st->st_size;
-	s->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
-	s->ctime_ns = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
-	s->ino = (unsigned long long)st->st_ino;
-	s->dev = (unsigned long long)st->st_dev;
+	source_set_stat(s, st);
 	if (max_size && s->size > max_size) {
 		char *m = xstrfmt("file too large (%lld bytes, limit %lld)",
 				  s->size, max_size);

@@ -27,6 +27,7 @@
 #include "util.h"
 #include "lexicon.h"
 #include "wordlist.h"
+#include "sources.h"
 #include "banned.h"
 
 #define WORDLIST_MAX ((size_t)64 << 20)
@@ -46,6 +47,13 @@ static char *text;
 static char *loaded_path; /* the file the list came from */
 static int tried;
 static char fingerprint[65] = "none";
+/* Loading is once per process, from whichever thread first needs it
+ * (run's reduce beside the batch); the batch loads it before it forks a
+ * worker, so no worker is forked in the middle of it. */
+static GMutex load_lock;
+static gint done; /* set (atomically) once the load is over */
+static struct stat list_st; /* the file's, before it was read */
+static int have_list_st;
 
 static const char *default_path(void)
 {
@@ -107,6 +115,8 @@ static int read_list(const char *path, char **out, size_t *out_len)
 		close(fd);
 		return -1;
 	}
+	list_st = st;
+	have_list_st = 1;
 	buf = lasting_zalloc((size_t)st.st_size + 1);
 	while (len < (size_t)st.st_size) {
 		ssize_t r = read(fd, buf + len, (size_t)st.st_size - len);
@@ -161,7 +171,7 @@ static void add(const char *w, size_t len, unsigned flag)
 	slots[i].ref = (uint32_t)(w - text + 1) | flag << REF_FLAGS;
 }
 
-int wordlist_load(const char *path)
+static int load_locked(const char *path)
 {
 	size_t len = 0, lines = 1;
 	char *p, *line;
@@ -221,13 +231,24 @@ int wordlist_load(const char *path)
 	return 0;
 }
 
+int wordlist_load(const char *path)
+{
+	if (!g_atomic_int_get(&done)) {
+		g_mutex_lock(&load_lock);
+		load_locked(path);
+		g_mutex_unlock(&load_lock);
+		g_atomic_int_set(&done, 1);
+	}
+	return slots ? 0 : -1;
+}
+
 int wordlist_has(const char *w, size_t len)
 {
 	char buf[128];
 	const struct wl_slot *s;
 	size_t i;
 
-	if (!tried)
+	if (!g_atomic_int_get(&done))
 		wordlist_load(NULL);
 	if (!slots || !len || len >= sizeof(buf))
 		return 0;
@@ -242,7 +263,7 @@ int wordlist_serves(const char *path)
 {
 	if (!path)
 		return 0;
-	if (!tried && !strcmp(path, default_path()))
+	if (!g_atomic_int_get(&done) && !strcmp(path, default_path()))
 		wordlist_load(NULL);
 	return slots && !strcmp(path, loaded_path);
 }
@@ -256,7 +277,36 @@ int wordlist_has_lower(const char *w)
 
 const char *wordlist_fingerprint(void)
 {
-	if (!tried)
+	if (!g_atomic_int_get(&done))
 		wordlist_load(NULL);
+	return fingerprint;
+}
+
+const char *wordlist_fingerprint_memo(struct hash_memo *m)
+{
+	static char remembered[65];
+	const char *path = default_path();
+	struct source s;
+	struct stat st;
+
+	if (!m || !*path || g_atomic_int_get(&done))
+		return wordlist_fingerprint();
+	memset(&s, 0, sizeof(s));
+	s.path = g_strconcat("\\wordlist:", path, NULL);
+	s.status = SOURCE_PENDING;
+	if (!stat(path, &st) && S_ISREG(st.st_mode)) {
+		source_set_stat(&s, &st);
+		if (hash_memo_take(m, &s)) {
+			memcpy(remembered, s.sha256, sizeof(remembered));
+			g_free(s.path);
+			return remembered;
+		}
+	}
+	/* read now; remembered only when it loaded (so it is valid UTF-8) */
+	if (!wordlist_load(NULL) && have_list_st && strlen(fingerprint) == 64) {
+		memcpy(s.sha256, fingerprint, sizeof(s.sha256));
+		hash_memo_note(m, &s, &list_st);
+	}
+	g_free(s.path);
 	return fingerprint;
 }

@@ -33,7 +33,7 @@ sa=$(sha "$T/in/a.txt")
 sb=$(sha "$T/in/b.txt")
 
 expect 0 "" "inputs: first run" -- "$REVMINE" run "$T/in" -o "$T/o" --quiet
-[ "$(grep -c '^[0-9a-f]\{64\} ' "$memo" 2>/dev/null)" = 3 ] &&
+[ "$(grep -c '^[0-9a-f]\{64\} .*/in/[abc]\.txt$' "$memo" 2>/dev/null)" = 3 ] &&
 	pass "inputs: the memo holds the three files" || fail "inputs: memo: $(cat "$memo" 2>&1)"
 ls "$T/o/.cache" | grep -q 'inputs.state.tmp' && fail "inputs: temporary file left" ||
 	pass "inputs: no temporary file left"

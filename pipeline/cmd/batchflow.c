@@ -230,11 +230,10 @@ static void drop_fresh_records(void)
 
 static int batch_with(const struct run_opts *o, struct source_list *l,
 		      struct analyzer *a, const char *config, const char *records,
-		      int trust_cache, int memo_inputs, void (*on_final)(void *, size_t),
+		      int trust_cache, struct hash_memo *memo, void (*on_final)(void *, size_t),
 		      void *final_ctx)
 {
 	struct batch_options bo;
-	char *memo = memo_inputs ? g_build_filename(records, "inputs.state", NULL) : NULL;
 	int rc;
 
 	bo.records_dir = records;
@@ -242,8 +241,7 @@ static int batch_with(const struct run_opts *o, struct source_list *l,
 	bo.use_cache = o->use_cache;
 	bo.trust_cache = trust_cache;
 	bo.strict = o->strict;
-	/* --no-cache: every file is read, and the memo made again */
-	bo.hashes = memo ? hash_memo_load(o->use_cache ? memo : NULL) : NULL;
+	bo.hashes = memo;
 	bo.limits = o->limits;
 	bo.on_progress = !o->quiet && isatty(2) ? term_progress : NULL;
 	bo.on_message = term_message;
@@ -252,11 +250,13 @@ static int batch_with(const struct run_opts *o, struct source_list *l,
 	bo.final_ctx = final_ctx;
 	rc = batch_run(l, a, config, &bo, o->shard, o->shards);
 	note_fresh_records(records, l);
-	/* a memo that cannot be written only makes the next run read more */
-	if (bo.hashes)
-		hash_memo_write(bo.hashes, memo);
-	hash_memo_free(bo.hashes);
-	g_free(memo);
+	if (memo) {
+		char *p = g_build_filename(records, RUNOPTS_MEMO, NULL);
+
+		/* one that cannot be written only makes the next run read more */
+		hash_memo_write(memo, p);
+		g_free(p);
+	}
 	if (rc) {
 		say("stopping: --strict and a document failed");
 		return EXIT_FATAL;
@@ -268,7 +268,7 @@ int runopts_batch(const struct run_opts *o, struct source_list *l,
 		  struct analyzer *a, const char *config, const char *records,
 		  int trust_cache)
 {
-	return batch_with(o, l, a, config, records, trust_cache, 0, NULL, NULL);
+	return batch_with(o, l, a, config, records, trust_cache, NULL, NULL, NULL);
 }
 
 /* The documents the batch is done with, for a reduce running beside it. */
@@ -356,12 +356,13 @@ static int reduce_beside_batch(const struct run_opts *o, struct source_list *l,
 	ro.wait_ctx = &f;
 	ro.on_error = finals_error;
 	ro.ctx = &f;
-	/* loaded before the threads, so that batch and reduce only read it */
-	wordlist_load(NULL);
+	/* the word list is loaded by whichever needs it first: reduce (the
+	 * names) or the batch, before it forks a worker */
 	t = sandbox_gate_thread_new("reduce", reduce_main, &b);
 	/* run's one batch over every document keeps the inputs' hashes (a
 	 * batch that makes damaged records again sees only those) */
-	*batch_rc = batch_with(o, l, rb->a, rb->config, rb->records, 1, 1, finals_mark, &f);
+	*batch_rc = batch_with(o, l, rb->a, rb->config, rb->records, 1, rb->hashes,
+			       finals_mark, &f);
 	*t_batch = now_seconds();
 	/* what --strict left undone is final too: reduce makes it an error */
 	pthread_mutex_lock(&f.lock);

@@ -40,7 +40,7 @@ int cmd_map(int argc, char **argv)
 	}
 	if ((rc = runopts_writable(o.records, "records folder")))
 		goto out;
-	config = batch_config_hash(a);
+	config = batch_config_hash(a, NULL);
 	/* shared by concurrent shards: only temporary files surely abandoned */
 	store_prune(o.records, STORE_TEMP_MAX_AGE, 0);
 	runopts_sources(&o, &l);

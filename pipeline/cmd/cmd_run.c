@@ -32,6 +32,8 @@ int cmd_run(int argc, char **argv)
 	struct source_list l = { 0 };
 	struct analyzer *a = NULL;
 	char *config = NULL, *records = NULL, *cb = NULL, *sw = NULL, *state = NULL;
+	char *memo_path = NULL;
+	struct hash_memo *memo = NULL;
 	char **ids = NULL;
 	struct themetab tab = { 0 };
 	struct docvars dv = { 0 };
@@ -52,7 +54,11 @@ int cmd_run(int argc, char **argv)
 	if ((rc = runopts_writable(o.outdir, "output folder")) || (rc = runopts_lock(&o)))
 		goto out;
 	records = g_build_filename(o.outdir, ".cache", NULL);
-	config = batch_config_hash(a);
+	/* the inputs' hashes of the last run (--no-cache: none, every file
+	 * is read and the memo made again) */
+	memo_path = g_build_filename(records, RUNOPTS_MEMO, NULL);
+	memo = hash_memo_load(o.use_cache ? memo_path : NULL);
+	config = batch_config_hash(a, memo);
 	/* the folder is locked: every temporary record is a killed run's */
 	store_prune(records, 0, STORE_RECORD_MAX_AGE);
 	runopts_sources(&o, &l);
@@ -100,6 +106,7 @@ int cmd_run(int argc, char **argv)
 	rb.config = config;
 	rb.records = records;
 	rb.beside = 1; /* the batch runs in runopts_finish, reduce beside it */
+	rb.hashes = memo;
 	rc = runopts_finish(&o, &l, &ro, &m, t0, &rb);
 out:
 	themetab_release(&tab);
@@ -108,6 +115,8 @@ out:
 	free(config);
 	g_free(records);
 	g_free(state);
+	g_free(memo_path);
+	hash_memo_free(memo);
 	free(cb);
 	free(sw);
 	source_list_release(&l);

@@ -59,7 +59,11 @@ struct runopts_rebuild {
 	struct analyzer *a;
 	const char *config, *records;
 	int beside;
+	/* run: the inputs' hashes (sources.h), used by its batch over every
+	 * document and written to RECORDS/RUNOPTS_MEMO after it; or NULL */
+	struct hash_memo *hashes;
 };
+#define RUNOPTS_MEMO "inputs.state"
 int runopts_finish(const struct run_opts *o, struct source_list *l,
 		   const struct reduce_options *ro, struct manifest *m, double t0,
 		   const struct runopts_rebuild *rb);
