@@ -14,7 +14,8 @@
 struct analyzer;
 
 /* The record at path (record_name() in the records folder) under config:
- * STORE_HIT when it is there (its time is touched, so pruning keeps it),
+ * STORE_HIT when it is there (its time is touched when a day old, so
+ * pruning keeps it),
  * STORE_MISS when there is none, STORE_DAMAGED when it fails its checks
  * (it is removed; err says why, for the caller to tell). With verify, the
  * record is read whole first (record_check: checksum, version, numbers);
@@ -31,9 +32,14 @@ void store_discard(const char *dir, const char *name);
 /* Removes from dir the temporary files revmine writes ("*.tmp.PID") that
  * are at least temp_age seconds old (0: all; only safe in a folder whose
  * lock is held), and records ("*.rec") not written or used for record_age
- * seconds (0: none), whatever their configuration: a run never removes the
- * fresh records of another configuration. */
+ * seconds (0: none; looked over at most every STORE_PRUNE_EVERY seconds),
+ * whatever their configuration: a run never removes the fresh records of
+ * another configuration. */
 #define STORE_RECORD_MAX_AGE (30.0 * 86400)
+/* Records are looked over for their age at most this often (the time of
+ * dir/prune.stamp); a record used is renewed when it is this old. */
+#define STORE_PRUNE_EVERY 86400.0
+#define STORE_TOUCH_AGE 86400.0
 #define STORE_TEMP_MAX_AGE 3600.0
 void store_prune(const char *dir, double temp_age, double record_age);
 

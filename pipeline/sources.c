@@ -298,20 +298,22 @@ void sources_collect(char **paths, size_t n, long long max_size,
 	 * areaB/review1.txt); ~2, ~3 only if even paths collide. */
 	qualify_repeats(out, 0);
 	qualify_repeats(out, 1);
-	for (i = 0; i < out->nr; i++) {
-		int k = 2;
+	{
+		/* the ids before each one, in a set rather than compared pairwise */
+		GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 
-		for (j = 0; j < i; j++) {
-			if (strcmp(out->items[i].doc_id, out->items[j].doc_id))
-				continue;
-			{
+		for (i = 0; i < out->nr; i++) {
+			int k = 2;
+
+			while (g_hash_table_contains(seen, out->items[i].doc_id)) {
 				char *nid = xstrfmt("%s~%d", out->items[i].doc_id, k++);
 
 				free(out->items[i].doc_id);
 				out->items[i].doc_id = nid;
-				j = (size_t)-1; /* restart the scan */
 			}
+			g_hash_table_add(seen, out->items[i].doc_id);
 		}
+		g_hash_table_destroy(seen);
 	}
 }
 

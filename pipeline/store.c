@@ -38,8 +38,10 @@ int store_lookup(const char *path, const char *config, char *const *theme_ids,
 		unlink(path);
 		return STORE_DAMAGED;
 	}
-	/* used: kept from pruning for another while */
-	utimensat(AT_FDCWD, path, NULL, 0);
+	/* used: kept from pruning for another while (renewed at most once a
+	 * day: a write per record and run is most of a cached rerun's cost) */
+	if (difftime(time(NULL), st.st_mtime) >= STORE_TOUCH_AGE)
+		utimensat(AT_FDCWD, path, NULL, 0);
 	return STORE_HIT;
 }
 
@@ -223,26 +225,51 @@ static int is_our_temp(const char *nm)
 	       (t - nm == 8 && !strncmp(nm, ".publish", 8));
 }
 
+/* Whether the records of dir are due to be looked over (not in the last
+ * STORE_PRUNE_EVERY seconds, by the time of dir/prune.stamp, renewed). */
+static int prune_due(const char *dir)
+{
+	char *p = g_build_filename(dir, "prune.stamp", NULL);
+	struct stat st;
+	double age;
+	int fd, due = 1;
+
+	if (!stat(p, &st) && (age = difftime(time(NULL), st.st_mtime)) >= 0 &&
+	    age < STORE_PRUNE_EVERY)
+		due = 0;
+	else if ((fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0666)) >= 0) {
+		futimens(fd, NULL);
+		close(fd);
+	}
+	g_free(p);
+	return due;
+}
+
 void store_prune(const char *dir, double temp_age, double record_age)
 {
 	GDir *d = g_dir_open(dir, 0, NULL);
 	time_t now = time(NULL);
 	const char *nm;
+	int records;
 
 	if (!d)
 		return;
+	records = record_age > 0 && prune_due(dir);
 	while ((nm = g_dir_read_name(d))) {
-		char *p = g_build_filename(dir, nm, NULL);
+		int temp = is_our_temp(nm), rec = records && g_str_has_suffix(nm, ".rec");
+		char *p;
 		struct stat st;
 		double age;
 
+		if (!temp && !rec) /* by name first: no stat per record */
+			continue;
+		p = g_build_filename(dir, nm, NULL);
 		if (lstat(p, &st) || !S_ISREG(st.st_mode)) {
 			g_free(p);
 			continue;
 		}
 		age = difftime(now, st.st_mtime);
-		if ((is_our_temp(nm) && age >= temp_age) ||
-		    (record_age > 0 && g_str_has_suffix(nm, ".rec") && age >= record_age))
+		if ((temp && age >= temp_age) || (rec && age >= record_age))
 			unlink(p);
 		g_free(p);
 	}

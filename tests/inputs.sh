@@ -96,4 +96,18 @@ expect 0 "" "inputs: rerun, nothing changed" -- "$REVMINE" run "$T/in" -o "$T/o"
 [ "$(stat -c '%i %y' "$memo")" = "$m0" ] && pass "inputs: an unchanged memo is not rewritten" ||
 	fail "inputs: the memo was rewritten with nothing changed"
 
+# records: one unused for 40 days is removed when the records are looked
+# over, at most once a day (prune.stamp)
+rec=$(ls "$T/o/.cache" | grep '\.rec$' | head -n 1)
+cp "$T/o/.cache/$rec" "$T/o/.cache/0000old.rec"
+touch -d '40 days ago' "$T/o/.cache/0000old.rec"
+"$REVMINE" run "$T/in" -o "$T/o" --quiet 2>/dev/null
+[ -e "$T/o/.cache/0000old.rec" ] && pass "inputs: records not looked over twice a day" ||
+	fail "inputs: records looked over again within a day"
+touch -d '2 days ago' "$T/o/.cache/prune.stamp"
+"$REVMINE" run "$T/in" -o "$T/o" --quiet 2>/dev/null
+[ ! -e "$T/o/.cache/0000old.rec" ] && [ -e "$T/o/.cache/$rec" ] &&
+	pass "inputs: a record unused for 30 days removed, used ones kept" ||
+	fail "inputs: record pruning"
+
 [ $fails = 0 ]
