@@ -553,29 +553,6 @@ void hash_memo_note(struct hash_memo *m, const struct source *s, const struct st
 	m->dirty = 1;
 }
 
-/* buf[0..len) as the new file path (not synced: a memo a crash leaves
- * cut fails its checksum and is not used): 0 or -1. */
-static int write_whole(const char *path, const char *buf, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	size_t off = 0;
-
-	if (fd < 0)
-		return -1;
-	while (off < len) {
-		ssize_t n = write(fd, buf + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	return close(fd) ? -1 : 0;
-}
-
 static int cmp_key(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -615,7 +592,11 @@ int hash_memo_write(struct hash_memo *m, const char *path)
 	g_string_append_printf(out, "end %s\n", sum);
 	g_free(sum);
 	tmp = g_strdup_printf("%s.tmp.%ld", path, (long)getpid());
-	if (write_whole(tmp, out->str, out->len) || rename(tmp, path)) {
+	/* not synced: a memo a crash leaves cut fails its checksum and is
+	 * not used */
+	if (!g_file_set_contents_full(tmp, out->str, (gssize)out->len,
+				      G_FILE_SET_CONTENTS_NONE, 0666, NULL) ||
+	    rename(tmp, path)) {
 		unlink(tmp);
 		rc = -1;
 	}
