@@ -476,11 +476,16 @@ static void publish_release(void)
 	pub.tmp = pub.path = NULL;
 }
 
+/* Files of one set are committed from more than one thread (reduce.c). */
+static GMutex pub_lock;
+
 int csv_commit_file(const char *tmp, const char *path, struct doc_error *err)
 {
 	if (pub.dir) {
+		g_mutex_lock(&pub_lock);
 		g_ptr_array_add(pub.tmp, xstrdup(tmp));
 		g_ptr_array_add(pub.path, xstrdup(path));
+		g_mutex_unlock(&pub_lock);
 		return 0;
 	}
 	if (rename(tmp, path))
@@ -491,12 +496,17 @@ int csv_commit_file(const char *tmp, const char *path, struct doc_error *err)
 
 const char *csv_publish_pending(const char *path)
 {
+	const char *tmp = NULL;
 	guint i;
 
+	g_mutex_lock(&pub_lock);
 	for (i = 0; pub.dir && i < pub.path->len; i++)
-		if (!strcmp(pub.path->pdata[i], path))
-			return pub.tmp->pdata[i];
-	return NULL;
+		if (!strcmp(pub.path->pdata[i], path)) {
+			tmp = pub.tmp->pdata[i];
+			break;
+		}
+	g_mutex_unlock(&pub_lock);
+	return tmp;
 }
 
 static void sync_dir(const char *dir)
