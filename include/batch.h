@@ -40,6 +40,9 @@ struct batch_options {
 	 * batch; after it the batch neither reads nor writes that source. */
 	void (*on_final)(void *ctx, size_t idx);
 	void *final_ctx;
+	/* A reduce in this process takes the records: workers may hand them
+	 * over in memory (record.h; source.in_memory) while there is room. */
+	int records_in_memory;
 };
 
 /* The hash that names records: analysis configuration, the word list

@@ -37,6 +37,47 @@ int record_write(const char *path, const char *config,
 		 const struct record_meta *m, const struct passage_list *ps,
 		 char *const *theme_ids, size_t nr_themes, struct doc_error *err);
 
+/*
+ * A record handed over in memory: a worker whose parent reduces beside the
+ * batch gives it the record's text (the same bytes as the file's, inflated)
+ * in a memfd instead of compressing and writing it, and the parent's
+ * records thread writes the file (record_store_text) and parses the text
+ * (record_parse_text) without inflating it: compression leaves the
+ * worker's path to the next document. record_write_mem: the text in a new
+ * memfd (*fd, caller closes); 1 (nothing set) when the text is longer than
+ * RECORD_MEM_MAX_TEXT, for record_write to write instead. record_mem_text:
+ * the size bytes of such a memfd, NUL-terminated (caller frees), or NULL
+ * with err. record_store_text: path written from such a
+ * text, the same bytes record_write would give. record_parse_text:
+ * record_read() of such a text (len bytes at text, one more byte
+ * allocated; parsed in place), path naming it in messages.
+ */
+int record_write_mem(int *fd, const char *config, const struct record_meta *m,
+		     const struct passage_list *ps, char *const *theme_ids,
+		     size_t nr_themes, struct doc_error *err);
+char *record_mem_text(int fd, long long size, struct doc_error *err);
+int record_store_text(const char *path, const char *text, size_t len,
+		      struct doc_error *err);
+int record_parse_text(const char *path, char *text, size_t len, const char *config,
+		      struct record_meta *m, struct passage_list *out,
+		      char *const *theme_ids, size_t nr_themes, struct doc_error *err);
+
+/* Records handed over and not yet taken are bounded: the batch asks for
+ * one in memory only while record_mem_room() (fewer than
+ * RECORD_MEM_MAX_DOCS documents and RECORD_MEM_MAX_BYTES bytes held), so
+ * a reduce that falls behind costs the workers their compression again,
+ * never memory. record_mem_hold(): the batch holds fd, of that many
+ * bytes; record_mem_release(): taken, and closed; record_mem_fds(): the
+ * descriptors held (*n of them; caller frees), which a newly forked worker
+ * closes. */
+#define RECORD_MEM_MAX_TEXT ((size_t)16 << 20)
+#define RECORD_MEM_MAX_DOCS 32
+#define RECORD_MEM_MAX_BYTES ((long long)64 << 20)
+void record_mem_hold(int fd, long long bytes);
+void record_mem_release(int fd, long long bytes);
+int *record_mem_fds(size_t *n);
+int record_mem_room(void);
+
 /* Reads path into m (caller frees m->warnings) and out (caller-initialised).
  * A record of another version or configuration, a theme id outside theme_ids, a
  * checksum that does not match, a number out of range or a truncated file

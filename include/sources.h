@@ -37,6 +37,10 @@ struct source {
 	long long mtime_ns, ctime_ns;
 	unsigned long long ino, dev;
 	int fresh;     /* its record was written by this batch */
+	/* in_memory: its record's text is in record_fd, handed over by the
+	 * worker, for reduce to write and read (record.h) */
+	int in_memory, record_fd;
+	long long record_bytes;
 };
 
 struct source_list {

@@ -73,6 +73,7 @@ struct slot {
 	double start;    /* when the document was handed over */
 	double cpu0;     /* the worker's CPU seconds then */
 	size_t vm0;      /* its address space when it started (inherited) */
+	int in_memory;   /* its record is to be handed over (record.h) */
 };
 
 /* The SHA-256 of the file at path (hex, into out[65]), from m when the
@@ -126,8 +127,10 @@ char *batch_config_hash(const struct analyzer *a, struct hash_memo *m)
 }
 
 /* One document: extract, segment, analyse, write its record. */
+/* mem_fd: NULL, or where the record goes in memory (record.h) instead of
+ * to record_path; -1 there when it went to the file after all. */
 static int process(const struct pool *p, int doc_fd, const char *format,
-		   const char *record_path, struct doc_error *err)
+		   const char *record_path, int *mem_fd, struct doc_error *err)
 {
 	struct doc_text t;
 	struct passage_list ps;
@@ -151,6 +154,11 @@ static int process(const struct pool *p, int doc_fd, const char *format,
 	analyze_document(p->a, ps.items, ps.nr);
 	m.pages = t.pages;
 	m.warnings = t.warnings;
+	/* handed over, unless too long to hold or no memfd can be made */
+	if (mem_fd && !record_write_mem(mem_fd, p->config, &m, &ps, p->ids, p->nth, err)) {
+		rc = 0;
+		goto out;
+	}
 	if (record_write(record_path, p->config, &m, &ps, p->ids, p->nth, err))
 		goto out;
 	rc = 0;
@@ -189,10 +197,40 @@ static void test_fault(const char *fault, const char *path)
 	g_strfreev(v);
 }
 
-/* A job is one packet: "FORMAT\0RECORD-PATH\0PATH\0" with the document's
- * descriptor attached (SCM_RIGHTS). The answer is one packet, a message in
- * sandbox.h's format: ok (record written) or error. */
+/* A job is one packet: "FORMAT\0RECORD-PATH\0PATH\0HOW\0" with the
+ * document's descriptor attached (SCM_RIGHTS); HOW is "file" (write the
+ * record) or "memory" (hand it over, record.h). The answer is one packet, a
+ * message in sandbox.h's format: ok (record written, or its memfd
+ * attached) or error. */
 #define JOB_MAX (3 * 4096 + 64)
+
+/* One packet of len bytes with descriptor fd attached (SCM_RIGHTS). */
+static int send_with_fd(int sock, const char *msg, size_t len, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov = { (void *)msg, len };
+	struct msghdr mh = { 0 };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(&cm, 0, sizeof(cm));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.b;
+	mh.msg_controllen = sizeof(cm.b);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)iov.iov_len ? 0 : -1;
+}
 
 static int pool_worker(void *arg)
 {
@@ -211,9 +249,9 @@ static int pool_worker(void *arg)
 		struct msghdr mh = { 0 };
 		struct cmsghdr *c;
 		struct doc_error err = { 0 };
-		const char *format, *record_path, *path;
+		const char *format, *record_path, *path, *how;
 		ssize_t n;
-		int doc_fd = -1, rc;
+		int doc_fd = -1, mem_fd = -1, rc;
 
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;
@@ -231,20 +269,33 @@ static int pool_worker(void *arg)
 		format = buf;
 		record_path = format + strlen(format) + 1;
 		path = record_path < buf + n ? record_path + strlen(record_path) + 1 : buf + n;
-		if (doc_fd < 0 || path >= buf + n) {
+		how = path < buf + n ? path + strlen(path) + 1 : buf + n;
+		if (doc_fd < 0 || how >= buf + n) {
 			doc_error_set(&err, "worker", DOC_ERR_IO, "damaged job");
 			rc = -1;
 		} else {
 			if (p->fault)
 				test_fault(p->fault, path);
-			rc = process(p, doc_fd, format, record_path, &err);
+			rc = process(p, doc_fd, format, record_path,
+				     !strcmp(how, "memory") ? &mem_fd : NULL, &err);
 		}
 		if (doc_fd >= 0)
 			close(doc_fd);
 		/* one packet: the answer in sandbox.h's message format */
-		if (rc ? sandbox_msg_send(p->sock, SANDBOX_MSG_ERROR, err.code, err.stage, err.msg) :
-			 sandbox_msg_send(p->sock, SANDBOX_MSG_OK, 0, NULL, NULL))
+		if (!rc && mem_fd >= 0) {
+			char *msg = sandbox_msg_format(SANDBOX_MSG_OK, 0, NULL, NULL);
+
+			rc = send_with_fd(p->sock, msg, strlen(msg), mem_fd);
+			free(msg);
+			close(mem_fd);
+			mem_fd = -1;
+			if (rc)
+				break;
+		} else if (rc ? sandbox_msg_send(p->sock, SANDBOX_MSG_ERROR, err.code, err.stage,
+						 err.msg) :
+				sandbox_msg_send(p->sock, SANDBOX_MSG_OK, 0, NULL, NULL)) {
 			break;
+		}
 	}
 	free(buf);
 	extract_pdf_keep_warm(0);
@@ -320,20 +371,27 @@ static int spawn(struct slot *slots, size_t jobs, size_t k, struct pool *p,
 		 const struct batch_options *o, int extra_fd, struct doc_error *err)
 {
 	struct sandbox_limits wl = o->limits;
-	int *fds = xcalloc(jobs + 2, sizeof(*fds));
-	size_t i, n = 0;
+	size_t i, n = 0, nh;
+	int *held, *fds;
 	int sv[2], pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
-		free(fds);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return doc_error_set(err, "worker", DOC_ERR_IO, "socketpair: %s", strerror(errno));
-	}
+	/* after the socket is made, so no number listed can be the worker's
+	 * end (one released meanwhile only names a copy the worker does not
+	 * need) */
+	held = record_mem_fds(&nh);
+	fds = xcalloc(jobs + 2 + nh, sizeof(*fds));
 	for (i = 0; i < jobs; i++)
 		if (i != k && slots[i].pid >= 0)
 			fds[n++] = slots[i].fd;
 	fds[n++] = sv[0];
 	if (extra_fd >= 0)
 		fds[n++] = extra_fd;
+	/* records held for reduce are not the worker's */
+	memcpy(fds + n, held, nh * sizeof(*fds));
+	n += nh;
+	free(held);
 	p->sock = sv[1];
 	p->close_fds = fds;
 	p->nr_close = n;
@@ -373,17 +431,11 @@ static void retire(struct slot *sl)
 	sl->busy = 0;
 }
 
-static int send_job(int sock, int doc_fd, const struct source *s, const char *record_path)
+static int send_job(int sock, int doc_fd, const struct source *s, const char *record_path,
+		    int in_memory)
 {
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} cm;
 	GString *job = g_string_new(NULL);
-	struct iovec iov;
-	struct msghdr mh = { 0 };
-	struct cmsghdr *c;
-	ssize_t n;
+	int rc;
 
 	g_string_append(job, s->format ? s->format : "");
 	g_string_append_c(job, '\0');
@@ -391,26 +443,16 @@ static int send_job(int sock, int doc_fd, const struct source *s, const char *re
 	g_string_append_c(job, '\0');
 	g_string_append(job, s->path);
 	g_string_append_c(job, '\0');
+	g_string_append(job, in_memory ? "memory" : "file");
+	g_string_append_c(job, '\0');
 	if (job->len > JOB_MAX) {
 		g_string_free(job, TRUE);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	memset(&cm, 0, sizeof(cm));
-	iov.iov_base = job->str;
-	iov.iov_len = job->len;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cm.b;
-	mh.msg_controllen = sizeof(cm.b);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &doc_fd, sizeof(int));
-	n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	rc = send_with_fd(sock, job->str, job->len, doc_fd);
 	g_string_free(job, TRUE);
-	return n < 0 ? -1 : 0;
+	return rc;
 }
 
 /* The worker in sl died on its document: the reason from its wait status,
@@ -462,13 +504,40 @@ static void worker_killed(struct slot *sl, struct source *s, const char *why,
 	sl->busy = 0;
 }
 
+/* recv() of the worker's answer and the descriptor it may carry (*fd,
+ * else -1). */
+static ssize_t recv_answer(int sock, char *msg, size_t size, int *fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov = { msg, size };
+	struct msghdr mh = { 0 };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*fd = -1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.b;
+	mh.msg_controllen = sizeof(cm.b);
+	n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	for (c = n >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(int)))
+			memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return n;
+}
+
 /* The worker's answer about its document (a message, sandbox.h): 0 when
- * the record is written. */
-static int answer(struct slot *sl, struct source *s, const char *msg,
+ * the record is written, or handed over in mem_fd (taken here). */
+static int answer(struct slot *sl, struct source *s, const char *msg, int mem_fd,
 		  const struct batch_options *o)
 {
 	struct sandbox_msg m;
 	int r = sandbox_msg_next(&msg, &m), rc = -1;
+	struct stat st;
 
 	sl->busy = 0;
 	if (r > 0 && m.kind == SANDBOX_MSG_OK)
@@ -480,6 +549,18 @@ static int answer(struct slot *sl, struct source *s, const char *msg,
 	sandbox_msg_release(&m);
 	if (!rc)
 		s->status = SOURCE_OK;
+	if (mem_fd >= 0) {
+		if (!rc && sl->in_memory && !fstat(mem_fd, &st)) {
+			record_mem_hold(mem_fd, (long long)st.st_size);
+			s->record_fd = mem_fd;
+			s->record_bytes = (long long)st.st_size;
+			s->in_memory = 1;
+		} else {
+			/* not asked for, or not readable: the record is
+			 * missing, and reduce has the document analysed again */
+			close(mem_fd);
+		}
+	}
 	return rc;
 }
 
@@ -579,7 +660,8 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			for (tries = 0; tries < 2; tries++) {
 				if (slots[k].pid < 0 && spawn(slots, jobs, k, &pool, o, fd, &err))
 					break;
-				if (!send_job(slots[k].fd, fd, s, path))
+				slots[k].in_memory = o->records_in_memory && record_mem_room();
+				if (!send_job(slots[k].fd, fd, s, path, slots[k].in_memory))
 					break;
 				doc_error_set(&err, "worker", DOC_ERR_IO,
 					      "cannot hand the document to a worker: %s", strerror(errno));
@@ -629,12 +711,18 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			struct source *s = &l->items[sl->idx];
 			char msg[MSG_MAX + 1];
 			ssize_t n;
-			int failed = 0;
+			int failed = 0, mem_fd;
 
-			n = recv(sl->fd, msg, MSG_MAX, MSG_DONTWAIT);
+			n = recv_answer(sl->fd, msg, MSG_MAX, &mem_fd);
+			if (n <= 0 && mem_fd >= 0) {
+				int e = errno;
+
+				close(mem_fd);
+				errno = e;
+			}
 			if (n > 0) {
 				msg[n] = '\0';
-				failed = answer(sl, s, msg, o) < 0;
+				failed = answer(sl, s, msg, mem_fd, o) < 0;
 				if (sl->served >= max_docs ||
 				    (o->limits.address_space &&
 				     sandbox_vm_size(sl->pid) > sl->vm0 + o->limits.address_space / 2))

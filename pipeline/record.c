@@ -42,6 +42,7 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -191,21 +192,21 @@ static struct {
 	size_t out_alloc;
 } writer = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* Compresses writer.text and then its end line into writer.out as gzip
+/* Compresses text and then (add_end) its end line into writer.out as gzip
  * (deflate level 2: on records a tenth larger than level 4's in three
  * quarters of the time; no file name or time in the header, so the same
  * record gives the same bytes); the length in *len. The end line's
  * CRC-32 is deflate's own, of the text it has read: no second pass. */
-static int gzip_text(size_t *len, struct doc_error *err)
+static int gzip_text(const char *text, size_t tlen, int add_end, size_t *len,
+		     struct doc_error *err)
 {
 	z_stream *z = &writer.z;
-	GString *b = writer.text;
 	char end[32];
 	size_t bound;
 	uLong crc;
 	int zr;
 
-	if (b->len > UINT_MAX - sizeof(end))
+	if (tlen > UINT_MAX - sizeof(end))
 		return doc_error_set(err, "record", DOC_ERR_IO, "cannot compress a record");
 	if (!writer.z_ready) {
 		memset(z, 0, sizeof(*z));
@@ -217,24 +218,28 @@ static int gzip_text(size_t *len, struct doc_error *err)
 	} else if (deflateReset(z) != Z_OK) {
 		return doc_error_set(err, "record", DOC_ERR_IO, "cannot compress a record");
 	}
-	bound = deflateBound(z, (uLong)(b->len + sizeof(end))) + 64;
+	bound = deflateBound(z, (uLong)(tlen + sizeof(end))) + 64;
 	if (bound > writer.out_alloc) {
 		free(writer.out);
 		writer.out_alloc = bound + bound / 4;
 		writer.out = xmalloc(writer.out_alloc);
 	}
-	z->next_in = (Bytef *)b->str;
-	z->avail_in = (uInt)b->len;
+	z->next_in = (Bytef *)text;
+	z->avail_in = (uInt)tlen;
 	z->next_out = writer.out;
 	z->avail_out = (uInt)(writer.out_alloc > UINT_MAX ? UINT_MAX : writer.out_alloc);
-	/* with room for all of the output, deflate reads all of the input */
+	/* with room for all of the output, deflate reads all of the input;
+	 * deflate's output does not depend on how its input is split, so a
+	 * text given with its end line compresses to the same bytes */
 	zr = deflate(z, Z_NO_FLUSH);
 	if (zr != Z_OK || z->avail_in)
 		return doc_error_set(err, "record", DOC_ERR_IO, "cannot compress a record");
-	crc = z->adler; /* gzip: the CRC-32 of the input read so far */
-	snprintf(end, sizeof(end), "end\t%08lx\n", (unsigned long)crc);
-	z->next_in = (Bytef *)end;
-	z->avail_in = (uInt)strlen(end);
+	if (add_end) {
+		crc = z->adler; /* gzip: the CRC-32 of the input read so far */
+		snprintf(end, sizeof(end), "end\t%08lx\n", (unsigned long)crc);
+		z->next_in = (Bytef *)end;
+		z->avail_in = (uInt)strlen(end);
+	}
 	zr = deflate(z, Z_FINISH);
 	if (zr != Z_STREAM_END)
 		return doc_error_set(err, "record", DOC_ERR_IO, "cannot compress a record");
@@ -284,17 +289,16 @@ out:
 	return rc;
 }
 
-int record_write(const char *path, const char *config,
-		 const struct record_meta *m, const struct passage_list *ps,
-		 char *const *theme_ids, size_t nr_themes, struct doc_error *err)
+/* The record's text, but for its end line, into writer.text (held). */
+static GString *format_text(const char *config, const struct record_meta *m,
+			    const struct passage_list *ps, char *const *theme_ids,
+			    size_t nr_themes)
 {
 	GString *b;
 	char num[24];
 	const char *v[2];
-	size_t i, len = 0;
-	int rc;
+	size_t i;
 
-	pthread_mutex_lock(&writer.lock);
 	if (!writer.text)
 		writer.text = g_string_sized_new(1 << 16);
 	b = writer.text;
@@ -307,18 +311,191 @@ int record_write(const char *path, const char *config,
 	put_fields(b, "m", v, 2);
 	for (i = 0; i < ps->nr; i++)
 		write_passage(b, &ps->items[i], theme_ids, nr_themes);
-	rc = gzip_text(&len, err);
-	if (!rc)
-		rc = write_file(path, writer.out, len, err);
-	if (b->allocated_len > WRITER_KEEP_BYTES) {
-		g_string_free(b, TRUE);
+	return b;
+}
+
+/* Lets go of buffers a huge record grew (writer held). */
+static void writer_trim(void)
+{
+	if (writer.text && writer.text->allocated_len > WRITER_KEEP_BYTES) {
+		g_string_free(writer.text, TRUE);
 		writer.text = NULL;
+	}
+	if (writer.out_alloc > WRITER_KEEP_BYTES) {
 		free(writer.out);
 		writer.out = NULL;
 		writer.out_alloc = 0;
 	}
+}
+
+int record_write(const char *path, const char *config,
+		 const struct record_meta *m, const struct passage_list *ps,
+		 char *const *theme_ids, size_t nr_themes, struct doc_error *err)
+{
+	GString *b;
+	size_t len = 0;
+	int rc;
+
+	pthread_mutex_lock(&writer.lock);
+	b = format_text(config, m, ps, theme_ids, nr_themes);
+	rc = gzip_text(b->str, b->len, 1, &len, err);
+	if (!rc)
+		rc = write_file(path, writer.out, len, err);
+	writer_trim();
 	pthread_mutex_unlock(&writer.lock);
 	return rc;
+}
+
+int record_write_mem(int *fd_out, const char *config, const struct record_meta *m,
+		     const struct passage_list *ps, char *const *theme_ids,
+		     size_t nr_themes, struct doc_error *err)
+{
+	GString *b;
+	char end[32];
+	size_t done = 0;
+	int fd, rc = 0;
+
+	*fd_out = -1;
+	fd = memfd_create("revmine-record", MFD_CLOEXEC);
+	if (fd < 0)
+		return doc_error_set(err, "record", DOC_ERR_IO, "cannot hold a record: %s",
+				     strerror(errno));
+	pthread_mutex_lock(&writer.lock);
+	b = format_text(config, m, ps, theme_ids, nr_themes);
+	if (b->len > RECORD_MEM_MAX_TEXT) {
+		writer_trim();
+		pthread_mutex_unlock(&writer.lock);
+		close(fd);
+		return 1;
+	}
+	snprintf(end, sizeof(end), "end\t%08lx\n",
+		 (unsigned long)crc32_z(crc32_z(0, NULL, 0), (const Bytef *)b->str, b->len));
+	g_string_append(b, end);
+	while (done < b->len) {
+		ssize_t w = write(fd, b->str + done, b->len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	if (done < b->len)
+		rc = doc_error_set(err, "record", DOC_ERR_IO, "cannot hold a record: %s",
+				   strerror(errno ? errno : EIO));
+	writer_trim();
+	pthread_mutex_unlock(&writer.lock);
+	if (rc)
+		close(fd);
+	else
+		*fd_out = fd;
+	return rc;
+}
+
+char *record_mem_text(int fd, long long size, struct doc_error *err)
+{
+	char *text;
+	size_t done = 0;
+
+	if (size < 0 || (unsigned long long)size > RECORD_MEM_MAX_TEXT + 64) {
+		doc_error_set(err, "record", DOC_ERR_FORMAT, "a record handed over is %lld bytes",
+			      size);
+		return NULL;
+	}
+	text = xmalloc((size_t)size + 1);
+	while (done < (size_t)size) {
+		ssize_t n = pread(fd, text + done, (size_t)size - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			doc_error_set(err, "record", DOC_ERR_IO, "cannot read a record handed over: %s",
+				      n ? strerror(errno) : "cut short");
+			free(text);
+			return NULL;
+		}
+		done += (size_t)n;
+	}
+	text[size] = '\0';
+	return text;
+}
+
+int record_store_text(const char *path, const char *text, size_t len,
+		      struct doc_error *err)
+{
+	size_t zlen = 0;
+	int rc;
+
+	pthread_mutex_lock(&writer.lock);
+	rc = gzip_text(text, len, 0, &zlen, err);
+	if (!rc)
+		rc = write_file(path, writer.out, zlen, err);
+	writer_trim();
+	pthread_mutex_unlock(&writer.lock);
+	return rc;
+}
+
+/* Records held in memory (record_write_mem) and not yet taken: their
+ * descriptors (so a worker forked meanwhile closes its copies) and bytes.
+ * Room is asked for when a job is handed out, so the documents held are
+ * at most RECORD_MEM_MAX_DOCS and the jobs under way. */
+static struct {
+	pthread_mutex_t lock;
+	GArray *fd;
+	long long bytes;
+} held = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+void record_mem_hold(int fd, long long bytes)
+{
+	pthread_mutex_lock(&held.lock);
+	if (!held.fd)
+		held.fd = g_array_new(FALSE, FALSE, sizeof(int));
+	g_array_append_val(held.fd, fd);
+	held.bytes += bytes;
+	pthread_mutex_unlock(&held.lock);
+}
+
+void record_mem_release(int fd, long long bytes)
+{
+	guint i;
+
+	pthread_mutex_lock(&held.lock);
+	for (i = 0; held.fd && i < held.fd->len; i++)
+		if (g_array_index(held.fd, int, i) == fd) {
+			g_array_remove_index_fast(held.fd, i);
+			held.bytes -= bytes;
+			break;
+		}
+	if (held.fd && !held.fd->len) {
+		g_array_free(held.fd, TRUE);
+		held.fd = NULL;
+	}
+	pthread_mutex_unlock(&held.lock);
+	close(fd);
+}
+
+int *record_mem_fds(size_t *n)
+{
+	int *fds;
+
+	pthread_mutex_lock(&held.lock);
+	*n = held.fd ? held.fd->len : 0;
+	fds = xmalloc((*n + 1) * sizeof(*fds));
+	if (*n)
+		memcpy(fds, held.fd->data, *n * sizeof(*fds));
+	pthread_mutex_unlock(&held.lock);
+	return fds;
+}
+
+int record_mem_room(void)
+{
+	int room;
+
+	pthread_mutex_lock(&held.lock);
+	room = (!held.fd || held.fd->len < RECORD_MEM_MAX_DOCS) &&
+	       held.bytes < RECORD_MEM_MAX_BYTES;
+	pthread_mutex_unlock(&held.lock);
+	return room;
 }
 
 /* Splits line (modified in place) into at most max unescaped fields. */
@@ -395,6 +572,7 @@ struct gz_in {
 	int partial;     /* the last line returned had no LF: the text is cut */
 	char *buf;       /* buf[pos, len) not yet returned as lines */
 	size_t pos, len, alloc;
+	int borrowed;    /* buf is the caller's text (no gzip stream) */
 };
 
 /* Inflates more bytes after buf[len]; 0 at the end or on an error. */
@@ -488,7 +666,8 @@ static void gz_close(struct gz_in *g)
 	if (g->gz)
 		gzclose(g->gz);
 	g->gz = NULL;
-	free(g->buf);
+	if (!g->borrowed)
+		free(g->buf);
 	g->buf = NULL;
 }
 
@@ -544,18 +723,17 @@ static void term_strings_finish(struct term_strings *ts, struct passage *p)
 
 #define RECORD_MAX_COUNT 100000000L
 
+/* Parses the record text gz gives (path names it in messages). */
+static int parse_record(struct gz_in *g, const char *path, const char *config,
+			struct record_meta *m, struct passage_list *out,
+			char *const *theme_ids, size_t nr_themes, struct doc_error *err);
+
 int record_read(const char *path, const char *config,
 		struct record_meta *m, struct passage_list *out,
 		char *const *theme_ids, size_t nr_themes, struct doc_error *err)
 {
 	struct gz_in gz;
-	struct term_strings ts = { 0 };
 	int not_gzip;
-	char *line, *v[10];
-	size_t lineno = 0, n, len;
-	struct passage *p = NULL;
-	uLong crc = crc32_z(0, NULL, 0);
-	int rc = -1, ended = 0, had_meta = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (gz_open(path, &gz, &not_gzip)) {
@@ -565,6 +743,37 @@ int record_read(const char *path, const char *config,
 		return doc_error_set(err, "record", DOC_ERR_IO, "cannot open '%s': %s",
 				     path, strerror(errno));
 	}
+	return parse_record(&gz, path, config, m, out, theme_ids, nr_themes, err);
+}
+
+int record_parse_text(const char *path, char *text, size_t len, const char *config,
+		      struct record_meta *m, struct passage_list *out,
+		      char *const *theme_ids, size_t nr_themes, struct doc_error *err)
+{
+	struct gz_in gz;
+
+	memset(m, 0, sizeof(*m));
+	memset(&gz, 0, sizeof(gz));
+	gz.buf = text;
+	gz.len = gz.total = len;
+	gz.alloc = len + 1;
+	gz.eof = 1;
+	gz.borrowed = 1;
+	return parse_record(&gz, path, config, m, out, theme_ids, nr_themes, err);
+}
+
+static int parse_record(struct gz_in *g, const char *path, const char *config,
+			struct record_meta *m, struct passage_list *out,
+			char *const *theme_ids, size_t nr_themes, struct doc_error *err)
+{
+	struct gz_in gz = *g;
+	struct term_strings ts = { 0 };
+	char *line, *v[10];
+	size_t lineno = 0, n, len;
+	struct passage *p = NULL;
+	uLong crc = crc32_z(0, NULL, 0);
+	int rc = -1, ended = 0, had_meta = 0;
+
 	while (!ended) {
 		long a, b;
 

@@ -1503,7 +1503,7 @@ struct ahead {
 
 struct reader {
 	struct reducer *r;
-	const struct source_list *l;
+	struct source_list *l;
 	struct ahead **slots; /* per document; NULL: not read (no record) */
 	size_t ready;         /* slots[0, ready) are final */
 	size_t consumed;      /* documents the main thread is done with */
@@ -1529,6 +1529,26 @@ static void reader_wait_past(struct reader *rd, const size_t *v, size_t x)
 	sandbox_gate_enter();
 }
 
+/* A record the worker handed over (record.h): written to its file, the
+ * same bytes a worker writes, and read from memory. */
+static int take_handed(struct reducer *r, struct source *s, const char *path,
+		       struct ahead *a)
+{
+	char *text = record_mem_text(s->record_fd, s->record_bytes, &a->err);
+	int rc;
+
+	record_mem_release(s->record_fd, s->record_bytes);
+	s->in_memory = 0;
+	if (!text)
+		return -1;
+	rc = record_store_text(path, text, (size_t)s->record_bytes, &a->err);
+	if (!rc)
+		rc = record_parse_text(path, text, (size_t)s->record_bytes, r->o->config, &a->m,
+				       &a->ps, r->o->theme_ids, r->o->nr_themes, &a->err);
+	free(text);
+	return rc;
+}
+
 static gpointer reader_main(gpointer data)
 {
 	struct reader *rd = data;
@@ -1537,7 +1557,7 @@ static gpointer reader_main(gpointer data)
 
 	sandbox_gate_enter();
 	for (d = 0; d < rd->l->nr; d++) {
-		const struct source *s = &rd->l->items[d];
+		struct source *s = &rd->l->items[d];
 		struct ahead *a = NULL;
 
 		/* at most READ_AHEAD documents ahead of the main thread, and
@@ -1558,9 +1578,10 @@ static gpointer reader_main(gpointer data)
 			unsigned char *b;
 
 			a = xcalloc(1, sizeof(*a));
-			if (os && !stat(path, &st))
+			if (os && !s->in_memory && !stat(path, &st))
 				ident_of(&rec, &st);
-			j = os ? state_match(os, s, &rec) : -1;
+			/* a record handed over is new: never the state's */
+			j = os && !s->in_memory ? state_match(os, s, &rec) : -1;
 			b = j >= 0 ? ostate_share(os, (size_t)j) : NULL;
 			a->from = -1;
 			passage_list_init(&a->ps);
@@ -1574,8 +1595,9 @@ static gpointer reader_main(gpointer data)
 				a->rest = (size_t)(sd.p - b);
 			} else {
 				free(b);
-				a->rc = record_read(path, r->o->config, &a->m, &a->ps, r->o->theme_ids,
-						    r->o->nr_themes, &a->err);
+				a->rc = s->in_memory ? take_handed(r, s, path, a) :
+					record_read(path, r->o->config, &a->m, &a->ps,
+						    r->o->theme_ids, r->o->nr_themes, &a->err);
 				for (i = 0; !a->rc && i < a->ps.nr; i++)
 					names_add_passage(r->names, a->ps.items[i].text,
 							  a->ps.items[i].kind == PASSAGE_HEADING);
@@ -1596,7 +1618,7 @@ static gpointer reader_main(gpointer data)
 	return NULL;
 }
 
-static void reader_start(struct reader *rd, struct reducer *r, const struct source_list *l)
+static void reader_start(struct reader *rd, struct reducer *r, struct source_list *l)
 {
 	memset(rd, 0, sizeof(*rd));
 	rd->r = r;

@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <zlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "record.h"
 
 static char *ids[] = { "assessment", "neglect", "escalation" };
@@ -313,6 +315,114 @@ static void record__other_versions_are_refused(void **state)
 	g_free(dir);
 }
 
+/* A record handed over in memory (a memfd) and stored by the parent is
+ * the same file, byte for byte, as the worker's record_write; its text
+ * reads back as the file does, and damage to it is refused the same way;
+ * a handed-over record counts against the room until released. */
+static void record__handed_over_is_the_same_record(void **state)
+{
+	char *dir = g_dir_make_tmp("revmine-rec-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "r.rec", NULL);
+	char *path2 = g_build_filename(dir, "m.rec", NULL);
+	struct passage_list in, out;
+	struct record_meta m = { 7, "page 4 has no text layer" }, m2;
+	struct doc_error err = { 0 };
+	char *a, *b, *text, *copy;
+	gsize alen, blen;
+	struct stat st;
+	int fd = -1, i;
+
+	(void)state;
+	fill(&in);
+	assert_int_equal(record_write(path, "cfg", &m, &in, ids, 3, &err), 0);
+	assert_int_equal(record_write_mem(&fd, "cfg", &m, &in, ids, 3, &err), 0);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	text = record_mem_text(fd, (long long)st.st_size, &err);
+	assert_non_null(text);
+	assert_int_equal(strlen(text), (size_t)st.st_size);
+	/* the text is the file's, inflated */
+	a = get_gzip(path, &alen);
+	assert_int_equal(alen, (size_t)st.st_size);
+	assert_memory_equal(a, text, alen);
+	g_free(a);
+	assert_int_equal(record_store_text(path2, text, (size_t)st.st_size, &err), 0);
+	assert_true(g_file_get_contents(path, &a, &alen, NULL));
+	assert_true(g_file_get_contents(path2, &b, &blen, NULL));
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	g_free(a);
+	g_free(b);
+	/* parsed in place, it reads as the file does */
+	copy = g_memdup2(text, (gsize)st.st_size + 1);
+	passage_list_init(&out);
+	if (record_parse_text("m.rec", copy, (size_t)st.st_size, "cfg", &m2, &out, ids, 3,
+			      &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(m2.pages, 7);
+	assert_string_equal(m2.warnings, "page 4 has no text layer");
+	assert_int_equal(out.nr, 2);
+	assert_string_equal(out.items[1].text, "- tabs\tand\nnewlines \\ kept");
+	assert_string_equal(out.items[1].terms[3].surface, "new\tline\\");
+	assert_true(out.items[1].labels[1].score == 2.0 / 3.0);
+	free(m2.warnings);
+	passage_list_release(&out);
+	g_free(copy);
+	/* a flipped byte fails the checksum; a cut text is truncated */
+	copy = g_memdup2(text, (gsize)st.st_size + 1);
+	copy[40] ^= 0x20;
+	passage_list_init(&out);
+	assert_int_equal(record_parse_text("m.rec", copy, (size_t)st.st_size, "cfg", &m2, &out,
+					   ids, 3, &err), -1);
+	assert_non_null(strstr(err.msg, "checksum"));
+	assert_non_null(strstr(err.msg, "m.rec"));
+	passage_list_release(&out);
+	g_free(copy);
+	copy = g_memdup2(text, (gsize)st.st_size + 1);
+	copy[st.st_size - 5] = '\0';
+	passage_list_init(&out);
+	assert_int_equal(record_parse_text("m.rec", copy, (size_t)st.st_size - 5, "cfg", &m2,
+					   &out, ids, 3, &err), -1);
+	assert_non_null(strstr(err.msg, "truncated"));
+	passage_list_release(&out);
+	g_free(copy);
+	free(text);
+	/* room: RECORD_MEM_MAX_DOCS held fill it; released, it is back */
+	assert_true(record_mem_room());
+	for (i = 0; i < RECORD_MEM_MAX_DOCS; i++)
+		record_mem_hold(dup(fd), 10);
+	assert_false(record_mem_room());
+	{
+		size_t n, k;
+		int *fds = record_mem_fds(&n);
+
+		assert_int_equal(n, RECORD_MEM_MAX_DOCS);
+		for (k = 0; k < n; k++)
+			record_mem_release(fds[k], 10);
+		free(fds);
+	}
+	assert_true(record_mem_room());
+	record_mem_hold(dup(fd), RECORD_MEM_MAX_BYTES);
+	assert_false(record_mem_room());
+	{
+		size_t n;
+		int *fds = record_mem_fds(&n);
+
+		assert_int_equal(n, 1);
+		record_mem_release(fds[0], RECORD_MEM_MAX_BYTES);
+		free(fds);
+	}
+	assert_true(record_mem_room());
+	close(fd);
+	passage_list_release(&in);
+	g_remove(path);
+	g_remove(path2);
+	g_rmdir(dir);
+	g_free(path);
+	g_free(path2);
+	g_free(dir);
+}
+
 static void record__name_joins_hashes(void **state)
 {
 	char *n = record_name("ab", "0123456789abcdef0123");
@@ -329,6 +439,7 @@ int main(void)
 		cmocka_unit_test(record__truncated_is_an_error),
 		cmocka_unit_test(record__edits_are_refused),
 		cmocka_unit_test(record__other_versions_are_refused),
+		cmocka_unit_test(record__handed_over_is_the_same_record),
 		cmocka_unit_test(record__name_joins_hashes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,6 +37,32 @@ for m in 1 2; do
 	[ $s = 1 ] && pass "--worker-docs $m: same CSVs" || fail "--worker-docs $m: outputs differ"
 done
 
+# run hands records over in memory (the parent writes them), map's workers
+# write them: the same files, byte for byte, and none left behind as a
+# temporary or held descriptor.
+"$REVMINE" map --shard 1/1 --records "$T/maprec" "$T/in" -j 2 --quiet ||
+	fail "map for the records"
+s=1 n=0
+for f in "$T"/maprec/*.rec; do
+	n=$((n + 1))
+	cmp -s "$f" "$T/w2/.cache/$(basename "$f")" || { s=0; echo "  differs: $(basename "$f")"; }
+done
+[ $n = 7 ] && [ $s = 1 ] && [ "$(ls "$T/w2/.cache" | grep -c '\.rec$')" = 7 ] &&
+	pass "records handed over by run's workers are map's, byte for byte" ||
+	fail "records of run and map differ ($n compared)"
+ls "$T/w2/.cache" | grep -q 'tmp' && fail "a temporary record left: $(ls "$T/w2/.cache")" ||
+	pass "no temporary record left"
+if command -v strace >/dev/null 2>&1; then
+	strace -f -e trace=memfd_create -o "$T/strace" "$REVMINE" run "$T/in" -o "$T/w3" -j 2 \
+		--no-cache --quiet
+	[ "$(grep -c 'memfd_create("revmine-record"' "$T/strace")" = 7 ] &&
+		pass "run -j2: every record handed over in memory" ||
+		fail "records handed over: $(grep -c memfd_create "$T/strace") of 7"
+	s=1
+	for f in "$T"/ref/*.csv; do cmp -s "$f" "$T/w3/$(basename "$f")" || s=0; done
+	[ $s = 1 ] && pass "handed-over records: same CSVs" || fail "handed-over records: outputs differ"
+fi
+
 # Without c: what every faulted run must give for the other documents.
 mkdir -p "$T/x/in" && cp "$T"/in/*.txt "$T/x/in/" && rm "$T/x/in/c.txt"
 "$REVMINE" run "$T/x/in" -o "$T/ref-c" -j 1 --quiet || fail "reference run without c"

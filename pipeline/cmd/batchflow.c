@@ -21,6 +21,7 @@
 #include "runopts.h"
 #include "cmds.h"
 #include "reduce.h"
+#include "record.h"
 #include "manifest.h"
 #include "batch.h"
 #include "store.h"
@@ -248,6 +249,8 @@ static int batch_with(const struct run_opts *o, struct source_list *l,
 	bo.ctx = NULL;
 	bo.on_final = on_final;
 	bo.final_ctx = final_ctx;
+	/* a reduce beside the batch writes the records itself */
+	bo.records_in_memory = on_final != NULL;
 	rc = batch_run(l, a, config, &bo, o->shard, o->shards);
 	note_fresh_records(records, l);
 	if (memo) {
@@ -370,6 +373,12 @@ static int reduce_beside_batch(const struct run_opts *o, struct source_list *l,
 	pthread_cond_broadcast(&f.cond);
 	pthread_mutex_unlock(&f.lock);
 	g_thread_join(t);
+	/* records a reduce that stopped early did not take */
+	for (i = 0; i < l->nr; i++)
+		if (l->items[i].in_memory) {
+			record_mem_release(l->items[i].record_fd, l->items[i].record_bytes);
+			l->items[i].in_memory = 0;
+		}
 	for (k = 0; !*batch_rc && rw->on_error && k < f.errors->len; k++)
 		rw->on_error(rw->ctx, &l->items[g_array_index(f.errors, size_t, k)]);
 	g_array_free(f.errors, TRUE);
