@@ -21,7 +21,8 @@
 #     50) documents of the generated PDF corpus and of the text corpus,
 #     named by stage (bench/hotspots.py).
 # Each figure is the mean of BENCH_REPEAT runs (default 1) after the files
-# were read once (page cache warm).
+# were read once (page cache warm); the commands compared on a corpus run in
+# rounds, one of each per round, and every cold run starts without a cache.
 # Usage: bench/run.sh REVMINE MKCORPUS TEXTBENCH FLOOR [DOCS]
 set -eu
 REVMINE=$1 MKCORPUS=$2 TEXTBENCH=$3 FLOOR=$4 DOCS=${5:-${BENCH_DOCS:-200}}
@@ -40,6 +41,26 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 child_cpu() {
 	times >"$B/times"
 	eval "$1=$(awk 'NR == 2 { split($0, f, /[ ms]+/); print f[1] * 60 + f[2] + f[3] * 60 + f[4] }' "$B/times")"
+}
+# acc VAR CMD...: one run of CMD, its wall seconds added to $VAR and its
+# CPU seconds (every process and thread of its) to ${VAR}_cpu (both start
+# unset: 0); per VAR: the mean of the runs so far (R of them).
+acc() {
+	var=$1
+	shift
+	child_cpu c0
+	t0=$(now)
+	"$@" >/dev/null 2>&1 || true
+	t1=$(now)
+	child_cpu c1
+	eval "$var=$(awk -v s="$(eval echo \${$var:-0})" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", s + b - a }')"
+	eval "${var}_cpu=$(awk -v s="$(eval echo \${${var}_cpu:-0})" -v a="$c0" -v b="$c1" 'BEGIN { printf "%.3f", s + b - a }')"
+}
+per() {
+	for v in "$@"; do
+		eval "$v=$(awk -v s="$(eval echo \$$v)" -v r="$R" 'BEGIN { printf "%.3f", s / r }')"
+		eval "${v}_cpu=$(awk -v s="$(eval echo \${${v}_cpu})" -v r="$R" 'BEGIN { printf "%.3f", s / r }')"
+	done
 }
 # timeit VAR CMD...: mean wall seconds of R runs of CMD into $VAR, and
 # their mean CPU seconds (every process and thread of theirs) into ${VAR}_cpu
@@ -84,15 +105,22 @@ for c in $corpora; do
 	pages=$("$FLOOR" "$@" | sed 's/.*), \([0-9]*\) pages.*/\1/')
 	[ "$c" = scale ] && scale_pages=$pages
 	echo "bench: $c: $# PDFs, $pages pages"
-	timeit floor "$FLOOR" "$@"
-	py=0
-	if [ $have_py = 1 ]; then
-		mkdir -p "$B/py-$c"
-		timeit py "$PY" bench/pymupdf_sklearn.py "$B/py-$c" "$@"
-	fi
-	timeit p2t pdftotext_each "$@"
-	timeit j1 "$REVMINE" run "$B/$c" -o "$B/out/$c-j1" -j 1 --no-cache --quiet
-	timeit j2 "$REVMINE" run "$B/$c" -o "$B/out/$c-j2" -j 2 --no-cache --quiet
+	# the R runs of each in rounds (floor, script, pdftotext, -j1, -j2,
+	# then again), so a slow spell of a shared machine falls on all of
+	# them rather than on one
+	unset floor floor_cpu py py_cpu p2t p2t_cpu j1 j1_cpu j2 j2_cpu
+	py=0 py_cpu=0
+	[ $have_py = 1 ] && mkdir -p "$B/py-$c"
+	k=0
+	while [ $k -lt "$R" ]; do
+		acc floor "$FLOOR" "$@"
+		[ $have_py = 1 ] && acc py "$PY" bench/pymupdf_sklearn.py "$B/py-$c" "$@"
+		acc p2t pdftotext_each "$@"
+		acc j1 "$REVMINE" run "$B/$c" -o "$B/out/$c-j1" -j 1 --no-cache --quiet
+		acc j2 "$REVMINE" run "$B/$c" -o "$B/out/$c-j2" -j 2 --no-cache --quiet
+		k=$((k + 1))
+	done
+	per floor py p2t j1 j2
 	printf 'bench: %-5s floor (poppler get_text, 1 core)   %7.2f s\n' "$c" "$floor"
 	[ $have_py = 1 ] && printf 'bench: %-5s PyMuPDF + scikit-learn (1 core) %7.2f s\n' "$c" "$py"
 	printf 'bench: %-5s pdftotext per file              %7.2f s\n' "$c" "$p2t"
@@ -115,7 +143,15 @@ ntext=$(ls "$B/text" | wc -l)
 bytes=$(cat "$B"/text/*.txt | wc -c)
 cores=$(nproc)
 [ "$cores" -gt 2 ] && cores=2
-timeit cold "$REVMINE" run "$B/text" -o "$B/out/text" -j 2 --quiet
+# cold each time: the output folder (and its cache) removed before each run
+unset cold cold_cpu
+k=0
+while [ $k -lt "$R" ]; do
+	rm -rf "$B/out/text"
+	acc cold "$REVMINE" run "$B/text" -o "$B/out/text" -j 2 --quiet
+	k=$((k + 1))
+done
+per cold
 # 1% new documents: copies of existing ones with a line of their own.
 new=$((ntext / 100))
 [ $new -ge 1 ] || new=1
