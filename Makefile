@@ -6,7 +6,7 @@ CC       ?= cc
 SANITIZE ?=
 JOBS     ?=
 
-PKGS      = poppler-glib cairo glib-2.0 gsl zlib libzip libxml-2.0 tesseract lept xlsxwriter
+PKGS      = poppler-glib cairo glib-2.0 gsl zlib libdeflate libzip libxml-2.0 tesseract lept xlsxwriter
 TEST_PKGS = cmocka
 TOOL_PKGS = cairo fontconfig
 
@@ -17,6 +17,7 @@ DEPS_OK := $(shell pkg-config --exists $(PKGS) $(TEST_PKGS) $(TOOL_PKGS) && \
 	test -f /usr/include/linear.h && test -d /usr/share/tesseract-ocr && \
 	test -f /usr/share/dict/british-english && command -v xmllint >/dev/null && \
 	command -v qpdf >/dev/null && command -v pdftotext >/dev/null && \
+	command -v strace >/dev/null && \
 	test -d /usr/share/fonts/truetype/dejavu && echo yes)
 ifneq ($(DEPS_OK),yes)
 $(info revmine: installing missing build dependencies (scripts/install-deps))

@@ -36,7 +36,7 @@ else
 	printf 'int main(void)\n{\n\treturn 0;\n}\n' >"$T/m.c"
 	san=""
 	[ -n "${SANITIZED:-}" ] && san="-fsanitize=$SANITIZED"
-	libs="$(pkg-config --libs poppler-glib glib-2.0 gsl libzip libxml-2.0 tesseract lept xlsxwriter) -lstemmer -lcsv -llinear -lm"
+	libs="$(pkg-config --libs poppler-glib glib-2.0 gsl libzip libxml-2.0 tesseract lept xlsxwriter libdeflate) -lstemmer -lcsv -llinear -lm"
 	# shellcheck disable=SC2086
 	if ${CC:-cc} $san -o "$T/m" "$T/m.c" -Wl,--whole-archive "$LIB" -Wl,--no-whole-archive \
 	   $libs 2>"$T/link.err" && "$T/m"; then
