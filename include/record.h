@@ -44,17 +44,18 @@ int record_write(const char *path, const char *config,
  * records thread writes the file (record_store_text) and parses the text
  * (record_parse_text) without inflating it: compression leaves the
  * worker's path to the next document. record_write_mem: the text in a new
- * memfd (*fd, caller closes); 1 (nothing set) when the text is longer than
- * RECORD_MEM_MAX_TEXT, for record_write to write instead. record_mem_text:
+ * memfd (*fd, caller closes), or, when it is longer than RECORD_MEM_MAX_TEXT
+ * or no memfd can be made (*fd -1), written to path as record_write does
+ * (fd NULL: always). record_mem_text:
  * the size bytes of such a memfd, NUL-terminated (caller frees), or NULL
  * with err. record_store_text: path written from such a
  * text, the same bytes record_write would give. record_parse_text:
  * record_read() of such a text (len bytes at text, one more byte
  * allocated; parsed in place), path naming it in messages.
  */
-int record_write_mem(int *fd, const char *config, const struct record_meta *m,
-		     const struct passage_list *ps, char *const *theme_ids,
-		     size_t nr_themes, struct doc_error *err);
+int record_write_mem(const char *path, int *fd, const char *config,
+		     const struct record_meta *m, const struct passage_list *ps,
+		     char *const *theme_ids, size_t nr_themes, struct doc_error *err);
 char *record_mem_text(int fd, long long size, struct doc_error *err);
 int record_store_text(const char *path, const char *text, size_t len,
 		      struct doc_error *err);

@@ -154,12 +154,7 @@ static int process(const struct pool *p, int doc_fd, const char *format,
 	analyze_document(p->a, ps.items, ps.nr);
 	m.pages = t.pages;
 	m.warnings = t.warnings;
-	/* handed over, unless too long to hold or no memfd can be made */
-	if (mem_fd && !record_write_mem(mem_fd, p->config, &m, &ps, p->ids, p->nth, err)) {
-		rc = 0;
-		goto out;
-	}
-	if (record_write(record_path, p->config, &m, &ps, p->ids, p->nth, err))
+	if (record_write_mem(record_path, mem_fd, p->config, &m, &ps, p->ids, p->nth, err))
 		goto out;
 	rc = 0;
 out:

@@ -303,70 +303,59 @@ static void writer_trim(void)
 	}
 }
 
-int record_write(const char *path, const char *config,
-		 const struct record_meta *m, const struct passage_list *ps,
-		 char *const *theme_ids, size_t nr_themes, struct doc_error *err)
+/* The text b (writer held) in a new memfd: its descriptor, or -1 when
+ * none can be made or written. */
+static int hand_over(const GString *b)
+{
+	size_t done = 0;
+	int fd = memfd_create("revmine-record", MFD_CLOEXEC);
+
+	while (fd >= 0 && done < b->len) {
+		ssize_t w = write(fd, b->str + done, b->len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			fd = -1;
+		} else {
+			done += (size_t)w;
+		}
+	}
+	return fd;
+}
+
+int record_write_mem(const char *path, int *fd, const char *config,
+		     const struct record_meta *m, const struct passage_list *ps,
+		     char *const *theme_ids, size_t nr_themes, struct doc_error *err)
 {
 	GString *b;
 	char end[32];
 	size_t len = 0;
-	int rc;
+	int rc = 0;
 
+	if (fd)
+		*fd = -1;
 	pthread_mutex_lock(&writer.lock);
 	b = format_text(config, m, ps, theme_ids, nr_themes);
 	end_line(end, b->str, b->len);
 	g_string_append(b, end);
-	rc = gzip_text(b->str, b->len, &len, err);
-	if (!rc)
-		rc = write_file(path, writer.out, len, err);
+	/* handed over, unless too long to hold or no memfd can be made */
+	if (!fd || b->len > RECORD_MEM_MAX_TEXT || (*fd = hand_over(b)) < 0) {
+		rc = gzip_text(b->str, b->len, &len, err);
+		if (!rc)
+			rc = write_file(path, writer.out, len, err);
+	}
 	writer_trim();
 	pthread_mutex_unlock(&writer.lock);
 	return rc;
 }
 
-int record_write_mem(int *fd_out, const char *config, const struct record_meta *m,
-		     const struct passage_list *ps, char *const *theme_ids,
-		     size_t nr_themes, struct doc_error *err)
+int record_write(const char *path, const char *config,
+		 const struct record_meta *m, const struct passage_list *ps,
+		 char *const *theme_ids, size_t nr_themes, struct doc_error *err)
 {
-	GString *b;
-	char end[32];
-	size_t done = 0;
-	int fd, rc = 0;
-
-	*fd_out = -1;
-	fd = memfd_create("revmine-record", MFD_CLOEXEC);
-	if (fd < 0)
-		return doc_error_set(err, "record", DOC_ERR_IO, "cannot hold a record: %s",
-				     strerror(errno));
-	pthread_mutex_lock(&writer.lock);
-	b = format_text(config, m, ps, theme_ids, nr_themes);
-	if (b->len > RECORD_MEM_MAX_TEXT) {
-		writer_trim();
-		pthread_mutex_unlock(&writer.lock);
-		close(fd);
-		return 1;
-	}
-	end_line(end, b->str, b->len);
-	g_string_append(b, end);
-	while (done < b->len) {
-		ssize_t w = write(fd, b->str + done, b->len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	if (done < b->len)
-		rc = doc_error_set(err, "record", DOC_ERR_IO, "cannot hold a record: %s",
-				   strerror(errno ? errno : EIO));
-	writer_trim();
-	pthread_mutex_unlock(&writer.lock);
-	if (rc)
-		close(fd);
-	else
-		*fd_out = fd;
-	return rc;
+	return record_write_mem(path, NULL, config, m, ps, theme_ids, nr_themes, err);
 }
 
 char *record_mem_text(int fd, long long size, struct doc_error *err)
@@ -374,7 +363,7 @@ char *record_mem_text(int fd, long long size, struct doc_error *err)
 	char *text;
 	size_t done = 0;
 
-	if (size < 0 || (unsigned long long)size > RECORD_MEM_MAX_TEXT + 64) {
+	if (size < 0 || (unsigned long long)size > RECORD_MEM_MAX_TEXT) {
 		doc_error_set(err, "record", DOC_ERR_FORMAT, "a record handed over is %lld bytes",
 			      size);
 		return NULL;

@@ -335,7 +335,8 @@ static void record__handed_over_is_the_same_record(void **state)
 	(void)state;
 	fill(&in);
 	assert_int_equal(record_write(path, "cfg", &m, &in, ids, 3, &err), 0);
-	assert_int_equal(record_write_mem(&fd, "cfg", &m, &in, ids, 3, &err), 0);
+	assert_int_equal(record_write_mem(path2, &fd, "cfg", &m, &in, ids, 3, &err), 0);
+	assert_false(g_file_test(path2, G_FILE_TEST_EXISTS)); /* handed over, not written */
 	assert_true(fd >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	text = record_mem_text(fd, (long long)st.st_size, &err);
@@ -387,6 +388,28 @@ static void record__handed_over_is_the_same_record(void **state)
 	passage_list_release(&out);
 	g_free(copy);
 	free(text);
+	/* a text too long to hold goes to the file, as record_write writes it */
+	{
+		struct passage_list big;
+		char *huge = g_malloc(RECORD_MEM_MAX_TEXT + 2);
+		int bfd = 0;
+
+		memset(huge, 'a', RECORD_MEM_MAX_TEXT + 1);
+		huge[RECORD_MEM_MAX_TEXT + 1] = '\0';
+		passage_list_init(&big);
+		passage_list_add(&big, 1, PASSAGE_PARAGRAPH, "", huge);
+		g_remove(path2);
+		assert_int_equal(record_write_mem(path2, &bfd, "cfg", &m, &big, ids, 3, &err), 0);
+		assert_int_equal(bfd, -1);
+		passage_list_init(&out);
+		assert_int_equal(record_read(path2, "cfg", &m2, &out, ids, 3, &err), 0);
+		assert_int_equal(out.nr, 1);
+		assert_int_equal(strlen(out.items[0].text), RECORD_MEM_MAX_TEXT + 1);
+		free(m2.warnings);
+		passage_list_release(&out);
+		passage_list_release(&big);
+		g_free(huge);
+	}
 	/* room: RECORD_MEM_MAX_DOCS held fill it; released, it is back */
 	assert_true(record_mem_room());
 	for (i = 0; i < RECORD_MEM_MAX_DOCS; i++)
