@@ -126,9 +126,9 @@ char *batch_config_hash(const struct analyzer *a, struct hash_memo *m)
 	return r;
 }
 
-/* One document: extract, segment, analyse, write its record. */
-/* mem_fd: NULL, or where the record goes in memory (record.h) instead of
- * to record_path; -1 there when it went to the file after all. */
+/* One document: extract, segment, analyse, write its record; or, when
+ * mem_fd is given, hand the record over in a memfd put there (record.h),
+ * -1 when it went to record_path after all. */
 static int process(const struct pool *p, int doc_fd, const char *format,
 		   const char *record_path, int *mem_fd, struct doc_error *err)
 {

@@ -1697,7 +1697,6 @@ static void read_source(struct reducer *r, struct source *s, size_t d,
 	free(a);
 }
 
-/* Sorts terms by stem and rewrites every passage's term ids to match. */
 /* Sorts n (id, count) pairs by id: most passages have a few dozen terms,
  * where insertion sort beats qsort's calls through a pointer. */
 static void sort_pairs(unsigned *pairs, size_t n)
@@ -1720,6 +1719,7 @@ static void sort_pairs(unsigned *pairs, size_t n)
 	}
 }
 
+/* Sorts terms by stem and rewrites every passage's term ids to match. */
 static void renumber_terms(struct reducer *r)
 {
 	size_t n = r->by_id->len, i, j;
