@@ -227,6 +227,32 @@ static int send_with_fd(int sock, const char *msg, size_t len, int fd)
 	return n == (ssize_t)iov.iov_len ? 0 : -1;
 }
 
+/* recvmsg() of one packet into buf and the descriptor it may carry (*fd,
+ * else -1; close-on-exec). */
+static ssize_t recv_with_fd(int sock, char *buf, size_t size, int flags, int *fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov = { buf, size };
+	struct msghdr mh = { 0 };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*fd = -1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.b;
+	mh.msg_controllen = sizeof(cm.b);
+	n = recvmsg(sock, &mh, flags | MSG_CMSG_CLOEXEC);
+	for (c = n >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(int)))
+			memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return n;
+}
+
 static int pool_worker(void *arg)
 {
 	const struct pool *p = arg;
@@ -236,30 +262,18 @@ static int pool_worker(void *arg)
 	for (i = 0; i < p->nr_close; i++)
 		close(p->close_fds[i]);
 	for (;;) {
-		union {
-			struct cmsghdr h;
-			char b[CMSG_SPACE(sizeof(int))];
-		} cm;
-		struct iovec iov = { buf, JOB_MAX };
-		struct msghdr mh = { 0 };
-		struct cmsghdr *c;
 		struct doc_error err = { 0 };
 		const char *format, *record_path, *path, *how;
 		ssize_t n;
-		int doc_fd = -1, mem_fd = -1, rc;
+		int doc_fd, mem_fd = -1, rc;
 
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = cm.b;
-		mh.msg_controllen = sizeof(cm.b);
-		n = recvmsg(p->sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recv_with_fd(p->sock, buf, JOB_MAX, 0, &doc_fd);
+		if (n <= 0 && doc_fd >= 0)
+			close(doc_fd);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break; /* the parent closed its end: no more documents */
-		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-				memcpy(&doc_fd, CMSG_DATA(c), sizeof(int));
 		buf[n] = '\0';
 		format = buf;
 		record_path = format + strlen(format) + 1;
@@ -499,32 +513,6 @@ static void worker_killed(struct slot *sl, struct source *s, const char *why,
 	sl->busy = 0;
 }
 
-/* recv() of the worker's answer and the descriptor it may carry (*fd,
- * else -1). */
-static ssize_t recv_answer(int sock, char *msg, size_t size, int *fd)
-{
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} cm;
-	struct iovec iov = { msg, size };
-	struct msghdr mh = { 0 };
-	struct cmsghdr *c;
-	ssize_t n;
-
-	*fd = -1;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cm.b;
-	mh.msg_controllen = sizeof(cm.b);
-	n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	for (c = n >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(int)))
-			memcpy(fd, CMSG_DATA(c), sizeof(int));
-	return n;
-}
-
 /* The worker's answer about its document (a message, sandbox.h): 0 when
  * the record is written, or handed over in mem_fd (taken here). */
 static int answer(struct slot *sl, struct source *s, const char *msg, int mem_fd,
@@ -708,7 +696,7 @@ int batch_run(struct source_list *l, struct analyzer *a, const char *config,
 			ssize_t n;
 			int failed = 0, mem_fd;
 
-			n = recv_answer(sl->fd, msg, MSG_MAX, &mem_fd);
+			n = recv_with_fd(sl->fd, msg, MSG_MAX, MSG_DONTWAIT, &mem_fd);
 			if (n <= 0 && mem_fd >= 0) {
 				int e = errno;
 
